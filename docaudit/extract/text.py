@@ -1,0 +1,35 @@
+"""Plain text and Markdown: kept as they are, decoded from UTF-8, UTF-16, cp1252 or latin-1."""
+
+from __future__ import annotations
+
+from ..normalize import clean
+from . import Extraction
+
+VERSION = "1"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM) or UTF-16 with BOM, else cp1252, else latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def extract(data: bytes) -> Extraction:
+    text, encoding = decode(data)
+    title = next((ln.strip("# ").strip() for ln in text.splitlines() if ln.strip()), None)
+    return Extraction(
+        text=clean(text).strip("\n"),
+        format="text",
+        extractor="text",
+        extractor_version=f"docaudit-text/{VERSION}",
+        title=title[:200] if title else None,
+        encoding=encoding,
+    )
