@@ -48,7 +48,9 @@ _ZAAK = re.compile(r"\b((?:19|20)\d\dZ\d{5})\b")
 _VERSION = re.compile(r"\bversie:?\s*(\d{1,3})\b", re.I)
 # "Kamerstuk 32317-891", "Kamerstuk 32 317, nr. 891", "Kamerstukken 32 317 en 34 843, nr. 977"
 _KST_DASH = re.compile(r"\b(\d{2}\s?\d{3})\s?-\s?(\d{1,4})\b")
-_KST_NR = re.compile(r"\bKamerstuk(?:ken)?\s+(\d{2}\s?\d{3})[^.\n]{0,40}?,\s*nr\.\s*(\d{1,4})", re.I)
+_KST_NR = re.compile(
+    r"\bKamerstuk(?:ken)?\s+(?:II\s*,?\s*)?(\d{2}\s?\d{3})(?:(?!kamerstuk)[^.;\n]){0,40}?,\s*nr\.\s*(\d{1,4})", re.I
+)
 # The letter's own Kamerstuk: a dossier line ("32317 JBZ-Raad") followed by "Nr. 906 Brief van …"
 _OWN_KST = re.compile(
     r"(?:^|\n)\s*(\d{2}\s?\d{3})\s+[^\n]{2,120}\n(?:\s*\n|\s*\d{2}\s?\d{3}\s[^\n]*\n)*\s*Nr\.\s*(\d{1,4})\b"

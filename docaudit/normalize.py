@@ -20,17 +20,13 @@ from collections.abc import Iterable
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 # Spaces of every width become a plain space.
-_SPACES = dict.fromkeys(
-    map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u3000\t\x0b\x0c"), " "
-)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u3000\t\x0b\x0c"), " ")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _WS = re.compile(r"[ ]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 
 # A line that starts a new logical line even without a blank line before it.
-LIST_MARKER = re.compile(
-    r"^\s*(?:[-*+•▪◦●‣►]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,5}[.)]\s+|#{1,6}\s+|\|)"
-)
+LIST_MARKER = re.compile(r"^\s*(?:[-*+•▪◦●‣►]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,5}[.)]\s+|#{1,6}\s+|\|)")
 _TERMINAL = re.compile(r"[.!?:;…]['\"’”)\]]*\d{0,3}$")
 # Words that follow an elided compound ("brief- en telecommunicatiegeheim"): keep the hyphen.
 _ELISION_NEXT = {"en", "of", "tot", "noch", "and", "or"}
@@ -186,9 +182,7 @@ _QUOTES = str.maketrans(
 _NUMBER_SPACING = re.compile(r"(?<=\d)[ .](?=\d{3}\b)")
 _INTRA_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1")
-_LEADING_MARKER = re.compile(
-    r"^(?:[-*+•▪◦●‣►]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,5}[.)]\s+|#{1,6}\s+)+"
-)
+_LEADING_MARKER = re.compile(r"^(?:[-*+•▪◦●‣►]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,5}[.)]\s+|#{1,6}\s+)+")
 _FOLD_WS = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
 

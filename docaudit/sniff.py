@@ -11,9 +11,7 @@ from .errors import EmptyDocument, ExtractionError, UnsupportedFormat
 FORMATS = ("docx", "pdf", "html", "text")
 EXTENSIONS = {"docx": ".docx", "pdf": ".pdf", "html": ".html", "text": ".txt"}
 
-_HTML = re.compile(
-    rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|main|table|br)[\s/>]", re.I
-)
+_HTML = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|main|table|br)[\s/>]", re.I)
 _MAGIC = [
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",

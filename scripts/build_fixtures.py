@@ -315,9 +315,7 @@ def _field_run(paragraph, instr: str, cached: str) -> None:
     from docx.oxml import parse_xml
 
     paragraph._p.append(
-        parse_xml(
-            f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" {instr} "><w:r><w:t>{cached}</w:t></w:r></w:fldSimple>'
-        )
+        parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" {instr} "><w:r><w:t>{cached}</w:t></w:r></w:fldSimple>')
     )
 
 
@@ -459,9 +457,7 @@ def write_html(letter: Letter, path: Path, meta_line: str) -> None:
             .replace("&lt;sup&gt;", "<sup>")
             .replace("&lt;/sup&gt;", "</sup>")
         )
-        text = re.sub(
-            r'&lt;a href="#fn(\d+)" id="fnref\1"&gt;(\d+)&lt;/a&gt;', r'<a href="#fn\1">\2</a>', text
-        )
+        text = re.sub(r'&lt;a href="#fn(\d+)" id="fnref\1"&gt;(\d+)&lt;/a&gt;', r'<a href="#fn\1">\2</a>', text)
         if b.kind == "num":
             counter += 1
             body.append(f'<ol start="{counter}"><li><strong>{text}</strong></li></ol>')
@@ -470,8 +466,7 @@ def write_html(letter: Letter, path: Path, meta_line: str) -> None:
         else:
             body.append(f"<p>{text}</p>")
     notes = "".join(
-        f'<li id="fn{n}">{escape(t)} <a href="#fnref{n}">↩︎</a></li>'
-        for n, t in sorted(letter.footnotes.items())
+        f'<li id="fn{n}">{escape(t)} <a href="#fnref{n}">↩︎</a></li>' for n, t in sorted(letter.footnotes.items())
     )
     menu = " ".join(
         f'<a href="/{w}">[{w}]</a>'

@@ -92,9 +92,7 @@ class Numbering:
             for ov in num.iter(f"{W}lvlOverride"):
                 so = ov.find(f"{W}startOverride")
                 if so is not None:
-                    self.overrides.setdefault(num_id, {})[int(ov.get(f"{W}ilvl", "0"))] = int(
-                        so.get(f"{W}val")
-                    )
+                    self.overrides.setdefault(num_id, {})[int(ov.get(f"{W}ilvl", "0"))] = int(so.get(f"{W}val"))
 
     def label(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
@@ -214,9 +212,7 @@ class _Reader:
     def footnotes(self) -> list[str]:
         from lxml import etree
 
-        part = next(
-            (rel.target_part for rel in self.document.part.rels.values() if rel.reltype == RT_FOOTNOTES), None
-        )
+        part = next((rel.target_part for rel in self.document.part.rels.values() if rel.reltype == RT_FOOTNOTES), None)
         if part is None or not self.note_numbers:
             return []
         root = etree.fromstring(part.blob)

@@ -104,9 +104,7 @@ class _Renderer:
                 self.flush()
                 self.walk(child, in_link, in_pre or tag == "pre")
                 self.flush()
-            elif tag.startswith("-") or (
-                tag == "a" and (child.attributes.get("href") or "").startswith("#fnref")
-            ):
+            elif tag.startswith("-") or (tag == "a" and (child.attributes.get("href") or "").startswith("#fnref")):
                 continue
             else:
                 self.walk(child, in_link or tag == "a", in_pre)

@@ -82,9 +82,7 @@ def _layout_lines(data: bytes) -> tuple[list[list[Line]], list[tuple[float, floa
                         name = ch.fontname.lower()
                         bold += "bold" in name or "black" in name or "heavy" in name
                 size = Counter(char_sizes).most_common(1)[0][0] if char_sizes else line.height
-                lines.append(
-                    Line(text, line.x0, line.y0, line.x1, line.y1, size, bold > len(char_sizes) / 2, pno)
-                )
+                lines.append(Line(text, line.x0, line.y0, line.x1, line.y1, size, bold > len(char_sizes) / 2, pno))
         pages.append(lines)
         sizes.append((page.width, page.height))
     return pages, sizes
@@ -207,9 +205,7 @@ def _paragraphs(lines: list[Line], vocab: Counter[str]) -> list[str]:
     return [p for p in (join_lines(para, vocab) for para in paras) if p]
 
 
-def _breaks(
-    prev: Line, cur: Line, lead: float, right_edge: dict[int, float], left_edge: dict[int, float]
-) -> bool:
+def _breaks(prev: Line, cur: Line, lead: float, right_edge: dict[int, float], left_edge: dict[int, float]) -> bool:
     ends_sentence = bool(_TERMINAL.search(prev.text))
     if prev.page != cur.page:
         continuing = prev.text.endswith("-") or (not ends_sentence and cur.text[:1].islower())

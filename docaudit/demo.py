@@ -1,0 +1,53 @@
+"""``docaudit demo``: store the bundled example letters, two versions each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+from .snapshots import sha256
+from .store import AddResult, Store
+
+
+@dataclass(frozen=True)
+class Example:
+    doc_id: str
+    title: str
+    files: tuple[str, ...]
+
+
+# The later file of each pair is the real letter; the earlier one was constructed from it by a few
+# planted edits (see scripts/build_fixtures.py), to have something to show.
+EXAMPLES = (
+    Example(
+        "2024D46963",
+        "Ontwikkelingen CSAM-Verordening en de uitvoering van de motie-Kathmann c.s.",
+        ("2024D46963_v1.docx", "2024D46963_v2.docx"),
+    ),
+    Example(
+        "2023Z08511",
+        "Antwoorden Kamervragen over WhatsApp en Signal en de Online Safety Bill",
+        ("2023Z08511_v1.pdf", "2023Z08511_v2.pdf"),
+    ),
+    Example(
+        "nota-onderbouwing-standpunt",
+        "Nota onderbouwing standpunt CSAM materiaal",
+        ("nota-onderbouwing-standpunt_v1.md", "nota-onderbouwing-standpunt_v2.md"),
+    ),
+)
+
+
+def run_demo(store: Store) -> list[tuple[str, AddResult]]:
+    """Add every example file in order; return (file name, result) pairs. Running it again stores nothing."""
+    results = []
+    folder = resources.files("docaudit") / "examples"
+    for example in EXAMPLES:
+        for name in example.files:
+            data = (folder / name).read_bytes()
+            earlier = store.find_by_sha(example.doc_id, sha256(data))
+            if earlier is not None:
+                result = AddResult(example.doc_id, "unchanged", earlier.number, "already stored", earlier, name)
+            else:
+                result = store.add_bytes(data, example.doc_id, filename=name, title=example.title)
+            results.append((name, result))
+    return results

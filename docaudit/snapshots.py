@@ -1,0 +1,89 @@
+"""Content-addressed storage of raw bytes: ``snapshots/ab/abcdef….pdf``.
+
+A file is written to a temporary name in the same folder, flushed to disk and renamed into place, so a
+snapshot path either does not exist or holds the complete bytes. The database row that points to it is
+committed only after the rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Snapshots:
+    """A folder of raw document bytes addressed by their sha256."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def relpath(self, digest: str, ext: str) -> str:
+        """Path relative to the root, as stored in the database (always with forward slashes)."""
+        return f"{digest[:2]}/{digest}{ext}"
+
+    def path(self, relpath: str) -> Path:
+        return self.root / relpath
+
+    def write(self, data: bytes, ext: str) -> str:
+        """Store bytes (atomically, once) and return their relative path."""
+        digest = sha256(data)
+        rel = self.relpath(digest, ext)
+        target = self.path(rel)
+        if target.exists() and target.stat().st_size == len(data):
+            return rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=ext)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(target.parent)
+        return rel
+
+    def read(self, relpath: str) -> bytes:
+        return self.path(relpath).read_bytes()
+
+    def hash_file(self, relpath: str) -> str | None:
+        """sha256 of a stored file, or None when it is missing."""
+        h = hashlib.sha256()
+        try:
+            with open(self.path(relpath), "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        except FileNotFoundError:
+            return None
+        return h.hexdigest()
+
+    def all_files(self) -> set[str]:
+        """Relative paths of every stored snapshot (temporary files excluded)."""
+        if not self.root.exists():
+            return set()
+        return {
+            p.relative_to(self.root).as_posix()
+            for p in self.root.glob("??/*")
+            if p.is_file() and not p.name.startswith(".tmp-")
+        }
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LETTERS = FIXTURES / "letters"
+# letters built by scripts/build_fixtures.py: each has a source text and .docx/.pdf renderings
+BUILT = ["2024D46963", "2023Z08511", "kamerbrief-deens-voorstel", "nota-onderbouwing-standpunt"]
+
+
+@pytest.fixture
+def store(tmp_path):
+    from docaudit.store import Store
+
+    with Store(tmp_path / "audit.db") as s:
+        yield s
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def source_text(name: str) -> str:
+    return (LETTERS / f"{name}.txt").read_text(encoding="utf-8")
