@@ -140,3 +140,13 @@ def test_cp1252_letter_from_the_corpus():
 def test_markdown_is_kept_as_is():
     result = extract(source_text("nota-onderbouwing-standpunt").encode() + b"\n*client-side scanning*\n")
     assert "*client-side scanning*" in result.text
+
+
+def test_extract_file_sniffs_the_bytes_not_the_extension(tmp_path):
+    from docaudit.extract import extract_file
+
+    disguised = tmp_path / "brief.txt"
+    disguised.write_bytes((FIXTURES / "2024D46963.docx").read_bytes())
+    ex = extract_file(disguised)
+    assert ex.format == "docx"
+    assert ex.text == extract((FIXTURES / "2024D46963.docx").read_bytes()).text

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import EmptyDocument, ExtractionError
 from ..sniff import sniff
@@ -53,3 +55,8 @@ def extract(data: bytes, fmt: str | None = None) -> Extraction:
         hint = " (a scanned PDF without a text layer? OCR it first)" if fmt == "pdf" else ""
         raise EmptyDocument(f"no text found in the {fmt}{hint}")
     return result
+
+
+def extract_file(path: str | os.PathLike[str], fmt: str | None = None) -> Extraction:
+    """Extract the text of a document file (format sniffed from its bytes unless ``fmt`` is given)."""
+    return extract(Path(path).read_bytes(), fmt)
