@@ -40,8 +40,12 @@ def build_corpus(n: int) -> dict[str, list[Path]]:
     import build_fixtures as bf
 
     corpus = ROOT / "tests" / "fixtures" / "letters"
-    letters = [bf.letter_2024d46963(corpus), bf.letter_2023z08511(corpus), bf.letter_deens(corpus),
-               bf.letter_nota(corpus)]
+    letters = [
+        bf.letter_2024d46963(corpus),
+        bf.letter_2023z08511(corpus),
+        bf.letter_deens(corpus),
+        bf.letter_nota(corpus),
+    ]
     rng = random.Random(2024)
     files: dict[str, list[Path]] = {"docx": [], "pdf": [], "html": [], "txt": []}
     for fmt in files:
@@ -79,9 +83,21 @@ def build_corpus(n: int) -> dict[str, list[Path]]:
             raise SystemExit("LibreOffice is needed once to build the PDFs: apt-get install libreoffice-writer")
         with tempfile.TemporaryDirectory() as profile:
             for start in range(0, len(todo_pdf), 50):
-                subprocess.run([soffice, f"-env:UserInstallation=file://{profile}/p", "--headless", "--convert-to",
-                                "pdf", "--outdir", str(OUT / "pdf"), *map(str, todo_pdf[start:start + 50])],
-                               check=True, capture_output=True, timeout=900)
+                subprocess.run(
+                    [
+                        soffice,
+                        f"-env:UserInstallation=file://{profile}/p",
+                        "--headless",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                        str(OUT / "pdf"),
+                        *map(str, todo_pdf[start : start + 50]),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=900,
+                )
     return files
 
 

@@ -86,6 +86,84 @@ def _parse_date(value: str | None) -> str | None:
 
 
 @cli.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--mode",
+    type=click.Choice(["semantic", "line", "word"]),
+    default="semantic",
+    show_default=True,
+    help="semantic: sentences aligned and classified; line: unified diff by paragraph; word: inline word diff.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "unified", "json", "html", "markdown"]),
+    default="terminal",
+    show_default=True,
+    help="How to print the diff.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["paragraph", "sentence"]),
+    default="paragraph",
+    show_default=True,
+    help="Line mode: one paragraph or one sentence per line.",
+)
+@click.option(
+    "-U",
+    "--context",
+    type=click.IntRange(0),
+    default=None,
+    help="Context lines (line mode, default 3) or paragraphs (word mode, default 1).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in terminal format (auto: when writing to a terminal).",
+)
+@click.option("--cosmetic", is_flag=True, help="List cosmetic changes too (they are always in JSON and HTML).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
+@click.pass_obj
+def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output) -> None:
+    """Show what changed from OLD to NEW.
+
+    OLD and NEW are stored versions (DOC@N, DOC@latest, DOC@-1) or document files of any supported
+    format (.docx, .pdf, .html, .txt), in any mix. With one DOC, compare its last two versions.
+
+    Exit status, like diff(1): 0 no substantive change (cosmetic-only counts as none), 1 substantive
+    changes, 2 trouble.
+    """
+    from .diff.inputs import compare
+    from .diff.render import render
+    from .errors import DocauditError
+
+    opened = []
+
+    def store_factory():
+        if not opened:
+            opened.append(obj.store())
+        return opened[0]
+
+    try:
+        result = compare(old, new, store_factory=store_factory, mode=mode, by=by, context=context)
+    except DocauditError as exc:
+        fail(str(exc), 2)
+    finally:
+        for s in opened:
+            s.close()
+    use_color = (output is None and sys.stdout.isatty()) if color == "auto" else color == "always"
+    text = render(result, fmt, color=use_color and fmt == "terminal", cosmetic=cosmetic)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if result.substantive else 0)
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--doc", "doc_id", required=True, help="Document id the files are versions of (e.g. 2024D46963).")
 @click.option("--title", help="Document title.")

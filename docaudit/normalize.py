@@ -199,10 +199,11 @@ def fold_typography(text: str) -> str:
 def comparison_key(text: str) -> str:
     """A key under which cosmetic variants of a sentence or paragraph are equal.
 
-    Folds case, quotes, dashes, whitespace, number spacing ("34 843" = "34843"), hyphenation between
-    letters ("cyber-security" = "cybersecurity"), markdown emphasis and leading list numbering.
+    Folds case, quotes (single and double alike), dashes, whitespace, number spacing ("34 843" =
+    "34843"), hyphenation between letters ("cyber-security" = "cybersecurity"), markdown emphasis and
+    leading list numbering.
     """
-    text = fold_typography(text)
+    text = fold_typography(text).replace('"', "'")  # single or double quotes: only style
     text = _LEADING_MARKER.sub("", text)
     text = _INTRA_HYPHEN.sub("", text)
     return text.casefold()

@@ -1,0 +1,98 @@
+"""Render a diff (semantic, line or word) as terminal text, unified diff, JSON, HTML or Markdown."""
+
+from __future__ import annotations
+
+import importlib
+
+from ..model import Change, LineDiff, SemanticDiff, WordDiff
+
+FORMATS = ("terminal", "unified", "json", "html", "markdown")
+AnyDiff = SemanticDiff | LineDiff | WordDiff
+
+
+def render(diff: AnyDiff, fmt: str = "terminal", *, color: bool = False, cosmetic: bool = False) -> str:
+    """Render ``diff`` in ``fmt``; ``color`` for the terminal, ``cosmetic`` to list cosmetic changes too."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    module = importlib.import_module(f".{'jsonfmt' if fmt == 'json' else fmt}", __name__)
+    return module.render(diff, color=color, cosmetic=cosmetic)
+
+
+def change_words(change: Change) -> list[tuple[int, str]]:
+    """The word diff to show for a change: one-sided for insertions and deletions."""
+    if change.words:
+        return change.words
+    if change.kind == "inserted":
+        return [(1, change.new_text or "")]
+    if change.kind == "deleted":
+        return [(-1, change.old_text or "")]
+    return [(0, change.new_text or change.old_text or "")]
+
+
+def _span(index: int | None, count: int) -> str:
+    if index is None:
+        return ""
+    return f"{index + 1}" if count <= 1 else f"{index + 1}–{index + count}"
+
+
+def location(change: Change) -> str:
+    """Where a change is, 1-based, for people: "¶4, sentence 12" or "¶2 → ¶9"."""
+    if change.kind == "deleted" or change.new_index is None:
+        return f"old ¶{change.old_paragraph + 1}, sentence {_span(change.old_index, change.old_count)}"
+    if change.kind == "moved":
+        return (
+            f"¶{change.old_paragraph + 1} → ¶{change.new_paragraph + 1}, sentence "
+            f"{_span(change.old_index, change.old_count)} → {_span(change.new_index, change.new_count)}"
+        )
+    word = "sentences" if change.new_count > 1 else "sentence"
+    return f"¶{change.new_paragraph + 1}, {word} {_span(change.new_index, change.new_count)}"
+
+
+def title(diff: AnyDiff) -> str:
+    return f"{diff.old.ref} → {diff.new.ref}"
+
+
+def shown(diff: SemanticDiff, cosmetic: bool) -> list[Change]:
+    return [c for c in diff.changes if cosmetic or c.kind != "cosmetic"]
+
+
+def cosmetic_note(diff: SemanticDiff) -> str:
+    """ "4 cosmetic changes not shown (case ×2, quotes and dashes ×2)"."""
+    counts: dict[str, int] = {}
+    for c in diff.changes:
+        if c.kind == "cosmetic":
+            for r in c.reasons:
+                counts[r] = counts.get(r, 0) + 1
+    n = diff.summary["cosmetic"]
+    if not n:
+        return ""
+    detail = ", ".join(f"{r} ×{k}" for r, k in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f"{n} cosmetic change{'s' if n != 1 else ''} not shown ({detail}); --cosmetic lists them"
+
+
+def word_paragraphs(ops: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Split a whole-text word diff at paragraph breaks ("\\n\\n" in kept text)."""
+    paras: list[list[tuple[int, str]]] = [[]]
+    for op, text in ops:
+        if op != 0 or "\n\n" not in text:
+            paras[-1].append((op, text))
+            continue
+        pieces = text.split("\n\n")
+        for k, piece in enumerate(pieces):
+            if k:
+                paras.append([])
+            if piece:
+                paras[-1].append((0, piece))
+    return [p for p in paras if p]
+
+
+def context_paragraphs(paras: list[list[tuple[int, str]]], context: int) -> list[int | None]:
+    """Indexes of the paragraphs to show (changed ones and ``context`` around them); None marks a gap."""
+    changed = [i for i, p in enumerate(paras) if any(op for op, _ in p)]
+    keep = sorted({j for i in changed for j in range(max(0, i - context), min(len(paras), i + context + 1))})
+    out: list[int | None] = []
+    for i in keep:
+        if out and out[-1] is not None and i != out[-1] + 1:
+            out.append(None)
+        out.append(i)
+    return out
