@@ -159,7 +159,7 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_color)  # click strips colour from a pipe unless told
     sys.exit(1 if result.substantive else 0)
 
 

@@ -8,6 +8,7 @@ number, "Minister" and "minister" the same word.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from ..normalize import fold_typography
@@ -110,7 +111,12 @@ def _is_entity(word: str, first: bool) -> bool:
         return True  # an acronym: EU, AIVD, NCTV
     if any(c.isupper() for c in word[1:]) and not word[1:].isupper():
         return True  # motie-Kathmann, GroenLinks, WhatsApp
-    return word[:1].isupper() and (not first or low not in SENTENCE_OPENERS)
+    return word[:1].isupper() and (not first or _plain(low) not in SENTENCE_OPENERS)
+
+
+def _plain(word: str) -> str:
+    """The word without accents: "vóór" → "voor", "één" → "een"."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def _entities(text: str) -> Counter[str]:
