@@ -119,18 +119,20 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
-def _entities(text: str) -> Counter[str]:
-    words = _words(text)
-    return Counter(w for i, w in enumerate(words) if _is_entity(w, i == 0))
+def _entities(words: list[str]) -> Counter[str]:
+    return Counter(w for i, w in enumerate(words) if w[:1].isupper() or w.casefold() in PARTIES or i == 0)
 
 
 def compute_flags(old: str | None, new: str | None) -> list[str]:
     """The flags of an edit from ``old`` to ``new`` (either may be None: an insertion or deletion)."""
     a, b = fold_typography(old or ""), fold_typography(new or "")
-    wa, wb = Counter(w.casefold() for w in _words(a)), Counter(w.casefold() for w in _words(b))
+    words_a, words_b = _words(a), _words(b)
+    wa, wb = Counter(w.casefold() for w in words_a), Counter(w.casefold() for w in words_b)
     removed, added = wa - wb, wb - wa
     changed = set(removed) | set(added)
     found: set[str] = set()
+    if not changed:
+        return []
     if changed & NEGATIONS or _prefix_negation(removed, added):
         found.add("negation")
     if changed & MODALS:
@@ -142,10 +144,11 @@ def compute_flags(old: str | None, new: str | None) -> list[str]:
         found.add("date")
     if _numbers(rest_a) != _numbers(rest_b) or any(NUMBER_WORDS.match(w) for w in changed):
         found.add("number")
-    if +(_entities(a) - _entities(b)) or +(_entities(b) - _entities(a)):
-        ents = {w.casefold() for w in (_entities(a) - _entities(b)) + (_entities(b) - _entities(a))}
-        if ents & changed:  # a capitalised word that really changed, not only its case
+    # a capitalised word that really changed (not only its case) and is a name where it stands
+    for words in (words_a, words_b):
+        if any(w.casefold() in changed and _is_entity(w, i == 0) for i, w in enumerate(words)):
             found.add("entity")
+            break
     return [f for f in FLAGS if f in found]
 
 
