@@ -377,7 +377,7 @@ def verify(obj: Context) -> None:
 @cli.command()
 @click.pass_obj
 def demo(obj: Context) -> None:
-    """Store the bundled example letters (two versions each) and show their history."""
+    """Store the bundled example letters (two versions each) and show their history and what changed."""
     from .demo import run_demo
 
     with obj.store(create=True) as store:
@@ -391,7 +391,19 @@ def demo(obj: Context) -> None:
     for d in docs_:
         click.echo()
         ctx.invoke(log, doc_id=d.id)
-    click.echo("\nNext: docaudit show 2024D46963@1, docaudit search 'end-to-end', docaudit verify")
+    from .diff.inputs import compare
+    from .diff.render import render
+
+    use_color = sys.stdout.isatty()
+    with obj.store() as store:
+        for d in docs_:
+            if d.versions >= 2:
+                click.echo()
+                click.echo(render(compare(d.id, store=store), "terminal", color=use_color), nl=False, color=use_color)
+    click.echo(
+        "\nNext: docaudit diff 2024D46963 --format html -o diff.html, docaudit show 2024D46963@1, "
+        "docaudit search 'end-to-end', docaudit verify"
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point
