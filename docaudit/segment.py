@@ -33,7 +33,7 @@ _CANDIDATE = re.compile(
 )
 _INITIALS = re.compile(r"^(?:[A-Z]\.)*[A-Z]$|^(?:[A-Z]\.){1,4}[A-Z][a-z]?$")
 _LIST_ONLY = re.compile(r"^\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$")
-_OPENERS = "\"'‘“„(["
+_OPENERS = "\"'‘“„([*_"  # quotes, brackets and markdown emphasis may open a sentence
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,7 @@ def compute_flags(old: str | None, new: str | None) -> list[str]:
     mentions_date = bool(dates_a or dates_b) or any(w in DATE_WORDS for w in (wa | wb))
     if dates_a != dates_b or changed & DATE_WORDS or (changed & TEMPORAL and mentions_date):
         found.add("date")
-    if _numbers(rest_a) != _numbers(rest_b) or any(NUMBER_WORDS.match(w) for w in changed):
+    if _numbers(rest_a) != _numbers(rest_b) or _number_word_changed(changed, words_a, words_b):
         found.add("number")
     # a capitalised word that really changed (not only its case) and is a name where it stands
     for words in (words_a, words_b):
@@ -150,6 +150,15 @@ def compute_flags(old: str | None, new: str | None) -> list[str]:
             found.add("entity")
             break
     return [f for f in FLAGS if f in found]
+
+
+def _number_word_changed(changed: set[str], *texts: list[str]) -> bool:
+    """A number word that changed, unless capitalised inside a sentence ("de Tweede Kamer" is a name)."""
+    return any(
+        NUMBER_WORDS.match(w.casefold()) and w.casefold() in changed and (i == 0 or not w[:1].isupper())
+        for words in texts
+        for i, w in enumerate(words)
+    )
 
 
 def _prefix_negation(removed: Counter[str], added: Counter[str]) -> bool:
