@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
+
 from docaudit.diff import line_diff, semantic_diff, word_diff  # noqa: E402
 from docaudit.extract import extract_file  # noqa: E402
 from docaudit.normalize import normalize_text  # noqa: E402
@@ -159,12 +161,7 @@ def main() -> None:
         f"| `python -c pass` | {start_up * 1000:.0f} | 1.0 |",
     ]
     table = "\n".join(lines)
-    print(table)
-    if args.write:
-        sys.path.insert(0, str(Path(__file__).parent))
-        from results import write_section
-
-        write_section(args.write, "diff (bench/diff.py)", table)
+    publish(table, args.write, "diff (bench/diff.py)")
 
 
 if __name__ == "__main__":

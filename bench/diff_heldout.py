@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 from test_diff_quality import Score  # noqa: E402
@@ -168,14 +171,9 @@ def main() -> None:
             f"{score.flag_precision:.3f} | {score.flag_recall:.3f} |",
         ]
     )
-    print(table)
+    publish(table, args.write, "diff quality, held out (bench/diff_heldout.py)")
     for line in (score.misses + score.false)[:40]:
         print("-", line[:300])
-    if args.write:
-        sys.path.insert(0, str(Path(__file__).parent))
-        from results import write_section
-
-        write_section(args.write, "diff quality, held out (bench/diff_heldout.py)", table)
 
 
 if __name__ == "__main__":

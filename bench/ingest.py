@@ -33,6 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
+
+from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
+
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
@@ -184,12 +187,7 @@ def main() -> None:
             f"{r['files'] / r['seconds']:.1f} | {r['mb'] / r['seconds']:.2f} | {r['peak_mb']:.0f} | {ratio} |"
         )
     table = "\n".join(lines)
-    print(table)
-    if args.write:
-        sys.path.insert(0, str(Path(__file__).parent))
-        from results import write_section
-
-        write_section(args.write, "ingest (bench/ingest.py)", table)
+    publish(table, args.write, "ingest (bench/ingest.py)")
 
 
 if __name__ == "__main__":

@@ -23,3 +23,10 @@ def write_section(path: Path, name: str, body: str) -> None:
             text = HEADER
         text = text.rstrip("\n") + "\n\n" + block
     path.write_text(text + "\n" if not text.endswith("\n") else text, encoding="utf-8")
+
+
+def publish(table: str, path: Path | None, name: str) -> None:
+    """Print a benchmark's table and, when ``path`` is given, replace its section there."""
+    print(table)
+    if path:
+        write_section(path, name, table)

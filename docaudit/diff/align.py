@@ -123,9 +123,9 @@ def align(
     for group in _runs(moves):
         a, b = [p[0] for p in group], [p[1] for p in group]
         changes.append(((b[0].index, a[0].index), _moved(a, b)))
+    anchors = {u.index: j for u, j in left_old}
     for run in _unit_runs([u for u, _ in left_old]):
-        anchor = dict((u.index, j) for u, j in left_old)[run[0].index]
-        changes.append(((anchor, run[0].index), _one_sided("deleted", run)))
+        changes.append(((anchors[run[0].index], run[0].index), _one_sided("deleted", run)))
     for run in _unit_runs(left_new):
         changes.append(((run[0].index, -1), _one_sided("inserted", run)))
     changes.sort(key=lambda item: item[0])

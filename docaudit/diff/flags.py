@@ -119,10 +119,6 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
-def _entities(words: list[str]) -> Counter[str]:
-    return Counter(w for i, w in enumerate(words) if w[:1].isupper() or w.casefold() in PARTIES or i == 0)
-
-
 def compute_flags(old: str | None, new: str | None) -> list[str]:
     """The flags of an edit from ``old`` to ``new`` (either may be None: an insertion or deletion)."""
     a, b = fold_typography(old or ""), fold_typography(new or "")

@@ -29,6 +29,11 @@ def change_words(change: Change) -> list[tuple[int, str]]:
     return [(0, change.new_text or change.old_text or "")]
 
 
+def markers(ops: list[tuple[int, str]]) -> str:
+    """A word diff as plain text: ``[-deleted-]{+inserted+}``, like ``git --word-diff=plain``."""
+    return "".join(t if op == 0 else (f"[-{t}-]" if op < 0 else f"{{+{t}+}}") for op, t in ops)
+
+
 def _span(index: int | None, count: int) -> str:
     if index is None:
         return ""

@@ -5,23 +5,22 @@ from __future__ import annotations
 import click
 
 from ..model import LineDiff, SemanticDiff, WordDiff
-from . import change_words, context_paragraphs, cosmetic_note, location, shown, title, word_paragraphs
+from . import change_words, context_paragraphs, cosmetic_note, location, markers, shown, title, word_paragraphs
 
 KIND_COLOURS = {"modified": "yellow", "inserted": "green", "deleted": "red", "moved": "cyan", "cosmetic": "white"}
 
 
 def inline(ops: list[tuple[int, str]], color: bool) -> str:
-    out = []
-    for op, text in ops:
-        if op == 0:
-            out.append(text)
-        elif color:
-            out.append(
-                click.style(text, fg="red", strikethrough=True) if op < 0 else click.style(text, fg="green", bold=True)
-            )
-        else:
-            out.append(f"[-{text}-]" if op < 0 else f"{{+{text}+}}")
-    return "".join(out)
+    if not color:
+        return markers(ops)
+    return "".join(
+        text
+        if op == 0
+        else click.style(text, fg="red", strikethrough=True)
+        if op < 0
+        else click.style(text, fg="green", bold=True)
+        for op, text in ops
+    )
 
 
 def _semantic(diff: SemanticDiff, color: bool, cosmetic: bool) -> str:

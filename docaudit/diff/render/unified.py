@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import LineDiff, SemanticDiff, WordDiff
-from . import context_paragraphs, shown, word_paragraphs
+from . import context_paragraphs, markers, shown, word_paragraphs
 
 
 def _range(start: int, count: int) -> str:
@@ -47,7 +47,7 @@ def _word(diff: WordDiff) -> list[str]:
         if i is None:
             out.append("~")
             continue
-        out.append("".join(t if op == 0 else (f"[-{t}-]" if op < 0 else f"{{+{t}+}}") for op, t in paras[i]))
+        out.append(markers(paras[i]))
     return out if len(out) > 2 else []
 
 
