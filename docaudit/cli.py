@@ -406,6 +406,15 @@ def demo(obj: Context) -> None:
     )
 
 
+def _register_watch() -> None:
+    from .watch.cli import register
+
+    register(cli)
+
+
+_register_watch()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()
 

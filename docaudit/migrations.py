@@ -59,7 +59,69 @@ M001_INITIAL = [
     END""",
 ]
 
-MIGRATIONS: list[list[str]] = [M001_INITIAL]
+# Watching: what is tracked, every run, every check (see docaudit.watch).
+M002_WATCH = [
+    """CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        doc_id TEXT,
+        name TEXT,
+        since TEXT,
+        origin TEXT NOT NULL DEFAULT 'cli',
+        active INTEGER NOT NULL DEFAULT 1,
+        added_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT '{}',
+        status TEXT,
+        last_check TEXT,
+        last_change TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        pid INTEGER NOT NULL,
+        host TEXT,
+        status TEXT NOT NULL,
+        sources INTEGER NOT NULL DEFAULT 0,
+        new INTEGER NOT NULL DEFAULT 0,
+        changed INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        withdrawn INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        notified TEXT,
+        error TEXT
+    )""",
+    """CREATE TABLE fetches (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        source_id TEXT NOT NULL,
+        doc_id TEXT,
+        url TEXT,
+        started_at TEXT NOT NULL,
+        duration_ms INTEGER,
+        status INTEGER,
+        bytes INTEGER,
+        outcome TEXT NOT NULL,
+        version_id INTEGER REFERENCES versions(id),
+        error TEXT,
+        warning TEXT,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        final_url TEXT,
+        redirects TEXT NOT NULL DEFAULT '[]',
+        content_type TEXT,
+        etag TEXT,
+        last_modified TEXT
+    )""",
+    "CREATE INDEX idx_fetches_source ON fetches(source_id, started_at)",
+    "CREATE INDEX idx_fetches_run ON fetches(run_id)",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO settings (key, value) VALUES ('instance_id', lower(hex(randomblob(16))))",
+]
+
+MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -97,6 +98,7 @@ class AddResult:
     reason: str = ""
     version: Version | None = None
     source: str | None = None
+    previous: Version | None = None
 
     @property
     def stored(self) -> bool:
@@ -240,8 +242,15 @@ class Store:
         letter_date: date | str | None = None,
         meta: dict[str, Any] | None = None,
         added_at: str | None = None,
+        default_date: tuple[str, str] | None = None,
+        then: Callable[[AddResult], None] | None = None,
     ) -> AddResult:
-        """Store bytes as the next version of ``doc_id`` unless they or their text are unchanged."""
+        """Store bytes as the next version of ``doc_id`` unless they or their text are unchanged.
+
+        ``default_date``: (date, source) used when neither ``letter_date`` nor the text gives a date,
+        e.g. the date the Tweede Kamer API records for the document. ``then`` is called with the result
+        inside the write transaction, so what the caller records about it commits (or not) with the version.
+        """
         from .extract import extract
         from .metadata import find_metadata
         from .normalize import normalize_text
@@ -253,17 +262,19 @@ class Store:
         raw_sha = sha256(data)
         latest = self._latest(doc_id)
         if latest is not None and latest.raw_sha256 == raw_sha:
-            return AddResult(doc_id, "unchanged", latest.number, "same bytes", latest, filename)
+            return self._finish(AddResult(doc_id, "unchanged", latest.number, "same bytes", latest, filename), then)
         extraction = extract(data)
         normalized = normalize_text(extraction.text)
         norm_sha = sha256(normalized.encode("utf-8"))
         if latest is not None and latest.normalized_sha256 == norm_sha:
-            return AddResult(doc_id, "unchanged", latest.number, "same text", latest, filename)
+            return self._finish(AddResult(doc_id, "unchanged", latest.number, "same text", latest, filename), then)
         found = find_metadata(extraction.context)
         if isinstance(letter_date, date):
             letter_date = letter_date.isoformat()
         date_source = "given" if letter_date else ("text" if found.get("date") else None)
         letter_date = letter_date or found.get("date")
+        if not letter_date and default_date:
+            letter_date, date_source = default_date
         version_meta = {**found, **(meta or {})}
         if extraction.encoding:
             version_meta.setdefault("encoding", extraction.encoding)
@@ -295,14 +306,24 @@ class Store:
         with self.transaction():
             latest = self._latest(doc_id)  # another process may have stored a version meanwhile
             if latest is not None and latest.normalized_sha256 == norm_sha:
-                return AddResult(doc_id, "unchanged", latest.number, "same text", latest, filename)
-            self._upsert_document(doc_id, title, doc_title, stamp)
-            row["number"] = (latest.number if latest else 0) + 1
-            columns = ", ".join(row)
-            marks = ", ".join(f":{k}" for k in row)
-            cur = self.conn.execute(f"INSERT INTO versions ({columns}) VALUES ({marks})", row)
-            version = self._version_by_id(cur.lastrowid)
-        return AddResult(doc_id, "stored", version.number, "", version, filename)
+                result = AddResult(doc_id, "unchanged", latest.number, "same text", latest, filename)
+            else:
+                self._upsert_document(doc_id, title, doc_title, stamp)
+                row["number"] = (latest.number if latest else 0) + 1
+                columns = ", ".join(row)
+                marks = ", ".join(f":{k}" for k in row)
+                cur = self.conn.execute(f"INSERT INTO versions ({columns}) VALUES ({marks})", row)
+                version = self._version_by_id(cur.lastrowid)
+                result = AddResult(doc_id, "stored", version.number, "", version, filename, previous=latest)
+            if then is not None:
+                then(result)
+        return result
+
+    def _finish(self, result: AddResult, then: Callable[[AddResult], None] | None) -> AddResult:
+        if then is not None:
+            with self.transaction():
+                then(result)
+        return result
 
     def _upsert_document(self, doc_id: str, title: str | None, fallback_title: str | None, stamp: str) -> None:
         existing = self.conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -458,10 +479,17 @@ class Store:
 
 
 class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; inside another transaction a savepoint, so writes can be grouped."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.nested = False
 
     def __enter__(self) -> sqlite3.Connection:
+        if self.conn.in_transaction:
+            self.nested = True
+            self.conn.execute("SAVEPOINT docaudit_nested")
+            return self.conn
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -471,7 +499,11 @@ class _Transaction:
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
+        if self.nested:
+            if exc_type is not None:
+                self.conn.execute("ROLLBACK TO docaudit_nested")
+            self.conn.execute("RELEASE docaudit_nested")
+        elif exc_type is None:
             try:
                 self.conn.execute("COMMIT")
             except BaseException:

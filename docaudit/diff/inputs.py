@@ -100,3 +100,11 @@ def compare(
     return diff_texts(
         a.text, b.text, a.side, b.side, mode=mode, by=by, context=context, furniture=(a.furniture, b.furniture)
     )
+
+
+def version_diff(store, old_ref: str, new_ref: str):
+    """The semantic diff of two stored versions (what notifications, the feed and the report show)."""
+    from .compare import semantic_diff
+
+    a, b = load_version(store, old_ref), load_version(store, new_ref)
+    return semantic_diff(a.text, b.text, a.side, b.side, old_furniture=a.furniture, new_furniture=b.furniture)

@@ -1,0 +1,221 @@
+"""Commands for watching: ``track``, ``untrack``, ``sources``, ``run``, ``feed`` (thin wrappers)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def register(cli: click.Group) -> None:
+    for command in (track_cmd, untrack_cmd, sources_cmd, run_cmd, feed_cmd):
+        cli.add_command(command)
+
+
+@click.command("track")
+@click.argument("source")
+@click.option("--doc", help="Document id for the versions (default: from the URL or the Tweede Kamer number).")
+@click.option("--name", help="A label for people.")
+@click.option("--since", help="tk:dossier/… and tk:query/…: only documents dated on or after YYYY-MM-DD.")
+@click.pass_obj
+def track_cmd(obj, source: str, doc: str | None, name: str | None, since: str | None) -> None:
+    """Track SOURCE: an http(s) URL, tk:2024D46963, tk:dossier/32317 or tk:query/<OData filter>.
+
+    `docaudit run` then checks it. Tracking the same id again updates it.
+    """
+    from ..cli import _parse_date
+    from .sources import track
+
+    since = _parse_date(since) if since else None
+    with obj.store(create=True) as store:
+        s = track(store, source, doc=doc, name=name, since=since)
+    what = "documents go by their Tweede Kamer number" if s.collection else f"versions go to document {s.doc_id}"
+    click.echo(f"tracking {s.spec} as {s.id} ({what}); check it with: docaudit run --only {s.id}")
+
+
+@click.command("untrack")
+@click.argument("source_ids", nargs=-1, required=True)
+@click.pass_obj
+def untrack_cmd(obj, source_ids: tuple[str, ...]) -> None:
+    """Stop checking sources. Their documents, versions and fetch history stay."""
+    from .sources import untrack
+
+    with obj.store() as store:
+        for source_id in source_ids:
+            s = untrack(store, source_id)
+            click.echo(f"no longer tracking {s.id} ({s.spec}); its history is kept")
+
+
+@click.command("sources")
+@click.option("--all", "include_inactive", is_flag=True, help="Include untracked sources.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def sources_cmd(obj, include_inactive: bool, as_json: bool) -> None:
+    """List tracked sources with their last check, last change and last error."""
+    from ..render import table, to_json
+    from .sources import list_sources
+
+    with obj.store() as store:
+        sources = list_sources(store, include_inactive=include_inactive)
+    if as_json:
+        click.echo(to_json([s.to_dict() for s in sources]))
+        return
+    if not sources:
+        click.echo("Nothing tracked yet: docaudit track URL --doc ID, or docaudit track tk:2024D46963")
+        return
+    rows = [
+        (
+            s.id + ("" if s.active else " (untracked)"),
+            s.spec,
+            s.status or "never checked",
+            s.last_check,
+            s.last_change,
+            (f"{s.last_error} ({s.failures}× in a row)" if s.failures else s.last_error) if s.last_error else "",
+        )
+        for s in sources
+    ]
+    click.echo(table(["id", "source", "status", "last check", "last change", "last error"], rows, max_width=50))
+
+
+@click.command("run")
+@click.option("--only", multiple=True, metavar="ID", help="Check only these sources; repeatable.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Watchlist [default: docaudit.toml next to the db].")
+@click.option("--wait", type=float, help="Seconds to wait for a run still going [default 0, or [run] wait].")
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel fetches [default 8].")
+@click.option("--timeout", type=float, help="Seconds per HTTP request [default 30].")
+@click.option("--retries", type=click.IntRange(0, 10), help="Retries on timeouts, connection errors, 429, 5xx.")
+@click.option("--tk-api", envvar="DOCAUDIT_TK_API", help="Tweede Kamer OData base URL (env DOCAUDIT_TK_API).")
+@click.option("--notify", "notify_urls", multiple=True, metavar="URL", help="apprise URL to tell; repeatable.")
+@click.option("--no-notify", is_flag=True, help="Send no notifications this run.")
+@click.option("--feed", "feed_path", type=click.Path(dir_okay=False), help="Rewrite this Atom feed after the run.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only changes and failures (nothing when all is quiet).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per checked document (JSON lines).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when something changed (new, changed or withdrawn).")
+@click.pass_obj
+def run_cmd(
+    obj,
+    only,
+    config,
+    wait,
+    concurrency,
+    timeout,
+    retries,
+    tk_api,
+    notify_urls,
+    no_notify,
+    feed_path,
+    quiet,
+    as_json,
+    exit_code,
+) -> None:
+    """Check every tracked source once and store what changed: the cron entry point.
+
+    \b
+    Exit status:
+      0  all checked (changes or not, unless --exit-code)
+      1  with --exit-code: something was new, changed or withdrawn
+      2  some sources failed, or a notification could not be sent
+      3  nothing could be checked: every source failed, another run holds
+         the lock past --wait, or the watchlist or database is unusable
+    """
+    from ..errors import DocauditError
+    from .config import find_config, load_config, sync_sources
+    from .run import EXIT_NOTHING_RAN, run
+
+    try:
+        watchlist = load_config(find_config(obj.db, config))
+        settings = watchlist.settings
+        if wait is not None:
+            settings.wait = wait
+        if concurrency is not None:
+            settings.concurrency = concurrency
+        if timeout is not None:
+            settings.fetch.timeout = timeout
+        if retries is not None:
+            settings.fetch.retries = retries
+        if tk_api:
+            settings.tk_api = tk_api
+        targets = [] if no_notify else [*watchlist.notify, *notify_urls]
+        notify_on = "changes" if notify_urls and watchlist.notify_on == "never" else watchlist.notify_on
+        feed_file = Path(feed_path) if feed_path else watchlist.feed_path
+        with obj.store(create=True, max_size=settings.fetch.max_size) as store:
+            sync_sources(store, watchlist)
+
+            def after_store(report):
+                _after_store(store, report, targets, notify_on, feed_file, watchlist.feed_title)
+
+            report = run(
+                store,
+                only=only or None,
+                settings=settings,
+                on_outcome=lambda o: _print_outcome(o, quiet=quiet, as_json=as_json),
+                after_store=after_store,
+            )
+    except DocauditError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_NOTHING_RAN)
+    if not as_json and (not quiet or report.failures or report.changes or report.notify_errors):
+        for error in report.notify_errors:
+            click.echo(f"notification failed: {error}", err=True)
+        click.echo(report.summary())
+    sys.exit(report.exit_code(exit_on_change=exit_code))
+
+
+def _after_store(store, report, targets, notify_on, feed_file, feed_title) -> None:
+    from .feed import write_feed
+    from .notify import build_message, send, should_notify
+
+    if targets and should_notify(report, notify_on):
+        report.notified, report.notify_errors = send(build_message(store, report), targets)
+    if feed_file and (report.changes or not feed_file.exists()):
+        write_feed(store, feed_file, title=feed_title)
+
+
+_MARKS = {"new": "+", "changed": "~", "withdrawn": "!", "failed": "✗", "unchanged": "=", "skipped": "-"}
+
+
+def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(o.to_dict(), ensure_ascii=False))
+        return
+    if quiet and o.outcome not in ("new", "changed", "withdrawn", "failed"):
+        return
+    if o.outcome in ("unchanged", "skipped"):
+        return  # the summary line counts them
+    mark = _MARKS.get(o.outcome, "?")
+    if o.outcome == "new":
+        line = f"{mark} {o.doc}: new, stored as {o.version}"
+    elif o.outcome == "changed":
+        line = f"{mark} {o.doc}: changed, {o.previous} → {o.version}"
+    elif o.outcome == "withdrawn":
+        line = f"{mark} {o.doc}: withdrawn ({o.error})"
+    else:
+        where = f" [{o.doc}]" if o.doc and o.doc != o.source else ""
+        line = f"{mark} {o.source}{where}: failed: {o.error}"
+    click.echo(line, err=o.outcome == "failed")
+    if o.warning:
+        click.echo(f"  warning: {o.warning}", err=True)
+
+
+@click.command("feed")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Newest N versions.")
+@click.option("--doc", help="Only this document.")
+@click.option("--title", help="Feed title.")
+@click.option("--self-url", help="Where the feed will be published (its rel=self link).")
+@click.pass_obj
+def feed_cmd(obj, output, limit, doc, title, self_url) -> None:
+    """Write an Atom feed of stored versions (one entry each, with the diff summary and flags)."""
+    from .feed import build_feed, write_feed
+
+    options = {"limit": limit, "doc": doc, "title": title, "self_url": self_url}
+    with obj.store() as store:
+        if doc:
+            store.document_title(doc)  # a clear error for an unknown document
+        if output:
+            path = write_feed(store, output, **options)
+            click.echo(f"wrote {path}", err=True)
+        else:
+            sys.stdout.buffer.write(build_feed(store, **options))

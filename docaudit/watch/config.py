@@ -1,0 +1,184 @@
+"""``docaudit.toml``: a watch folder's sources, run settings and notification targets.
+
+    [run]
+    concurrency = 8          # parallel fetches
+    timeout = 30             # seconds per request
+    retries = 3              # on connection errors, timeouts, 429 and 5xx
+    max_size = "50MB"
+    wait = 300               # seconds to wait for a previous run still going
+    schedule = "15 6 * * *"  # a hint for your crontab line; docaudit does not schedule itself
+
+    [tk]
+    api = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0"
+
+    [notify]
+    urls = ["mailtos://user:pass@example.org?to=desk@example.org", "json://hooks.example.org/docaudit"]
+    on = "changes"           # changes | failures | always | never
+
+    [feed]
+    path = "changes.xml"     # rewritten after every run that stored something
+    title = "Kamerbrieven: wijzigingen"
+
+    [[source]]
+    url = "https://www.rijksoverheid.nl/documenten/kamerstukken/2024/11/29/brief.pdf"
+    doc = "csam-brief"
+
+    [[source]]
+    tk = "2024D46963"
+
+    [[source]]
+    tk = "dossier/32317"
+    since = "2024-01-01"
+
+Unknown keys are errors, not silently ignored: a typo in a watchlist must not mean an unwatched letter.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import DocauditError
+from ..fetch import FetchSettings
+from ..store import Store, parse_size
+from .run import RunSettings
+from .sources import Source, list_sources, parse_source, track, untrack
+
+CONFIG_NAME = "docaudit.toml"
+NOTIFY_ON = ("changes", "failures", "always", "never")
+
+
+class ConfigError(DocauditError):
+    """The watchlist cannot be used as written."""
+
+
+@dataclass
+class Watchlist:
+    path: Path | None
+    settings: RunSettings = field(default_factory=RunSettings)
+    sources: list[dict[str, str]] = field(default_factory=list)
+    notify: list[str] = field(default_factory=list)
+    notify_on: str = "changes"
+    feed_path: Path | None = None
+    feed_title: str | None = None
+    schedule: str | None = None
+
+
+def find_config(db_path: str | os.PathLike[str], explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """``--config`` if given (it must exist), else ``docaudit.toml`` next to the database, if there is one."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"no watchlist at {path}")
+        return path
+    path = Path(db_path).resolve().parent / CONFIG_NAME
+    return path if path.is_file() else None
+
+
+def load_config(path: Path | None) -> Watchlist:
+    """Read and check a watchlist; ``None`` gives the defaults."""
+    if path is None:
+        return Watchlist(None)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    where = str(path)
+    _keys(data, {"run", "tk", "notify", "feed", "source"}, where)
+    w = Watchlist(path)
+    run = _table(data, "run", where)
+    _keys(run, {"concurrency", "timeout", "retries", "max_size", "wait", "schedule", "per_host"}, f"{where} [run]")
+    fetch = FetchSettings()
+    try:
+        if "timeout" in run:
+            fetch.timeout = float(run["timeout"])
+        if "retries" in run:
+            fetch.retries = int(run["retries"])
+        if "max_size" in run:
+            fetch.max_size = parse_size(run["max_size"])
+        if "per_host" in run:
+            fetch.per_host = max(1, int(run["per_host"]))
+        w.settings = RunSettings(
+            concurrency=max(1, int(run.get("concurrency", 8))), fetch=fetch, wait=float(run.get("wait", 0))
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where} [run]: {exc}") from None
+    w.schedule = run.get("schedule")
+    tk = _table(data, "tk", where)
+    _keys(tk, {"api"}, f"{where} [tk]")
+    if "api" in tk:
+        w.settings.tk_api = str(tk["api"])
+    notify = _table(data, "notify", where)
+    _keys(notify, {"urls", "on"}, f"{where} [notify]")
+    urls = notify.get("urls", [])
+    if isinstance(urls, str):
+        urls = [urls]
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise ConfigError(f"{where} [notify]: urls must be a list of apprise URLs")
+    w.notify = urls
+    w.notify_on = str(notify.get("on", "changes"))
+    if w.notify_on not in NOTIFY_ON:
+        raise ConfigError(f"{where} [notify]: on must be one of {', '.join(NOTIFY_ON)}")
+    feed = _table(data, "feed", where)
+    _keys(feed, {"path", "title"}, f"{where} [feed]")
+    if "path" in feed:
+        w.feed_path = (path.parent / str(feed["path"])).resolve()
+        w.feed_title = feed.get("title")
+    sources = data.get("source", [])
+    if not isinstance(sources, list):
+        raise ConfigError(f"{where}: write sources as [[source]] tables")
+    for n, entry in enumerate(sources, 1):
+        label = f"{where} source #{n}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{label}: not a table")
+        _keys(entry, {"url", "tk", "doc", "name", "since"}, label)
+        if ("url" in entry) == ("tk" in entry):
+            raise ConfigError(f"{label}: give exactly one of url = … or tk = …")
+        spec = str(entry["url"]) if "url" in entry else "tk:" + str(entry["tk"])
+        since = entry.get("since")
+        if isinstance(since, date):
+            since = since.isoformat()
+        record = {"spec": spec, "doc": entry.get("doc"), "name": entry.get("name"), "since": since}
+        try:
+            parse_source(spec, doc=record["doc"], since=since)
+        except DocauditError as exc:
+            raise ConfigError(f"{label}: {exc}") from None
+        w.sources.append(record)
+    return w
+
+
+def sync_sources(store: Store, watchlist: Watchlist) -> list[Source]:
+    """Track every source in the watchlist; stop tracking the ones removed from it (their history stays).
+
+    Sources added with ``docaudit track`` are left alone.
+    """
+    if watchlist.path is None:
+        return []
+    tracked = [
+        track(store, s["spec"], doc=s["doc"], name=s["name"], since=s["since"], origin="config")
+        for s in watchlist.sources
+    ]
+    keep = {s.id for s in tracked}
+    for source in list_sources(store):
+        if source.origin == "config" and source.id not in keep:
+            untrack(store, source.id)
+    return tracked
+
+
+def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    return value
+
+
+def _keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")

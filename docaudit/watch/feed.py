@@ -1,0 +1,143 @@
+"""An Atom feed (RFC 4287) of stored versions, newest first: one entry per version.
+
+Entry ids are ``urn:uuid:`` values derived from the database's own instance id and the version, so
+they stay the same every time the feed is rewritten and differ between two watch folders. Written with
+the standard library's ElementTree (the format is small; feedgen would add lxml for nothing).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from .. import __version__
+from ..store import Store, Version, now
+
+ATOM = "http://www.w3.org/2005/Atom"
+_NS = uuid.UUID("6f1d7c1e-3b8e-4c55-9d3e-5b0f6f0d2a11")
+MAX_FLAGGED = 10
+
+
+def instance_id(store: Store) -> str:
+    row = store.conn.execute("SELECT value FROM settings WHERE key = 'instance_id'").fetchone()
+    return row[0] if row else "docaudit"
+
+
+def build_feed(
+    store: Store,
+    *,
+    limit: int = 50,
+    title: str | None = None,
+    self_url: str | None = None,
+    doc: str | None = None,
+) -> bytes:
+    """The feed as UTF-8 XML bytes."""
+    from ..diff.inputs import version_diff
+
+    ET.register_namespace("", ATOM)
+    instance = instance_id(store)
+    where, params = ("WHERE doc_id = ?", [doc]) if doc else ("", [])
+    rows = store.conn.execute(
+        f"SELECT * FROM versions {where} ORDER BY added_at DESC, id DESC LIMIT ?", [*params, limit]
+    ).fetchall()
+    versions = [Version.from_row(r) for r in rows]
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "id", f"urn:uuid:{uuid.uuid5(_NS, instance)}")
+    _sub(feed, "title", title or "docaudit: changes in tracked letters")
+    _sub(feed, "updated", versions[0].added_at if versions else now())
+    author = _sub(feed, "author")
+    _sub(author, "name", "docaudit")
+    gen = _sub(feed, "generator", "docaudit")
+    gen.set("version", __version__)
+    if self_url:
+        _link(feed, self_url, "self", "application/atom+xml")
+    for v in versions:
+        feed.append(_entry(store, v, instance, version_diff))
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
+def write_feed(store: Store, path: str | os.PathLike[str], **options) -> Path:
+    """Write the feed atomically (a reader never sees half a file)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = build_feed(store, **options)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".xml")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _entry(store: Store, v: Version, instance: str, version_diff) -> ET.Element:
+    doc_title = store.document_title(v.doc_id) or v.doc_id
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    _sub(entry, "id", f"urn:uuid:{uuid.uuid5(_NS, f'{instance}/{v.doc_id}/{v.number}/{v.raw_sha256}')}")
+    url = v.meta.get("url")
+    if url:
+        _link(entry, url, "alternate", None)
+    _sub(entry, "published", v.added_at)
+    _sub(entry, "updated", v.added_at)
+    if v.number == 1:
+        _sub(entry, "title", f"New: {doc_title} ({v.ref})")
+        _category(entry, "new-document")
+        summary = f"First version of {v.doc_id} stored" + (f", dated {v.letter_date}" if v.letter_date else "") + "."
+        _sub(entry, "summary", summary)
+        _content(entry, f"<p>{html.escape(summary)}</p>")
+        return entry
+    previous = f"{v.doc_id}@{v.number - 1}"
+    _sub(entry, "title", f"Changed: {doc_title} ({previous} → {v.ref})")
+    try:
+        diff = version_diff(store, previous, v.ref)
+    except Exception as exc:  # one bad version must not take the whole feed down
+        _sub(entry, "summary", f"{previous} → {v.ref}: no summary ({exc})")
+        return entry
+    _sub(entry, "summary", f"{previous} → {v.ref}: {diff.summary_line()}")
+    flags = sorted({f for c in diff.changes if c.substantive for f in c.flags})
+    for flag in flags:
+        _category(entry, flag)
+    items = []
+    for c in [c for c in diff.changes if c.substantive and c.flags][:MAX_FLAGGED]:
+        old = f"<del>{html.escape(c.old_text or '')}</del>" if c.old_text else ""
+        new = f"<ins>{html.escape(c.new_text or '')}</ins>" if c.new_text else ""
+        items.append(f"<li><strong>{html.escape(', '.join(c.flags))}</strong> ({c.kind}): {old} {new}</li>")
+    body = f"<p>{html.escape(diff.summary_line())}</p>"
+    if items:
+        body += "<ul>" + "".join(items) + "</ul>"
+    tk = {k: v.meta[k] for k in ("tk_versie", "tk_gewijzigd_op") if k in v.meta}
+    if tk:
+        body += f"<p>Tweede Kamer: {html.escape(json.dumps(tk, ensure_ascii=False))}</p>"
+    _content(entry, body)
+    return entry
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _link(parent: ET.Element, href: str, rel: str, kind: str | None) -> None:
+    el = _sub(parent, "link")
+    el.set("href", href)
+    el.set("rel", rel)
+    if kind:
+        el.set("type", kind)
+
+
+def _category(parent: ET.Element, term: str) -> None:
+    _sub(parent, "category").set("term", term)
+
+
+def _content(parent: ET.Element, markup: str) -> None:
+    _sub(parent, "content", markup).set("type", "html")

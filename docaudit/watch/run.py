@@ -1,0 +1,367 @@
+"""``docaudit run``: check every tracked source once, store what changed, record everything.
+
+Order of work: take the run lock; mark runs a crash left ``running`` as ``interrupted``; fetch
+concurrently (a bounded thread pool, at most ``per_host`` requests to one host at a time); store and
+record in this thread, one transaction per document: the new version (if any), its ``fetches`` row and
+the source's state commit together or not at all. A kill at any moment leaves either the whole record
+of a document or none of it, and the next run simply checks that document again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..errors import DocauditError
+from ..fetch import Fetcher, FetchSettings
+from ..store import AddResult, Store, now
+from .check import Check, Item, check_source
+from .lock import RunLock
+from .sources import Source, get_source, list_sources
+from .tk import DEFAULT_API, next_cursor
+
+OUTCOMES = ("new", "changed", "unchanged", "withdrawn", "failed", "skipped")
+EXIT_OK, EXIT_CHANGES, EXIT_FAILURES, EXIT_NOTHING_RAN = 0, 1, 2, 3
+
+
+@dataclass
+class RunSettings:
+    """How a run behaves; ``docaudit.toml`` and the command-line options fill it in."""
+
+    concurrency: int = 8
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    tk_api: str = DEFAULT_API
+    wait: float = 0.0
+
+
+@dataclass
+class Outcome:
+    """What one check of one document came to, as recorded in ``fetches``."""
+
+    source: str
+    doc: str | None
+    url: str
+    outcome: str  # new | changed | unchanged | withdrawn | failed | skipped
+    status: int | None = None
+    version: str | None = None
+    previous: str | None = None
+    bytes: int = 0
+    duration_ms: int = 0
+    attempts: int = 0
+    error: str | None = None
+    warning: str | None = None
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RunReport:
+    """Everything a run did: one :class:`Outcome` per document checked."""
+
+    run_id: int
+    started_at: str
+    finished_at: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+    sources: int = 0
+    notified: list[str] = field(default_factory=list)
+    notify_errors: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(o.outcome for o in self.outcomes)
+        return {k: counts.get(k, 0) for k in OUTCOMES}
+
+    @property
+    def changes(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.outcome in ("new", "changed")]
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.outcome == "failed"]
+
+    def summary(self) -> str:
+        """``3 changed, 41 unchanged, 1 failed`` (zero counts left out, but never an empty line)."""
+        c = self.counts
+        parts = [f"{c[k]} {k}" for k in ("new", "changed", "unchanged", "withdrawn", "failed", "skipped") if c[k]]
+        line = ", ".join(parts) if parts else "nothing to check"
+        if self.notify_errors:
+            line += f"; notification failed ({len(self.notify_errors)})"
+        return line
+
+    def exit_code(self, *, exit_on_change: bool = False) -> int:
+        """0 fine; 1 changes (only with ``exit_on_change``); 2 something failed; 3 nothing could be checked."""
+        c = self.counts
+        if self.outcomes and c["failed"] == len(self.outcomes):
+            return EXIT_NOTHING_RAN
+        if c["failed"] or self.notify_errors:
+            return EXIT_FAILURES
+        if exit_on_change and (c["new"] or c["changed"] or c["withdrawn"]):
+            return EXIT_CHANGES
+        return EXIT_OK
+
+
+def run(
+    store: Store,
+    *,
+    only: Iterable[str] | None = None,
+    settings: RunSettings | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    after_store: Callable[[RunReport], None] | None = None,
+) -> RunReport:
+    """Check every active source (or those in ``only``) once; see the module docstring.
+
+    ``on_outcome`` is called as each document is recorded (for printing progress); ``after_store`` once
+    everything is stored, still under the lock (notifications, the feed).
+    """
+    settings = settings or RunSettings()
+    with RunLock(store.path, wait=settings.wait):
+        sources = _select(store, only)
+        report = _start(store, len(sources))
+        try:
+            with Fetcher(settings.fetch) as fetcher:
+                _check_all(store, fetcher, sources, settings, report, on_outcome)
+            report.finished_at = now()
+            if after_store is not None:
+                after_store(report)
+        except BaseException as exc:
+            _finish(store, report, "aborted", error=str(exc) or type(exc).__name__)
+            raise
+        _finish(store, report, "done")
+    return report
+
+
+def _select(store: Store, only: Iterable[str] | None) -> list[Source]:
+    if only:
+        sources = [get_source(store, source_id) for source_id in dict.fromkeys(only)]
+        inactive = [s.id for s in sources if not s.active]
+        if inactive:
+            raise DocauditError(f"not tracked any more: {', '.join(inactive)} (docaudit track it again)")
+        return sources
+    return list_sources(store)
+
+
+def _start(store: Store, n_sources: int) -> RunReport:
+    stamp = now()
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?) WHERE status = 'running'",
+            (stamp,),
+        )
+        cur = conn.execute(
+            "INSERT INTO runs (started_at, pid, host, status, sources) VALUES (?, ?, ?, 'running', ?)",
+            (stamp, os.getpid(), socket.gethostname(), n_sources),
+        )
+    return RunReport(cur.lastrowid or 0, stamp, sources=n_sources)
+
+
+def _finish(store: Store, report: RunReport, status: str, *, error: str | None = None) -> None:
+    c = report.counts
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, new = ?, changed = ?, unchanged = ?, withdrawn = ?,"
+            " failed = ?, notified = ?, error = ? WHERE id = ?",
+            (
+                report.finished_at or now(),
+                status,
+                c["new"],
+                c["changed"],
+                c["unchanged"],
+                c["withdrawn"],
+                c["failed"],
+                json.dumps({"sent": report.notified, "errors": report.notify_errors})
+                if report.notified or report.notify_errors
+                else None,
+                error,
+                report.run_id,
+            ),
+        )
+
+
+def _check_all(
+    store: Store,
+    fetcher: Fetcher,
+    sources: list[Source],
+    settings: RunSettings,
+    report: RunReport,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> None:
+    known = _known_stamps(store)
+    workers = max(1, min(settings.concurrency, len(sources) or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-fetch") as pool:
+        futures = [pool.submit(check_source, s, fetcher, tk_api=settings.tk_api, known=known) for s in sources]
+        try:
+            for future in as_completed(futures):
+                check = future.result()
+                for outcome in _record_check(store, report.run_id, check):
+                    report.outcomes.append(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
+def _known_stamps(store: Store) -> dict[str, str]:
+    """Document id → the API's ``GewijzigdOp`` of its stored latest version (tk sources skip those)."""
+    rows = store.conn.execute(
+        """SELECT v.doc_id, json_extract(v.meta, '$.tk_gewijzigd_op') AS stamp FROM versions v
+           WHERE v.number = (SELECT max(number) FROM versions WHERE doc_id = v.doc_id) AND stamp IS NOT NULL"""
+    ).fetchall()
+    return {r["doc_id"]: r["stamp"] for r in rows}
+
+
+def _record_check(store: Store, run_id: int, check: Check) -> list[Outcome]:
+    source = check.source
+    outcomes = [_record_item(store, run_id, source, item) for item in check.items]
+    with store.transaction() as conn:
+        state = dict(get_source(store, source.id).state)
+        if source.collection or source.kind == "tk-document":
+            cursor = next_cursor(check.items, state.get("cursor"))
+            if cursor:
+                state["cursor"] = cursor
+        failed = [o for o in outcomes if o.outcome == "failed"]
+        changed = [o for o in outcomes if o.outcome in ("new", "changed")]
+        gone = [o for o in outcomes if o.outcome == "withdrawn"]
+        status = "failed" if failed else "withdrawn" if gone else "changed" if changed else "ok"
+        stamp = now()
+        error = failed[0].error if failed else None
+        if error:
+            state["last_error_at"] = stamp
+        conn.execute(
+            "UPDATE sources SET state = ?, status = ?, last_check = ?,"
+            " last_change = CASE WHEN ? THEN ? ELSE last_change END,"
+            " last_error = coalesce(?, last_error),"
+            " failures = CASE WHEN ? THEN failures + 1 ELSE 0 END WHERE id = ?",
+            (json.dumps(state), status, stamp, bool(changed), stamp, error, bool(failed), source.id),
+        )
+    return outcomes
+
+
+def _record_item(store: Store, run_id: int, source: Source, item: Item) -> Outcome:
+    outcome = Outcome(
+        source.id,
+        item.doc_id,
+        item.url,
+        "failed",
+        status=item.status,
+        bytes=len(item.fetched.data) if item.fetched else 0,
+        duration_ms=round(item.duration * 1000),
+        attempts=item.attempts,
+        error=item.error,
+        title=item.title,
+    )
+    if item.outcome == "fetched" and item.fetched is not None and item.doc_id:
+        started = time.monotonic()
+        try:
+            store.add_bytes(
+                item.fetched.data,
+                item.doc_id,
+                filename=item.filename,
+                title=item.title,
+                meta={**item.meta, "source": source.id, "url": item.fetched.final_url or item.url},
+                default_date=item.default_date,
+                then=lambda result: _record_stored(store, run_id, source, item, outcome, result),
+            )
+        except DocauditError as exc:
+            item.outcome = "failed"
+            outcome.outcome, outcome.error = "failed", _extraction_error(exc)
+            with store.transaction():
+                _insert_fetch(store, run_id, source, item, outcome, None)
+        outcome.duration_ms += round((time.monotonic() - started) * 1000)
+        return outcome
+    if item.outcome == "not-modified":
+        outcome.outcome = "unchanged"
+        latest = _latest_ref(store, item.doc_id)
+        outcome.version = latest
+    elif item.outcome == "gone":
+        latest = _latest_ref(store, item.doc_id)
+        if latest is None:
+            outcome.outcome = "failed"
+            item.outcome = "failed"
+        else:
+            outcome.outcome, outcome.version = "withdrawn", latest
+            outcome.error = f"{item.error or 'gone'}; history kept ({latest})"
+    elif item.outcome == "skipped":
+        outcome.outcome = "skipped"
+    with store.transaction():
+        _insert_fetch(store, run_id, source, item, outcome, None)
+    return outcome
+
+
+def _extraction_error(exc: DocauditError) -> str:
+    text = str(exc)
+    return text if text.startswith(("cannot", "corrupt", "unsupported", "empty")) else f"cannot store: {text}"
+
+
+def _record_stored(store: Store, run_id: int, source: Source, item: Item, outcome: Outcome, result: AddResult) -> None:
+    """Inside the version's transaction: the fetch row and the source's HTTP validators."""
+    version = result.version
+    if result.stored:
+        outcome.outcome = "changed" if result.previous is not None else "new"
+        if result.previous is not None:
+            outcome.previous = result.previous.ref
+            if version is not None and result.previous.format != version.format:
+                outcome.warning = (
+                    f"format changed from {result.previous.format} to {version.format}: "
+                    "check the source still serves the letter"
+                )
+    else:
+        outcome.outcome = "unchanged"
+    outcome.version = version.ref if version else None
+    _insert_fetch(store, run_id, source, item, outcome, version.id if (version and result.stored) else None)
+    validators = {k: v for k, v in item.state.items() if k in ("etag", "last_modified")}
+    if validators:
+        state = dict(get_source(store, source.id).state)
+        state.update(validators)
+        for key in ("etag", "last_modified"):
+            if not state.get(key):
+                state.pop(key, None)
+        store.conn.execute("UPDATE sources SET state = ? WHERE id = ?", (json.dumps(state), source.id))
+
+
+def _insert_fetch(
+    store: Store, run_id: int, source: Source, item: Item, outcome: Outcome, version_id: int | None
+) -> None:
+    fetched = item.fetched
+    store.conn.execute(
+        "INSERT INTO fetches (run_id, source_id, doc_id, url, started_at, duration_ms, status, bytes, outcome,"
+        " version_id, error, warning, attempts, final_url, redirects, content_type, etag, last_modified)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            run_id,
+            source.id,
+            item.doc_id,
+            item.url,
+            item.started_at,
+            outcome.duration_ms,
+            item.status,
+            outcome.bytes,
+            outcome.outcome,
+            version_id,
+            outcome.error,
+            outcome.warning,
+            max(1, item.attempts),
+            fetched.final_url if fetched else None,
+            json.dumps(fetched.redirects if fetched else []),
+            fetched.content_type if fetched else None,
+            fetched.etag if fetched else None,
+            fetched.last_modified if fetched else None,
+        ),
+    )
+
+
+def _latest_ref(store: Store, doc_id: str | None) -> str | None:
+    if not doc_id:
+        return None
+    row = store.conn.execute("SELECT max(number) FROM versions WHERE doc_id = ?", (doc_id,)).fetchone()
+    return f"{doc_id}@{row[0]}" if row and row[0] else None

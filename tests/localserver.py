@@ -1,0 +1,148 @@
+"""A real HTTP server on 127.0.0.1 for tests and benchmarks: scripted responses, faults included.
+
+server.route("/brief.docx", Reply(body=data, etag='"v1"'))          # 200, then 304 to If-None-Match
+server.route("/flaky", Reply(status=500), Reply(status=500), Reply(body=b"ok"))  # in order, last repeats
+server.route("/slow", Reply(body=b"x", delay=5))
+server.route("/cut", Reply(body=data, truncate=100))                 # Content-Length says more
+server.route("/api", handler)                                        # handler(request) -> Reply
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    delay: float = 0.0
+    truncate: int | None = None
+    location: str | None = None
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    target: str
+
+
+class LocalServer:
+    """Threaded HTTP/1.1 server; use as a context manager or call ``close()``."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Reply] | Callable[[Request], Reply]] = {}
+        self.requests: list[Request] = []
+        self._served: dict[str, int] = defaultdict(int)
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                server._handle(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def route(self, path: str, *replies: Reply | Callable[[Request], Reply]) -> None:
+        with self._lock:
+            if len(replies) == 1 and callable(replies[0]) and not isinstance(replies[0], Reply):
+                self.routes[path] = replies[0]
+            else:
+                self.routes[path] = list(replies)  # type: ignore[arg-type]
+            self._served[path] = 0
+
+    def hits(self, path: str) -> list[Request]:
+        return [r for r in self.requests if r.path == path]
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> LocalServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(h.path)
+        request = Request(
+            "GET", parts.path, parse_qs(parts.query), {k.lower(): v for k, v in h.headers.items()}, h.path
+        )
+        with self._lock:
+            self.requests.append(request)
+            route = self.routes.get(parts.path)
+            if route is None:
+                reply = Reply(status=404, body=b"not found")
+            elif callable(route):
+                reply = None
+            else:
+                n = self._served[parts.path]
+                self._served[parts.path] = n + 1
+                reply = route[min(n, len(route) - 1)]
+        if reply is None:
+            reply = route(request)  # type: ignore[operator]
+        if reply.delay:
+            time.sleep(reply.delay)
+        status, body = reply.status, reply.body
+        if (
+            reply.etag
+            and request.headers.get("if-none-match") == reply.etag
+            and status == 200
+            or (
+                reply.last_modified
+                and not reply.etag
+                and request.headers.get("if-modified-since") == reply.last_modified
+                and status == 200
+            )
+        ):
+            status, body = 304, b""
+        try:
+            h.send_response(status)
+            if reply.content_type:
+                h.send_header("Content-Type", reply.content_type)
+            if reply.etag:
+                h.send_header("ETag", reply.etag)
+            if reply.last_modified:
+                h.send_header("Last-Modified", reply.last_modified)
+            if reply.location:
+                h.send_header("Location", reply.location)
+            for key, value in reply.headers.items():
+                h.send_header(key, value)
+            h.send_header("Content-Length", str(len(body)))
+            if reply.truncate is not None:
+                h.send_header("Connection", "close")
+            h.end_headers()
+            if status != 304:
+                h.wfile.write(body if reply.truncate is None else body[: reply.truncate])
+            h.wfile.flush()
+            if reply.truncate is not None:
+                h.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            pass
