@@ -24,3 +24,12 @@ def fixture_bytes(name: str) -> bytes:
 
 def source_text(name: str) -> str:
     return (LETTERS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 (see tests/localserver.py)."""
+    from localserver import LocalServer
+
+    with LocalServer() as srv:
+        yield srv

@@ -29,6 +29,7 @@ class Reply:
     delay: float = 0.0
     truncate: int | None = None
     location: str | None = None
+    no_length: bool = False  # send no Content-Length; the body ends when the connection closes
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     target: str
+    body: bytes = b""
 
 
 class LocalServer:
@@ -57,13 +59,16 @@ class LocalServer:
                 pass
 
             def do_GET(self) -> None:
-                server._handle(self)
+                server._handle(self, "GET")
+
+            def do_POST(self) -> None:
+                server._handle(self, "POST")
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 
     def url(self, path: str) -> str:
@@ -90,11 +95,12 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+    def _handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(h.path)
-        request = Request(
-            "GET", parts.path, parse_qs(parts.query), {k.lower(): v for k, v in h.headers.items()}, h.path
-        )
+        headers = {k.lower(): v for k, v in h.headers.items()}
+        length = int(headers.get("content-length") or 0)
+        body = h.rfile.read(length) if length else b""
+        request = Request(method, parts.path, parse_qs(parts.query), headers, h.path, body)
         with self._lock:
             self.requests.append(request)
             route = self.routes.get(parts.path)
@@ -135,14 +141,15 @@ class LocalServer:
                 h.send_header("Location", reply.location)
             for key, value in reply.headers.items():
                 h.send_header(key, value)
-            h.send_header("Content-Length", str(len(body)))
-            if reply.truncate is not None:
+            if not reply.no_length:
+                h.send_header("Content-Length", str(len(body)))
+            if reply.truncate is not None or reply.no_length:
                 h.send_header("Connection", "close")
             h.end_headers()
             if status != 304:
                 h.wfile.write(body if reply.truncate is None else body[: reply.truncate])
             h.wfile.flush()
-            if reply.truncate is not None:
+            if reply.truncate is not None or reply.no_length:
                 h.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             pass

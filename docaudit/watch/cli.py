@@ -86,6 +86,7 @@ def sources_cmd(obj, include_inactive: bool, as_json: bool) -> None:
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel fetches [default 8].")
 @click.option("--timeout", type=float, help="Seconds per HTTP request [default 30].")
 @click.option("--retries", type=click.IntRange(0, 10), help="Retries on timeouts, connection errors, 429, 5xx.")
+@click.option("--backoff", type=click.FloatRange(0), help="Seconds before the first retry, doubling [default 1].")
 @click.option("--tk-api", envvar="DOCAUDIT_TK_API", help="Tweede Kamer OData base URL (env DOCAUDIT_TK_API).")
 @click.option("--notify", "notify_urls", multiple=True, metavar="URL", help="apprise URL to tell; repeatable.")
 @click.option("--no-notify", is_flag=True, help="Send no notifications this run.")
@@ -102,6 +103,7 @@ def run_cmd(
     concurrency,
     timeout,
     retries,
+    backoff,
     tk_api,
     notify_urls,
     no_notify,
@@ -135,6 +137,8 @@ def run_cmd(
             settings.fetch.timeout = timeout
         if retries is not None:
             settings.fetch.retries = retries
+        if backoff is not None:
+            settings.fetch.backoff = backoff
         if tk_api:
             settings.tk_api = tk_api
         targets = [] if no_notify else [*watchlist.notify, *notify_urls]

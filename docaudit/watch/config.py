@@ -4,6 +4,7 @@
     concurrency = 8          # parallel fetches
     timeout = 30             # seconds per request
     retries = 3              # on connection errors, timeouts, 429 and 5xx
+    backoff = 1.0            # seconds before the first retry, doubling each time
     max_size = "50MB"
     wait = 300               # seconds to wait for a previous run still going
     schedule = "15 6 * * *"  # a hint for your crontab line; docaudit does not schedule itself
@@ -93,13 +94,19 @@ def load_config(path: Path | None) -> Watchlist:
     _keys(data, {"run", "tk", "notify", "feed", "source"}, where)
     w = Watchlist(path)
     run = _table(data, "run", where)
-    _keys(run, {"concurrency", "timeout", "retries", "max_size", "wait", "schedule", "per_host"}, f"{where} [run]")
+    _keys(
+        run,
+        {"concurrency", "timeout", "retries", "backoff", "max_size", "wait", "schedule", "per_host"},
+        f"{where} [run]",
+    )
     fetch = FetchSettings()
     try:
         if "timeout" in run:
             fetch.timeout = float(run["timeout"])
         if "retries" in run:
             fetch.retries = int(run["retries"])
+        if "backoff" in run:
+            fetch.backoff = max(0.0, float(run["backoff"]))
         if "max_size" in run:
             fetch.max_size = parse_size(run["max_size"])
         if "per_host" in run:

@@ -110,8 +110,7 @@ def _doc_from_url(url: str) -> str:
     segments = [unquote(s) for s in parts.path.split("/") if s]
     stem = segments[-1].rsplit(".", 1)[0] if segments else ""
     stem = re.sub(r"[^\w.-]+", "-", stem).strip("-.")
-    host = parts.hostname or "source"
-    return stem if len(stem) >= 3 else f"{host}{'-' + stem if stem else ''}"
+    return stem or parts.hostname or "source"
 
 
 def track(
