@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..diff.render import change_words, markers
 from ..store import Store
 from .run import Outcome, RunReport
 
@@ -70,14 +71,36 @@ def _change_section(store: Store, o: Outcome, version_diff) -> str:
     lines[0] += f": {diff.summary_line()}"
     flagged = [c for c in diff.changes if c.flags and c.substantive]
     for c in flagged[:MAX_FLAGGED]:
-        old, new = _quote(c.old_text), _quote(c.new_text)
-        detail = f"“{old}” → “{new}”" if old and new else f"“{new or old}” ({c.kind})"
+        ops = change_words(c) if c.old_text and c.new_text else []
+        if ops and any(op for op, _ in ops):
+            detail = _quote(markers(compact(ops)))
+        else:
+            detail = f"“{_quote(c.new_text or c.old_text)}” ({c.kind})"
         lines.append(f"- [{', '.join(c.flags)}] {detail}")
     if len(flagged) > MAX_FLAGGED:
         lines.append(f"- … and {len(flagged) - MAX_FLAGGED} more flagged")
     if o.warning:
         lines.append(f"⚠ {o.warning}")
     return "\n".join(lines)
+
+
+def compact(ops: list[tuple[int, str]], context: int = 6) -> list[tuple[int, str]]:
+    """A word diff with long unchanged stretches cut to ``context`` words on each side of a change."""
+    out: list[tuple[int, str]] = []
+    for i, (op, text) in enumerate(ops):
+        if op != 0:
+            out.append((op, text))
+            continue
+        words = text.split(" ")
+        first, last = i == 0, i == len(ops) - 1
+        if first and len(words) > context:
+            text = "… " + " ".join(words[-context:])
+        elif last and len(words) > context:
+            text = " ".join(words[:context]) + " …"
+        elif not first and not last and len(words) > 2 * context:
+            text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
+        out.append((0, text))
+    return out
 
 
 def _quote(text: str | None) -> str:
