@@ -86,13 +86,21 @@ def serve(port_queue, n_sources: int, flaky: float, phase_file: str) -> None:
 
 
 def timed(argv: list[str], cwd: Path) -> dict:
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out = proc.stdout.read() if proc.stdout else ""
-    err = proc.stderr.read() if proc.stderr else ""
-    return {"seconds": wall, "rss_mb": usage.ru_maxrss / 1024, "out": out, "err": err, "status": status}
+    """Run a command to the end (output to files: a full pipe would stall it); wall time and its peak RSS."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        return {
+            "seconds": wall,
+            "rss_mb": usage.ru_maxrss / 1024,
+            "out": out.read(),
+            "err": err.read(),
+            "status": status,
+        }
 
 
 BASELINE = """

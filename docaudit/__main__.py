@@ -2,4 +2,5 @@
 
 from .cli import cli
 
-cli()
+if __name__ == "__main__":  # guarded: worker processes of a run import this module again
+    cli()

@@ -89,6 +89,28 @@ class Version:
 
 
 @dataclass
+class Prepared:
+    """The CPU-heavy part of storing bytes (extract, normalize, find metadata): picklable, so a run can
+    do it in worker processes and store the result in the main one."""
+
+    extraction: Any
+    normalized: str
+    normalized_sha256: str
+    found: dict[str, Any]
+
+
+def prepare(data: bytes) -> Prepared:
+    """Extract and normalize document bytes; raises an ExtractionError for unreadable input."""
+    from .extract import extract
+    from .metadata import find_metadata
+    from .normalize import normalize_text
+
+    extraction = extract(data)
+    normalized = normalize_text(extraction.text)
+    return Prepared(extraction, normalized, sha256(normalized.encode("utf-8")), find_metadata(extraction.context))
+
+
+@dataclass
 class AddResult:
     """What happened to one file given to :meth:`Store.add_file`."""
 
@@ -244,16 +266,15 @@ class Store:
         added_at: str | None = None,
         default_date: tuple[str, str] | None = None,
         then: Callable[[AddResult], None] | None = None,
+        prepared: Prepared | None = None,
     ) -> AddResult:
         """Store bytes as the next version of ``doc_id`` unless they or their text are unchanged.
 
         ``default_date``: (date, source) used when neither ``letter_date`` nor the text gives a date,
         e.g. the date the Tweede Kamer API records for the document. ``then`` is called with the result
         inside the write transaction, so what the caller records about it commits (or not) with the version.
+        ``prepared``: the result of :func:`prepare` on these bytes, if already computed.
         """
-        from .extract import extract
-        from .metadata import find_metadata
-        from .normalize import normalize_text
         from .sniff import EXTENSIONS
 
         doc_id = validate_doc_id(doc_id)
@@ -263,12 +284,11 @@ class Store:
         latest = self._latest(doc_id)
         if latest is not None and latest.raw_sha256 == raw_sha:
             return self._finish(AddResult(doc_id, "unchanged", latest.number, "same bytes", latest, filename), then)
-        extraction = extract(data)
-        normalized = normalize_text(extraction.text)
-        norm_sha = sha256(normalized.encode("utf-8"))
+        prepared = prepared or prepare(data)
+        extraction, normalized, norm_sha = prepared.extraction, prepared.normalized, prepared.normalized_sha256
         if latest is not None and latest.normalized_sha256 == norm_sha:
             return self._finish(AddResult(doc_id, "unchanged", latest.number, "same text", latest, filename), then)
-        found = find_metadata(extraction.context)
+        found = prepared.found
         if isinstance(letter_date, date):
             letter_date = letter_date.isoformat()
         date_source = "given" if letter_date else ("text" if found.get("date") else None)

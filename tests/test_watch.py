@@ -314,3 +314,25 @@ def test_run_with_nothing_tracked(da):
 
 def test_fixture_letters_exist():
     assert (FIXTURES / "diffset" / "2024D46963_edited.docx").exists()
+
+
+def test_extraction_in_worker_processes(server, tmp_path):
+    """Large runs extract in a process pool; results, failures and records are the same as inline."""
+    from docaudit.fetch import FetchSettings
+    from docaudit.watch.run import RunSettings, run
+    from docaudit.watch.sources import track
+
+    server.route("/a.docx", Reply(body=V1))
+    server.route("/b.pdf", Reply(body=PDF))
+    server.route("/c.docx", Reply(body=b"PK\x03\x04 broken"))
+    settings = RunSettings(fetch=FetchSettings(retries=0), extract_workers=2, parallel_from=1)
+    with Store(tmp_path / "audit.db") as store:
+        for name in ("a.docx", "b.pdf", "c.docx"):
+            track(store, server.url(f"/{name}"))
+        report = run(store, settings=settings)
+        assert {o.doc: o.outcome for o in report.outcomes} == {"a": "new", "b": "new", "c": "failed"}
+        assert "corrupt or truncated .docx" in {o.doc: o for o in report.outcomes}["c"].error
+        assert store.resolve("b").format == "pdf" and store.resolve("b").letter_date == "2023-08-22"
+        again = run(store, settings=settings)  # same bytes: recognised without extracting
+        assert {o.doc: o.outcome for o in again.outcomes} == {"a": "unchanged", "b": "unchanged", "c": "failed"}
+        assert store.verify().ok

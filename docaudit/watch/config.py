@@ -5,6 +5,7 @@
     timeout = 30             # seconds per request
     retries = 3              # on connection errors, timeouts, 429 and 5xx
     backoff = 1.0            # seconds before the first retry, doubling each time
+    extract_workers = 2      # processes extracting changed letters (default: cores, at most 4)
     max_size = "50MB"
     wait = 300               # seconds to wait for a previous run still going
     schedule = "15 6 * * *"  # a hint for your crontab line; docaudit does not schedule itself
@@ -96,7 +97,17 @@ def load_config(path: Path | None) -> Watchlist:
     run = _table(data, "run", where)
     _keys(
         run,
-        {"concurrency", "timeout", "retries", "backoff", "max_size", "wait", "schedule", "per_host"},
+        {
+            "concurrency",
+            "timeout",
+            "retries",
+            "backoff",
+            "max_size",
+            "wait",
+            "schedule",
+            "per_host",
+            "extract_workers",
+        },
         f"{where} [run]",
     )
     fetch = FetchSettings()
@@ -114,6 +125,8 @@ def load_config(path: Path | None) -> Watchlist:
         w.settings = RunSettings(
             concurrency=max(1, int(run.get("concurrency", 8))), fetch=fetch, wait=float(run.get("wait", 0))
         )
+        if "extract_workers" in run:
+            w.settings.extract_workers = max(1, int(run["extract_workers"]))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where} [run]: {exc}") from None
     w.schedule = run.get("schedule")

@@ -15,13 +15,15 @@ import socket
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import DocauditError
 from ..fetch import Fetcher, FetchSettings
-from ..store import AddResult, Store, now
+from ..snapshots import sha256
+from ..store import AddResult, Prepared, Store, now, prepare
 from .check import Check, Item, check_source
 from .lock import RunLock
 from .sources import Source, get_source, list_sources
@@ -39,6 +41,8 @@ class RunSettings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     tk_api: str = DEFAULT_API
     wait: float = 0.0
+    extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
+    parallel_from: int = 20  # runs with fewer sources extract in this process (a pool costs ~1 s to start)
 
 
 @dataclass
@@ -194,21 +198,106 @@ def _check_all(
     report: RunReport,
     on_outcome: Callable[[Outcome], None] | None,
 ) -> None:
+    """Fetch in threads; extract changed bytes in worker processes; store and record in this thread."""
     known = _known_stamps(store)
     workers = max(1, min(settings.concurrency, len(sources) or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-fetch") as pool:
-        futures = [pool.submit(check_source, s, fetcher, tk_api=settings.tk_api, known=known) for s in sources]
+    parallel = settings.extract_workers > 1 and len(sources) >= settings.parallel_from
+    pending: dict[Future, tuple[str, Any]] = {}
+    open_checks: dict[str, list[Any]] = {}  # source id -> [check, outcomes, items still extracting]
+
+    def emit(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    def close_if_done(source_id: str) -> None:
+        check, outcomes, waiting = open_checks[source_id]
+        if not waiting:
+            del open_checks[source_id]
+            _record_source(store, check, outcomes)
+
+    with (
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-fetch") as pool,
+        _Extractors(settings.extract_workers if parallel else 0) as extractors,
+    ):
+        for s in sources:
+            pending[pool.submit(check_source, s, fetcher, tk_api=settings.tk_api, known=known)] = ("check", s)
         try:
-            for future in as_completed(futures):
-                check = future.result()
-                for outcome in _record_check(store, report.run_id, check):
-                    report.outcomes.append(outcome)
-                    if on_outcome is not None:
-                        on_outcome(outcome)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    kind, context = pending.pop(future)
+                    if kind == "check":
+                        check: Check = future.result()
+                        entry = open_checks[check.source.id] = [check, [], 0]
+                        for item in check.items:
+                            if extractors.active and _needs_extraction(store, item):
+                                job = extractors.submit(item.fetched.data)  # type: ignore[union-attr]
+                                pending[job] = ("extract", (check.source, item))
+                                entry[2] += 1
+                            else:
+                                outcome = _record_item(store, report.run_id, check.source, item)
+                                entry[1].append(outcome)
+                                emit(outcome)
+                        close_if_done(check.source.id)
+                    else:
+                        source, item = context
+                        prepared, error = extractors.result(future)
+                        outcome = _record_item(store, report.run_id, source, item, prepared=prepared, error=error)
+                        entry = open_checks[source.id]
+                        entry[1].append(outcome)
+                        entry[2] -= 1
+                        emit(outcome)
+                        close_if_done(source.id)
         except BaseException:
-            for f in futures:
+            for f in pending:
                 f.cancel()
             raise
+
+
+class _Extractors:
+    """A process pool for extraction (pdfminer is pure Python: threads would share one core)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.workers > 1
+
+    def __enter__(self) -> _Extractors:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, data: bytes) -> Future:
+        if self.pool is None:
+            import multiprocessing
+
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self.pool.submit(prepare, data)
+
+    @staticmethod
+    def result(future: Future) -> tuple[Prepared | None, DocauditError | None]:
+        """The prepared text, or the extraction error; a crashed worker means: extract here instead."""
+        try:
+            return future.result(), None
+        except DocauditError as exc:
+            return None, exc
+        except BrokenProcessPool:
+            return None, None
+
+
+def _needs_extraction(store: Store, item: Item) -> bool:
+    if item.outcome != "fetched" or item.fetched is None or not item.doc_id:
+        return False
+    row = store.conn.execute(
+        "SELECT raw_sha256 FROM versions WHERE doc_id = ? ORDER BY number DESC LIMIT 1", (item.doc_id,)
+    ).fetchone()
+    return row is None or row[0] != sha256(item.fetched.data)
 
 
 def _known_stamps(store: Store) -> dict[str, str]:
@@ -220,9 +309,9 @@ def _known_stamps(store: Store) -> dict[str, str]:
     return {r["doc_id"]: r["stamp"] for r in rows}
 
 
-def _record_check(store: Store, run_id: int, check: Check) -> list[Outcome]:
+def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
+    """After all of a source's documents are recorded: its status, and the API cursor."""
     source = check.source
-    outcomes = [_record_item(store, run_id, source, item) for item in check.items]
     with store.transaction() as conn:
         state = dict(get_source(store, source.id).state)
         if source.collection or source.kind == "tk-document":
@@ -244,10 +333,17 @@ def _record_check(store: Store, run_id: int, check: Check) -> list[Outcome]:
             " failures = CASE WHEN ? THEN failures + 1 ELSE 0 END WHERE id = ?",
             (json.dumps(state), status, stamp, bool(changed), stamp, error, bool(failed), source.id),
         )
-    return outcomes
 
 
-def _record_item(store: Store, run_id: int, source: Source, item: Item) -> Outcome:
+def _record_item(
+    store: Store,
+    run_id: int,
+    source: Source,
+    item: Item,
+    *,
+    prepared: Prepared | None = None,
+    error: DocauditError | None = None,
+) -> Outcome:
     outcome = Outcome(
         source.id,
         item.doc_id,
@@ -263,6 +359,8 @@ def _record_item(store: Store, run_id: int, source: Source, item: Item) -> Outco
     if item.outcome == "fetched" and item.fetched is not None and item.doc_id:
         started = time.monotonic()
         try:
+            if error is not None:
+                raise error
             store.add_bytes(
                 item.fetched.data,
                 item.doc_id,
@@ -271,6 +369,7 @@ def _record_item(store: Store, run_id: int, source: Source, item: Item) -> Outco
                 meta={**item.meta, "source": source.id, "url": item.fetched.final_url or item.url},
                 default_date=item.default_date,
                 then=lambda result: _record_stored(store, run_id, source, item, outcome, result),
+                prepared=prepared,
             )
         except DocauditError as exc:
             item.outcome = "failed"
