@@ -33,3 +33,21 @@ def server():
 
     with LocalServer() as srv:
         yield srv
+
+
+@pytest.fixture
+def da(tmp_path, monkeypatch):
+    """Invoke the CLI in a fresh watch folder (the working directory); ``run`` retries once, quickly."""
+    from click.testing import CliRunner
+
+    from docaudit.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args):
+        if args and args[0] == "run" and "--retries" not in args:
+            args = (*args, "--retries", "1", "--backoff", "0.01")
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke

@@ -6,10 +6,8 @@ import json
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 from localserver import Reply
 
-from docaudit.cli import cli
 from docaudit.store import Store
 from tests.conftest import FIXTURES, fixture_bytes
 
@@ -17,20 +15,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 V1 = fixture_bytes("2024D46963.docx")
 V2 = fixture_bytes("diffset/2024D46963_edited.docx")
 PDF = fixture_bytes("2023Z08511.pdf")
-
-
-@pytest.fixture
-def da(tmp_path, monkeypatch):
-    """Invoke the CLI in a fresh watch folder (the working directory); fast retries."""
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        if args and args[0] == "run" and "--retries" not in args:
-            args = (*args, "--retries", "1", "--backoff", "0.01")
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def fetches(tmp_path, source: str | None = None) -> list[dict]:

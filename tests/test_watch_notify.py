@@ -8,30 +8,14 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import feedparser
-import pytest
-from click.testing import CliRunner
 from localserver import Reply
 
-from docaudit.cli import cli
 from docaudit.watch.notify import redact, redact_text
 from tests.conftest import fixture_bytes
 
 V1 = fixture_bytes("2024D46963.docx")
 V2 = fixture_bytes("diffset/2024D46963_edited.docx")
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def da(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        if args and args[0] == "run":
-            args = (*args, "--retries", "0")
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def hook_url(server, path="/hook") -> str:

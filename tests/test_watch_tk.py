@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from tkapi import FakeTK
 
-from docaudit.cli import cli
 from docaudit.store import Store
 from tests.conftest import fixture_bytes
 
@@ -26,17 +24,10 @@ def tk(server):
 
 
 @pytest.fixture
-def da(tmp_path, monkeypatch, tk):
-    monkeypatch.chdir(tmp_path)
+def da(da, tk, monkeypatch):
+    """The CLI fixture of conftest, pointed at the replayed API."""
     monkeypatch.setenv("DOCAUDIT_TK_API", tk.api)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        if args and args[0] == "run":
-            args = (*args, "--retries", "0")
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
+    return da
 
 
 def resource_hits(tk: FakeTK) -> int:
