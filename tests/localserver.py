@@ -64,7 +64,16 @@ class LocalServer:
             def do_POST(self) -> None:
                 server._handle(self, "POST")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address) -> None:
+                # a client that hangs up mid-reply (a timeout test, a killed run) is expected here;
+                # keep it for the test to inspect instead of printing a traceback into captured output
+                import sys
+
+                server.errors.append(repr(sys.exc_info()[1]))
+
+        self.errors: list[str] = []
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"

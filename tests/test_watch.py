@@ -32,7 +32,7 @@ def test_track_sources_untrack(da, server):
     assert "as kamerbrief-csam" in r.output
     assert da("track", "tk:2024d46963").exit_code == 0
     assert "as tk-dossier-32317" in da("track", "tk:dossier/32317", "--since", "2024-01-01").output
-    listed = json.loads(da("sources", "--json").output)
+    listed = json.loads(da("sources", "--json").stdout)
     assert [(s["id"], s["kind"], s["source"]) for s in listed] == [
         ("2024D46963", "tk-document", "tk:2024D46963"),
         ("kamerbrief-csam", "url", server.url("/brieven/kamerbrief-csam.docx")),
@@ -41,7 +41,7 @@ def test_track_sources_untrack(da, server):
     assert listed[2]["since"] == "2024-01-01" and listed[0]["status"] is None
     assert "never checked" in da("sources").output
     assert da("untrack", "kamerbrief-csam").exit_code == 0
-    assert [s["id"] for s in json.loads(da("sources", "--json").output)] == ["2024D46963", "tk-dossier-32317"]
+    assert [s["id"] for s in json.loads(da("sources", "--json").stdout)] == ["2024D46963", "tk-dossier-32317"]
     assert "(untracked)" in da("sources", "--all").output
 
 
@@ -87,7 +87,7 @@ def test_run_stores_new_then_304_then_changed(da, server, tmp_path):
         ("changed", 200, '"v2"'),
     ]
     assert rows[0]["version_id"] and rows[1]["version_id"] is None and rows[2]["version_id"]
-    source = json.loads(da("sources", "--json").output)[0]
+    source = json.loads(da("sources", "--json").stdout)[0]
     assert source["status"] == "changed" and source["last_change"] and source["last_error"] is None
     with Store(tmp_path / "audit.db") as store:
         v2 = store.version("2024D46963", 2)
@@ -129,10 +129,10 @@ def test_one_failing_source_does_not_stop_the_others(da, server, tmp_path):
     assert r.exit_code == 2
     assert "broken: failed: HTTP 500" in r.output and "1 new, 1 failed" in r.output
     assert len(server.hits("/broken")) == 2  # one retry (--retries 1), then on to the summary
-    broken = {s["id"]: s for s in json.loads(da("sources", "--json").output)}["broken"]
+    broken = {s["id"]: s for s in json.loads(da("sources", "--json").stdout)}["broken"]
     assert broken["status"] == "failed" and "HTTP 500" in broken["last_error"] and broken["failures"] == 1
     assert da("run").exit_code == 2
-    assert {s["id"]: s for s in json.loads(da("sources", "--json").output)}["broken"]["failures"] == 2
+    assert {s["id"]: s for s in json.loads(da("sources", "--json").stdout)}["broken"]["failures"] == 2
 
 
 def test_every_source_failing_exits_3(da, server):
@@ -149,7 +149,7 @@ def test_withdrawn_document_keeps_its_history(da, server, tmp_path):
     r = da("run", "--exit-code")
     assert r.exit_code == 1
     assert "! brief: withdrawn (HTTP 410 Gone; history kept (brief@1))" in r.output and "1 withdrawn" in r.output
-    assert json.loads(da("sources", "--json").output)[0]["status"] == "withdrawn"
+    assert json.loads(da("sources", "--json").stdout)[0]["status"] == "withdrawn"
     assert fetches(tmp_path)[-1]["outcome"] == "withdrawn"
     with Store(tmp_path / "audit.db") as store:
         assert [v.number for v in store.versions("brief")] == [1]
@@ -186,7 +186,7 @@ def test_unreadable_body_fails_cleanly_and_is_fetched_again(da, server, tmp_path
     da("track", server.url("/brief.docx"), "--doc", "brief")
     r = da("run")
     assert r.exit_code == 3 and "corrupt or truncated .docx" in r.output
-    assert json.loads(da("sources", "--json").output)[0]["last_error"].startswith("corrupt")
+    assert json.loads(da("sources", "--json").stdout)[0]["last_error"].startswith("corrupt")
     server.route("/brief.docx", Reply(body=V1, etag='"x"'))
     r = da("run")  # the ETag of the broken body was not kept: a full GET, not a 304
     assert r.exit_code == 0 and "new" in r.output
@@ -204,7 +204,7 @@ def test_truncated_timeout_refused_and_redirect_loop_each_fail_alone(da, server,
     da("track", "http://127.0.0.1:9/nothing-listens", "--doc", "refused")
     r = da("run", "--json", "--timeout", "0.5")
     assert r.exit_code == 2
-    outcomes = {o["source"]: o for o in map(json.loads, r.output.splitlines())}
+    outcomes = {o["source"]: o for o in map(json.loads, r.stdout.splitlines())}
     assert outcomes["ok"]["outcome"] == "new"
     assert "broke off" in outcomes["cut"]["error"]
     assert "timed out" in outcomes["slow"]["error"]
@@ -266,14 +266,14 @@ name = "Antwoorden"
     )
     r = da("run")
     assert r.exit_code == 0 and "2 new" in r.output
-    listed = json.loads(da("sources", "--json").output)
+    listed = json.loads(da("sources", "--json").stdout)
     assert [(s["id"], s["origin"], s["name"]) for s in listed] == [("a", "config", None), ("b", "config", "Antwoorden")]
     # a source removed from the file stops being checked, its history stays
     text = (tmp_path / "docaudit.toml").read_text(encoding="utf-8")
     (tmp_path / "docaudit.toml").write_text(text.split("[[source]]")[0] + "[[source]]" + text.split("[[source]]")[1])
     r = da("run")
     assert r.exit_code == 0 and "1 unchanged" in r.output
-    assert [s["id"] for s in json.loads(da("sources", "--json").output)] == ["a"]
+    assert [s["id"] for s in json.loads(da("sources", "--json").stdout)] == ["a"]
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ def test_an_unreachable_target_is_reported_and_the_versions_are_kept(da, server,
     assert r.exit_code == 2
     assert "notification failed: json://127.0.0.1" in r.output and "notification failed (1)" in r.output
     assert len(posted(server)) == 1
-    log = json.loads(da("log", "2024D46963", "--json").output)
+    log = json.loads(da("log", "2024D46963", "--json").stdout)
     assert [v["number"] for v in log] == [1, 2]
     import sqlite3
 

@@ -96,7 +96,7 @@ def test_dossier_pages_through_next_links_and_picks_up_new_documents(da, tk, tmp
     assert "3 new" in r.output, r.output
     pages = tk.server.hits("/OData/v4/2.0/Document")[before:]
     assert len(pages) == 2 and pages[1].query["$skip"] == ["2"]
-    source = json.loads(da("sources", "--json").output)[0]
+    source = json.loads(da("sources", "--json").stdout)[0]
     assert source["status"] == "changed" and source["kind"] == "tk-dossier"
 
 
@@ -131,7 +131,7 @@ def test_query_source_and_a_filter_the_api_rejects(da, tk):
     da("track", "tk:query/Titel has 'x'", "--doc", "bad")
     r = da("run", "--json")
     by_source = {}
-    for line in r.output.splitlines():
+    for line in r.stdout.splitlines():
         o = json.loads(line)
         by_source.setdefault(o["source"], []).append(o)
     assert [(o["doc"], o["outcome"]) for o in by_source["antwoorden"]] == [("2023D20001", "new")]
