@@ -74,7 +74,7 @@ def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
     return meta
 
 
-def _parse_date(value: str | None) -> str | None:
+def _parse_date(value: str | None, option: str = "--date") -> str | None:
     if value is None:
         return None
     from datetime import date
@@ -82,7 +82,7 @@ def _parse_date(value: str | None) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
 
 
 @cli.command()

@@ -37,18 +37,7 @@ class Snapshots:
         target = self.path(rel)
         if target.exists() and target.stat().st_size == len(data):
             return rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=ext)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_dir(target.parent)
+        atomic_write(target, data)
         return rel
 
     def read(self, relpath: str) -> bytes:
@@ -74,6 +63,23 @@ class Snapshots:
             for p in self.root.glob("??/*")
             if p.is_file() and not p.name.startswith(".tmp-")
         }
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``target``, flush it to disk, rename it into place: a reader
+    sees the old file or the whole new one, never half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -553,8 +553,12 @@ def _quote_fts(query: str) -> str:
 
 
 def _suggest(store: Store, doc_id: str) -> str:
+    return did_you_mean(doc_id, [r[0] for r in store.conn.execute("SELECT id FROM documents")])
+
+
+def did_you_mean(name: str, candidates: list[str]) -> str:
+    """`` (did you mean a, b?)`` for the closest candidates, or nothing."""
     import difflib
 
-    ids = [r[0] for r in store.conn.execute("SELECT id FROM documents")]
-    close = difflib.get_close_matches(doc_id, ids, n=3)
+    close = difflib.get_close_matches(name, candidates, n=3)
     return f" (did you mean {', '.join(close)}?)" if close else ""

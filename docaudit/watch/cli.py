@@ -28,7 +28,7 @@ def track_cmd(obj, source: str, doc: str | None, name: str | None, since: str | 
     from ..cli import _parse_date
     from .sources import track
 
-    since = _parse_date(since) if since else None
+    since = _parse_date(since, "--since")
     with obj.store(create=True) as store:
         s = track(store, source, doc=doc, name=name, since=since)
     what = "documents go by their Tweede Kamer number" if s.collection else f"versions go to document {s.doc_id}"
@@ -177,7 +177,7 @@ def _after_store(store, report, targets, notify_on, feed_file, feed_title) -> No
         write_feed(store, feed_file, title=feed_title)
 
 
-_MARKS = {"new": "+", "changed": "~", "withdrawn": "!", "failed": "✗", "unchanged": "=", "skipped": "-"}
+_MARKS = {"new": "+", "changed": "~", "withdrawn": "!", "failed": "✗"}
 
 
 def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
@@ -188,7 +188,7 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
         return
     if o.outcome in ("unchanged", "skipped"):
         return  # the summary line counts them
-    mark = _MARKS.get(o.outcome, "?")
+    mark = _MARKS[o.outcome]
     if o.outcome == "new":
         line = f"{mark} {o.doc}: new, stored as {o.version}"
     elif o.outcome == "changed":

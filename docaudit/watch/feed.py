@@ -10,12 +10,12 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .. import __version__
+from ..snapshots import atomic_write
 from ..store import Store, Version, now
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -65,16 +65,7 @@ def build_feed(
 def write_feed(store: Store, path: str | os.PathLike[str], **options) -> Path:
     """Write the feed atomically (a reader never sees half a file)."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = build_feed(store, **options)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".xml")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, build_feed(store, **options))
     return target
 
 

@@ -95,7 +95,7 @@ class RunReport:
     def summary(self) -> str:
         """``3 changed, 41 unchanged, 1 failed`` (zero counts left out, but never an empty line)."""
         c = self.counts
-        parts = [f"{c[k]} {k}" for k in ("new", "changed", "unchanged", "withdrawn", "failed", "skipped") if c[k]]
+        parts = [f"{c[k]} {k}" for k in OUTCOMES if c[k]]
         line = ", ".join(parts) if parts else "nothing to check"
         if self.notify_errors:
             line += f"; notification failed ({len(self.notify_errors)})"
@@ -203,18 +203,18 @@ def _check_all(
     workers = max(1, min(settings.concurrency, len(sources) or 1))
     parallel = settings.extract_workers > 1 and len(sources) >= settings.parallel_from
     pending: dict[Future, tuple[str, Any]] = {}
-    open_checks: dict[str, list[Any]] = {}  # source id -> [check, outcomes, items still extracting]
+    open_checks: dict[str, _OpenCheck] = {}
 
-    def emit(outcome: Outcome) -> None:
+    def add(entry: _OpenCheck, outcome: Outcome) -> None:
+        entry.outcomes.append(outcome)
         report.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
 
-    def close_if_done(source_id: str) -> None:
-        check, outcomes, waiting = open_checks[source_id]
-        if not waiting:
-            del open_checks[source_id]
-            _record_source(store, check, outcomes)
+    def close_if_done(entry: _OpenCheck) -> None:
+        if not entry.extracting:
+            del open_checks[entry.check.source.id]
+            _record_source(store, entry.check, entry.outcomes)
 
     with (
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-fetch") as pool,
@@ -229,30 +229,35 @@ def _check_all(
                     kind, context = pending.pop(future)
                     if kind == "check":
                         check: Check = future.result()
-                        entry = open_checks[check.source.id] = [check, [], 0]
+                        entry = open_checks[check.source.id] = _OpenCheck(check)
                         for item in check.items:
                             if extractors.active and _needs_extraction(store, item):
                                 job = extractors.submit(item.fetched.data)  # type: ignore[union-attr]
-                                pending[job] = ("extract", (check.source, item))
-                                entry[2] += 1
+                                pending[job] = ("extract", (entry, item))
+                                entry.extracting += 1
                             else:
-                                outcome = _record_item(store, report.run_id, check.source, item)
-                                entry[1].append(outcome)
-                                emit(outcome)
-                        close_if_done(check.source.id)
+                                add(entry, _record_item(store, report.run_id, check.source, item))
+                        close_if_done(entry)
                     else:
-                        source, item = context
+                        entry, item = context
                         prepared, error = extractors.result(future)
-                        outcome = _record_item(store, report.run_id, source, item, prepared=prepared, error=error)
-                        entry = open_checks[source.id]
-                        entry[1].append(outcome)
-                        entry[2] -= 1
-                        emit(outcome)
-                        close_if_done(source.id)
+                        source = entry.check.source
+                        entry.extracting -= 1
+                        add(entry, _record_item(store, report.run_id, source, item, prepared=prepared, error=error))
+                        close_if_done(entry)
         except BaseException:
             for f in pending:
                 f.cancel()
             raise
+
+
+@dataclass
+class _OpenCheck:
+    """A source whose documents are still being recorded (some may be extracting in a worker)."""
+
+    check: Check
+    outcomes: list[Outcome] = field(default_factory=list)
+    extracting: int = 0
 
 
 class _Extractors:

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import DocauditError, NotFound
-from ..store import Store, now, validate_doc_id
+from ..store import Store, did_you_mean, now, validate_doc_id
 
 KINDS = ("url", "tk-document", "tk-dossier", "tk-query")
 COLLECTIONS = ("tk-dossier", "tk-query")
@@ -168,11 +168,7 @@ def get_source(store: Store, source_id: str) -> Source:
     row = store.conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
     if row is None:
         ids = [r[0] for r in store.conn.execute("SELECT id FROM sources WHERE active = 1")]
-        import difflib
-
-        close = difflib.get_close_matches(source_id, ids, n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise NotFound(f"no tracked source {source_id!r}{hint}")
+        raise NotFound(f"no tracked source {source_id!r}{did_you_mean(source_id, ids)}")
     return Source.from_row(row)
 
 

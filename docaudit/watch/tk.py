@@ -9,6 +9,7 @@ differs from what is stored. A record with ``Verwijderd: true`` is a withdrawn d
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -87,8 +88,6 @@ def list_documents(fetcher: Fetcher, api: str, odata_filter: str) -> list[dict[s
 
 
 def _json(data: bytes) -> dict[str, Any]:
-    import json
-
     page = json.loads(data.decode("utf-8-sig"))
     if not isinstance(page, dict):
         raise ValueError("not a JSON object")
