@@ -412,7 +412,14 @@ def _register_watch() -> None:
     register(cli)
 
 
+def _register_phrases() -> None:
+    from .phrases.cli import register
+
+    register(cli)
+
+
 _register_watch()
+_register_phrases()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -121,7 +121,43 @@ M002_WATCH = [
     "INSERT INTO settings (key, value) VALUES ('instance_id', lower(hex(randomblob(16))))",
 ]
 
-MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH]
+# Phrase tracking: distinct sentences (by folded wording), their winnowed fingerprints, where they occur
+# (one row per sentence and document, spanning the versions that carry it), and which versions are indexed.
+M003_PHRASES = [
+    """CREATE TABLE phrase_sentences (
+        id INTEGER PRIMARY KEY,
+        key INTEGER NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        prints INTEGER NOT NULL,
+        family INTEGER NOT NULL
+    )""",
+    "CREATE INDEX idx_phrase_sentences_family ON phrase_sentences(family)",
+    """CREATE TABLE phrase_fingerprints (
+        hash INTEGER NOT NULL,
+        sentence_id INTEGER NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, sentence_id, pos)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE phrase_occurrences (
+        sentence_id INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        first_version INTEGER NOT NULL,
+        last_version INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        count INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (sentence_id, doc_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX idx_phrase_occurrences_doc ON phrase_occurrences(doc_id)",
+    """CREATE TABLE phrase_versions (
+        version_id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        sentences INTEGER NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH, M003_PHRASES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -25,7 +25,7 @@ MAY_FINAL = frozenset("jl c.s a.s e.d enz etc e.a e.v ll".split())
 
 _CANDIDATE = re.compile(
     r"""(?P<punct>[.!?…]+)                 # terminal punctuation
-        (?P<close>['"’”)\]]*)              # closing quotes or brackets
+        (?P<close>['"’”)\]*_]*)            # closing quotes, brackets or emphasis
         (?P<note>(?<=[^\W\d]\.)\d{1,3}|(?<=\b(?:19|20)\d\d\.)\d{1,2}|(?<=[^\W\d][.!?]['"’”])\d{1,3}
                 |[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?                   # footnote marker
         (?P<space>\s+)""",

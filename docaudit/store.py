@@ -189,8 +189,10 @@ class Store:
         max_size: int = DEFAULT_MAX_SIZE,
         create: bool = True,
         timeout: float = 30.0,
+        index_phrases: bool = True,
     ) -> None:
         self.path = Path(db_path)
+        self.index_phrases = index_phrases
         if not create and not self.path.exists():
             raise StoreError(f"no database at {self.path} (store something first: docaudit add or docaudit demo)")
         self.snapshots = Snapshots(snapshots if snapshots is not None else self.path.parent / "snapshots")
@@ -334,10 +336,26 @@ class Store:
                 marks = ", ".join(f":{k}" for k in row)
                 cur = self.conn.execute(f"INSERT INTO versions ({columns}) VALUES ({marks})", row)
                 version = self._version_by_id(cur.lastrowid)
+                self._index(version)
                 result = AddResult(doc_id, "stored", version.number, "", version, filename, previous=latest)
             if then is not None:
                 then(result)
         return result
+
+    def _index(self, version: Version) -> None:
+        """Add a new version to the phrase index, in its transaction. An index built with other
+        parameters is left alone (the version stays pending until ``docaudit index --rebuild``)."""
+        if not self.index_phrases:
+            return
+        from .phrases.index import PARAMS, Indexer, check_params, ensure_params
+
+        built = check_params(self.conn)
+        if built is not None and built != PARAMS:
+            return
+        if built is None:
+            ensure_params(self.conn)
+        # A fresh indexer each time: its cache must not outlive a transaction that may roll back.
+        Indexer(self.conn).index(version.id, version.doc_id, version.number, version.normalized)
 
     def _finish(self, result: AddResult, then: Callable[[AddResult], None] | None) -> AddResult:
         if then is not None:

@@ -17,7 +17,8 @@ FLAGS = ("negation", "modality", "number", "date", "entity")
 
 NEGATIONS = frozenset(
     """niet geen nooit noch niets nergens niemand geenszins allerminst nimmer evenmin zonder
-    not no never none nothing neither nor without""".split()
+    onvoldoende ontoereikend ontoereikende nauwelijks amper
+    not no never none nothing neither nor without insufficient insufficiently hardly""".split()
 )
 MODALS = frozenset(
     """zal zult zullen zou zoudt zouden kan kun kunt kunnen kon konden moet moeten moest moesten mag mogen
