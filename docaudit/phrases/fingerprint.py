@@ -18,8 +18,8 @@ from rapidfuzz.distance import Indel
 
 from ..normalize import tokens as _tokens
 
-K = 3  # words per shingle
-W = 4  # shingles per winnowing window: shared runs of K + W - 1 = 6 words are always found
+K = 4  # words per shingle
+W = 4  # shingles per winnowing window: shared runs of K + W - 1 = 7 words are always found
 MIN_TOKENS = 4  # shorter "sentences" (headings, "Hoogachtend,") are not formulations
 KEEP_ALL = 10  # sentences with at most this many shingles keep them all: winnowing would leave one or two
 SIMILARITY = 0.6  # variants: at least this word-level similarity (sentences of SHORT words or more)
@@ -44,19 +44,21 @@ def key(tokens: list[str]) -> int:
     return hash64(" ".join(tokens))
 
 
-def shingles(tokens: list[str], k: int = K) -> list[int]:
-    """Hashes of every run of ``k`` tokens, in order; a sentence shorter than ``k`` is one shingle."""
+def shingles(tokens: list[str], k: int | None = None) -> list[int]:
+    """Hashes of every run of ``k`` (default :data:`K`) tokens, in order; a sentence shorter than ``k``
+    is one shingle."""
+    k = k or K
     if len(tokens) <= k:
         return [hash64(" ".join(tokens))] if tokens else []
     joined = [" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)]
     return [xxhash.xxh64_intdigest(s.encode("utf-8")) - _SIGN for s in joined]
 
 
-def winnow(hashes: list[int], w: int = W) -> list[tuple[int, int]]:
-    """(hash, position) of the minimum of each window of ``w`` hashes (rightmost on ties), each once.
-
-    Sequences shorter than a window keep their minimum, so every sentence has a fingerprint.
+def winnow(hashes: list[int], w: int | None = None) -> list[tuple[int, int]]:
+    """(hash, position) of the minimum of each window of ``w`` (default :data:`W`) hashes (rightmost on
+    ties), each once. Sequences shorter than a window keep their minimum, so every sentence has one.
     """
+    w = w or W
     if len(hashes) <= w:
         if not hashes:
             return []

@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,7 +27,9 @@ from ..segment import sentences as _sentences
 from . import fingerprint as fp
 
 FAMILY_SIMILARITY = fp.SIMILARITY
-MAX_CANDIDATES = 30  # verified per new sentence, most fingerprints in common first
+MAX_CANDIDATES = 12  # verified per new sentence, most fingerprints in common first
+POSTINGS = 64  # sentences read per fingerprint
+_POSTING = "SELECT * FROM (SELECT sentence_id FROM phrase_fingerprints WHERE hash = ? LIMIT ?)"
 PARAMS = f"k={fp.K} w={fp.W} all<={fp.KEEP_ALL} min={fp.MIN_TOKENS} family={FAMILY_SIMILARITY}/{fp.SHORT} v1"
 _TABLES = ("phrase_sentences", "phrase_fingerprints", "phrase_occurrences", "phrase_versions")
 
@@ -91,9 +95,11 @@ class _Tokens:
 class Indexer:
     """Writes index rows on an open connection; the caller owns the transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, defer_families: bool = False) -> None:
         self.conn = conn
         self.tokens = _Tokens(conn)
+        self.defer_families = defer_families
+        self.deferred = TokenTable() if defer_families else None
 
     def index(self, version_id: int, doc_id: str, number: int, text: str) -> IndexStats:
         """Index one stored version from its text."""
@@ -138,22 +144,20 @@ class Indexer:
 
     def _add_sentence(self, p: fp.Print, stats: IndexStats) -> int:
         conn = self.conn
-        cur = conn.execute(
-            "INSERT INTO phrase_sentences (key, text, tokens, prints, family) VALUES (?, ?, ?, ?, 0)",
-            (p.key, p.text, len(p.tokens), len(p.fingerprints)),
-        )
-        sid = int(cur.lastrowid)  # type: ignore[arg-type]
         stats.new_sentences += 1
-        self.tokens.put(sid, p.tokens)
-        families = {sid}
-        for other, _sim in self.neighbours(p.tokens, p.shingles, exclude=sid):
-            families.add(other)
-        if len(families) > 1:
-            rows = conn.execute(
-                f"SELECT DISTINCT family FROM phrase_sentences WHERE id IN ({','.join('?' * (len(families) - 1))})",
-                [f for f in families if f != sid],
-            ).fetchall()
-            fams = {r[0] for r in rows}
+        if self.defer_families:  # linked afterwards, all at once (link_families)
+            families: set[int] = set()
+        else:
+            # winnowed against winnowed: every variant sharing a run of K + W - 1 words is still found
+            families = {sid for sid, _ in self.neighbours(p.tokens, [h for h, _ in p.fingerprints])}
+        if families:
+            marks = ",".join("?" * len(families))
+            fams = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT DISTINCT family FROM phrase_sentences WHERE id IN ({marks})", [*families]
+                )
+            }
             target = min(fams)
             others = sorted(fams - {target})
             if others:
@@ -162,9 +166,23 @@ class Indexer:
                     f"UPDATE phrase_sentences SET family = ? WHERE family IN ({','.join('?' * len(others))})",
                     [target, *others],
                 )
-            conn.execute("UPDATE phrase_sentences SET family = ? WHERE id = ?", (target, sid))
+            cur = conn.execute(
+                "INSERT INTO phrase_sentences (key, text, tokens, prints, family) VALUES (?, ?, ?, ?, ?)",
+                (p.key, p.text, len(p.tokens), len(p.fingerprints), target),
+            )
+            sid = int(cur.lastrowid)  # type: ignore[arg-type]
         else:
-            conn.execute("UPDATE phrase_sentences SET family = ? WHERE id = ?", (sid, sid))
+            # its own family: the id it is about to get (inside this write transaction, nobody else inserts)
+            cur = conn.execute(
+                "INSERT INTO phrase_sentences (key, text, tokens, prints, family) "
+                "VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) + 1 FROM phrase_sentences))",
+                (p.key, p.text, len(p.tokens), len(p.fingerprints)),
+            )
+            sid = int(cur.lastrowid)  # type: ignore[arg-type]
+        if self.deferred is not None:
+            self.deferred.add(sid, p.tokens)
+        else:
+            self.tokens.put(sid, p.tokens)
         conn.executemany(
             "INSERT OR IGNORE INTO phrase_fingerprints (hash, sentence_id, pos) VALUES (?, ?, ?)",
             [(h, sid, pos) for h, pos in p.fingerprints],
@@ -172,43 +190,57 @@ class Indexer:
         return sid
 
     def neighbours(
-        self,
-        tokens: tuple[str, ...],
-        shingles: Iterable[int],
-        *,
-        exclude: int | None = None,
-        threshold: float = FAMILY_SIMILARITY,
+        self, tokens: tuple[str, ...], shingles: Iterable[int], *, threshold: float = FAMILY_SIMILARITY
     ) -> list[tuple[int, float]]:
         """Stored sentences that are variants of ``tokens`` (see :func:`fingerprint.variant_score`)."""
         out = []
-        for sid, other in self.candidates(shingles, exclude=exclude):
+        for sid, other in self.candidates(shingles, length=(len(tokens), threshold)):
             sim = fp.variant_score(tokens, other, threshold)
             if sim is not None:
                 out.append((sid, sim))
         return out
 
     def candidates(
-        self, shingles: Iterable[int], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
+        self,
+        shingles: Iterable[int],
+        *,
+        limit: int = MAX_CANDIDATES,
+        length: tuple[int, float] | None = None,
     ) -> list[tuple[int, tuple[str, ...]]]:
         """Sentences sharing a fingerprint with ``shingles``, with their tokens: those sharing the largest
-        share of their own fingerprints first, at most ``limit``."""
+        share of their own fingerprints first, at most ``limit``.
+
+        Each fingerprint's posting list is read up to :data:`POSTINGS` sentences: a shingle found in
+        thousands of sentences ("van de Tweede") says little and would make every lookup slow.
+        ``length``: (words, threshold) — skip sentences whose length alone rules out that similarity.
+        """
         hashes = list(set(shingles))
         if not hashes:
             return []
-        marks = ",".join("?" * len(hashes))
-        rows = self.conn.execute(
-            f"""SELECT f.sentence_id, count(DISTINCT f.hash) AS shared, s.prints
-                FROM phrase_fingerprints f JOIN phrase_sentences s ON s.id = f.sentence_id
-                WHERE f.hash IN ({marks}) GROUP BY f.sentence_id""",
-            hashes,
-        ).fetchall()
-        # A variant shares many of its fingerprints; a sentence that only shares a common three-word
-        # phrase ("van de Tweede") shares one of many.
-        ranked = sorted(
-            ((shared / max(prints, 1), sid) for sid, shared, prints in rows if sid != exclude), reverse=True
-        )[:limit]
-        toks = self.tokens.get([sid for _, sid in ranked])
-        return [(sid, toks[sid]) for _, sid in ranked if sid in toks]
+        counts: Counter[int] = Counter()
+        for start in range(0, len(hashes), 200):
+            chunk = hashes[start : start + 200]
+            postings = " UNION ALL ".join([_POSTING] * len(chunk))
+            sql = f"SELECT sentence_id, count(*) AS n FROM ({postings}) GROUP BY sentence_id ORDER BY n DESC LIMIT ?"
+            counts.update(dict(self.conn.execute(sql, [*(x for h in chunk for x in (h, POSTINGS)), limit * 4])))
+        if not counts:
+            return []
+        top = [sid for sid, _ in counts.most_common(limit * 4)]
+        marks = ",".join("?" * len(top))
+        ranked = []
+        for sid, prints, words in self.conn.execute(
+            f"SELECT id, prints, tokens FROM phrase_sentences WHERE id IN ({marks})", top
+        ):
+            if length is not None:
+                n, threshold = length
+                if 2 * min(n, words) / (n + words) < fp.threshold(n, words, threshold):
+                    continue
+            # a variant shares many of its own fingerprints; a sentence sharing one common phrase, few
+            ranked.append((counts[sid] / max(prints, 1), counts[sid], sid))
+        ranked.sort(reverse=True)
+        ids = [sid for _, _, sid in ranked[:limit]]
+        toks = self.tokens.get(ids)
+        return [(sid, toks[sid]) for sid in ids if sid in toks]
 
 
 def index_version(conn: sqlite3.Connection, version_id: int, doc_id: str, number: int, text: str) -> IndexStats:
@@ -220,7 +252,7 @@ def index_version(conn: sqlite3.Connection, version_id: int, doc_id: str, number
 
 
 def check_params(conn: sqlite3.Connection) -> str | None:
-    """The parameters the index was built with, recording the current ones on an empty index."""
+    """The parameters the index was built with (None before anything was indexed)."""
     row = conn.execute("SELECT value FROM settings WHERE key = 'phrase_params'").fetchone()
     return row[0] if row else None
 
@@ -274,6 +306,84 @@ def _prints_job(item: tuple[int, str, int, str]) -> tuple[int, str, int, int, li
     return (version_id, doc_id, number, *prints_of(text))
 
 
+class TokenTable:
+    """Folded tokens of many sentences as compact integer arrays (a bulk build holds all of them)."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.rows: dict[int, array] = {}
+
+    def add(self, sid: int, tokens: Iterable[str]) -> None:
+        vocab = self.vocab
+        self.rows[sid] = array("i", [vocab.setdefault(w, len(vocab)) for w in tokens])
+
+    def fill(self, conn: sqlite3.Connection) -> None:
+        """Tokens of the stored sentences this table lacks (after an interrupted build)."""
+        for sid, text in conn.execute("SELECT id, text FROM phrase_sentences"):
+            if sid not in self.rows:
+                self.add(sid, fp.words(text))
+
+
+def link_families(conn: sqlite3.Connection, table: TokenTable | None = None, *, postings: int = POSTINGS) -> int:
+    """Join families in one pass over the fingerprint table: every pair of sentences sharing a fingerprint
+    (whose posting list is at most ``postings`` long) that are variants. Used after a bulk build, where
+    looking up neighbours one sentence at a time would cost a query per sentence. Returns merges."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for sid, family in conn.execute("SELECT id, family FROM phrase_sentences WHERE family != id"):
+        parent[sid] = family
+    table = table or TokenTable()
+    table.fill(conn)
+    tokens = table.rows
+    merges = 0
+    groups = conn.execute(
+        "SELECT group_concat(sentence_id) FROM phrase_fingerprints GROUP BY hash HAVING count(*) BETWEEN 2 AND ?",
+        (postings,),
+    )
+    similarity, threshold = fp.similarity, fp.threshold
+    for (ids,) in groups:
+        members = sorted({int(x) for x in ids.split(",")})
+        for i, a in enumerate(members):
+            ta = tokens[a]
+            n = len(ta)
+            for b in members[i + 1 :]:
+                tb = tokens[b]
+                m = len(tb)
+                need = threshold(n, m)
+                if 2 * min(n, m) < need * (n + m):
+                    continue
+                ra, rb = find(a), find(b)
+                if ra == rb or similarity(ta, tb) < need:
+                    continue
+                parent[max(ra, rb)] = min(ra, rb)
+                merges += 1
+    changed = [(find(sid), sid) for sid in list(parent) if find(sid) != sid]
+    conn.executemany("UPDATE phrase_sentences SET family = ? WHERE id = ?", changed)
+    return merges
+
+
+def _set_flag(conn: sqlite3.Connection, name: str, on: bool) -> None:
+    if on:
+        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, '1')", (name,))
+    else:
+        conn.execute("DELETE FROM settings WHERE key = ?", (name,))
+
+
+def _flag(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM settings WHERE key = ?", (name,)).fetchone() is not None
+
+
+BULK = 50  # pending versions from which an update is a bulk build (families linked at the end)
+
+
 def update(
     store,
     *,
@@ -286,19 +396,40 @@ def update(
     Fingerprinting runs in ``workers`` processes when there is much to do, one batch ahead of the
     writing, which happens here in one transaction per batch of versions: an interrupted update keeps
     the batches it finished and the next one resumes after them. Memory stays bounded by two batches.
+    From :data:`BULK` pending versions on, families are linked once at the end (:func:`link_families`);
+    a flag in ``settings`` says that linking is owed, so an interrupted build finishes it next time.
     """
     started = time.perf_counter()
     conn: sqlite3.Connection = store.conn
+    stats = IndexStats()
+    built = check_params(conn)
+    if built is not None and built != PARAMS:
+        ensure_params(conn)  # raises: the index must be rebuilt
+    ids = _pending_ids(conn)
+    if not ids and not _flag(conn, "phrase_link_pending"):
+        return stats  # nothing to write: readers never take the write lock
     with store.transaction():
         ensure_params(conn)
-    ids = _pending_ids(conn)
-    stats = IndexStats()
-    if not ids:
-        return stats
-    indexer = Indexer(conn)
+    bulk = len(ids) >= BULK
+    indexer = Indexer(conn, defer_families=bulk)
+    if ids:
+        if bulk:
+            with store.transaction():
+                _set_flag(conn, "phrase_link_pending", True)
+        _index_pending(store, ids, indexer, stats, workers, batch, progress)
+    if _flag(conn, "phrase_link_pending"):
+        with store.transaction():
+            stats.merges += link_families(conn, indexer.deferred)
+            _set_flag(conn, "phrase_link_pending", False)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _index_pending(store, ids, indexer, stats, workers, batch, progress) -> None:
+    conn = store.conn
     workers = workers if workers is not None else (os.cpu_count() or 1)
     chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(ids) >= 50 else None
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(ids) >= BULK else None
 
     def submit(chunk: list[int]):
         rows = [tuple(r) for r in _texts(conn, chunk)]
@@ -322,17 +453,17 @@ def update(
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
-    stats.seconds = time.perf_counter() - started
-    return stats
 
 
-def rebuild(store, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> IndexStats:
+def rebuild(
+    store, *, workers: int | None = None, batch: int = 200, progress: Callable[[int, int], None] | None = None
+) -> IndexStats:
     """Drop the phrase index and build it again from every stored version."""
     with store.transaction() as conn:
         for table in _TABLES:
             conn.execute(f"DELETE FROM {table}")
         _record_params(conn)
-    return update(store, workers=workers, progress=progress)
+    return update(store, workers=workers, batch=batch, progress=progress)
 
 
 def index_size(conn: sqlite3.Connection) -> dict[str, int]:

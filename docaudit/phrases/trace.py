@@ -1,6 +1,6 @@
 """Follow one formulation through the letters: every document that carries it or a variant, in date order.
 
-Candidates come from the fingerprint index (any shared three-word shingle); each is then verified by
+Candidates come from the fingerprint index (any shared four-word shingle); each is then verified by
 word-level similarity to the query, so a sentence that merely shares common words is not a match.
 A query shorter than the sentence it is found in (a clause, a phrase) matches by coverage: most of
 its words, in order, inside the sentence.
@@ -23,7 +23,7 @@ from .index import Indexer, update
 
 SIMILARITY = fp.SIMILARITY  # whole-sentence matches (more for short sentences: fingerprint.threshold)
 COVERAGE = 0.85  # a shorter query found inside a longer sentence
-CANDIDATES = 300
+CANDIDATES = 200
 
 
 @dataclass
