@@ -100,6 +100,14 @@ class Indexer:
         self.tokens = _Tokens(conn)
         self.defer_families = defer_families
         self.deferred = TokenTable() if defer_families else None
+        # bulk mode: new sentences get their ids here and are written in sorted batches (flush)
+        self.keys: dict[int, int] | None = None
+        self.next_id = 0
+        self.rows: list[tuple] = []
+        self.prints: list[tuple[int, int, int]] = []
+        if defer_families:
+            self.keys = dict(conn.execute("SELECT key, id FROM phrase_sentences"))
+            self.next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM phrase_sentences").fetchone()[0]
 
     def index(self, version_id: int, doc_id: str, number: int, text: str) -> IndexStats:
         """Index one stored version from its text."""
@@ -112,8 +120,8 @@ class Indexer:
         if conn.execute("SELECT 1 FROM phrase_versions WHERE version_id = ?", (version_id,)).fetchone():
             return IndexStats()
         keys = list({loc.print.key for loc in located})
-        known: dict[int, int] = {}
-        for start in range(0, len(keys), 500):
+        known: dict[int, int] = self.keys if self.keys is not None else {}
+        for start in range(0, 0 if self.keys is not None else len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             known.update(conn.execute(f"SELECT key, id FROM phrase_sentences WHERE key IN ({marks})", chunk))
@@ -142,14 +150,34 @@ class Indexer:
         )
         return stats
 
+    def flush(self) -> None:
+        """Write the sentences and fingerprints a bulk build has collected (fingerprints in key order,
+        so the B-tree is filled page by page rather than at random)."""
+        if self.rows:
+            self.conn.executemany(
+                "INSERT INTO phrase_sentences (id, key, text, tokens, prints, family) VALUES (?, ?, ?, ?, ?, ?)",
+                self.rows,
+            )
+            self.rows = []
+        if self.prints:
+            self.prints.sort()
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO phrase_fingerprints (hash, sentence_id, pos) VALUES (?, ?, ?)", self.prints
+            )
+            self.prints = []
+
     def _add_sentence(self, p: fp.Print, stats: IndexStats) -> int:
         conn = self.conn
         stats.new_sentences += 1
-        if self.defer_families:  # linked afterwards, all at once (link_families)
-            families: set[int] = set()
-        else:
-            # winnowed against winnowed: every variant sharing a run of K + W - 1 words is still found
-            families = {sid for sid, _ in self.neighbours(p.tokens, [h for h, _ in p.fingerprints])}
+        if self.deferred is not None:  # bulk: written by flush(), linked by link_families()
+            sid = self.next_id
+            self.next_id += 1
+            self.rows.append((sid, p.key, p.text, len(p.tokens), len(p.fingerprints), sid))
+            self.prints.extend((h, sid, pos) for h, pos in p.fingerprints)
+            self.deferred.add(sid, p.tokens)
+            return sid
+        # winnowed against winnowed: every variant sharing a run of K + W - 1 words is still found
+        families = {sid for sid, _ in self.neighbours(p.tokens, [h for h, _ in p.fingerprints])}
         if families:
             marks = ",".join("?" * len(families))
             fams = {
@@ -179,10 +207,7 @@ class Indexer:
                 (p.key, p.text, len(p.tokens), len(p.fingerprints)),
             )
             sid = int(cur.lastrowid)  # type: ignore[arg-type]
-        if self.deferred is not None:
-            self.deferred.add(sid, p.tokens)
-        else:
-            self.tokens.put(sid, p.tokens)
+        self.tokens.put(sid, p.tokens)
         conn.executemany(
             "INSERT OR IGNORE INTO phrase_fingerprints (hash, sentence_id, pos) VALUES (?, ?, ?)",
             [(h, sid, pos) for h, pos in p.fingerprints],
@@ -411,6 +436,8 @@ def update(
     with store.transaction():
         ensure_params(conn)
     bulk = len(ids) >= BULK
+    if bulk:  # a bigger page cache while the B-trees grow (the default is 2 MB)
+        conn.execute("PRAGMA cache_size = -131072")
     indexer = Indexer(conn, defer_families=bulk)
     if ids:
         if bulk:
@@ -421,6 +448,7 @@ def update(
         with store.transaction():
             stats.merges += link_families(conn, indexer.deferred)
             _set_flag(conn, "phrase_link_pending", False)
+    conn.execute("PRAGMA cache_size = -2000")
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -448,6 +476,7 @@ def _index_pending(store, ids, indexer, stats, workers, batch, progress) -> None
                     result = job.result() if pool else job
                     stats.add(indexer.index_prints(*result))
                     done += 1
+                indexer.flush()
             if progress:
                 progress(done, len(ids))
     finally:
