@@ -1,14 +1,17 @@
 """The phrase index: every stored version's sentences, fingerprinted, grouped into families of variants.
 
-Kept up to date inside the transaction that stores a version (:func:`index_version`, called by
+Kept up to date inside the transaction that stores a version (:meth:`Indexer.index`, called by
 ``Store.add_bytes``), so a version and its index rows commit together. :func:`update` indexes versions
-an older database stored before the index existed; :func:`rebuild` starts over (fingerprinting in worker
-processes, writing in this one).
+stored while the index was off or before it existed; :func:`rebuild` starts over. Both work in bulk from
+:data:`BULK` versions on: fingerprinting in worker processes, writing in this one, families linked once
+at the end (:func:`link_families`).
 
-Families are the connected components of the graph "these two sentences are variants" (at least
-:data:`FAMILY_SIMILARITY` word-level similarity, found through a shared fingerprint). Components do not
-depend on the order in which sentences arrive, so an incremental index and a rebuilt one agree. A
-family's id is the id of its oldest sentence.
+Families are the connected components of the graph "these two wordings are variants" (word-level
+similarity, :func:`fingerprint.variant_score`, between wordings that share a fingerprint). Components do
+not depend on the order in which wordings arrive, so the index kept letter by letter and a bulk rebuild
+agree, up to the caps that keep lookups fast (:data:`MAX_CANDIDATES` candidates per new wording,
+:data:`POSTINGS` entries per fingerprint); on the labelled set they are identical (tested). A family's
+id is the id of its oldest wording.
 """
 
 from __future__ import annotations
@@ -266,11 +269,6 @@ class Indexer:
         ids = [sid for _, _, sid in ranked[:limit]]
         toks = self.tokens.get(ids)
         return [(sid, toks[sid]) for sid in ids if sid in toks]
-
-
-def index_version(conn: sqlite3.Connection, version_id: int, doc_id: str, number: int, text: str) -> IndexStats:
-    """Index one stored version (inside the caller's transaction)."""
-    return Indexer(conn).index(version_id, doc_id, number, text)
 
 
 # -- keeping the index in step ------------------------------------------------------------------
