@@ -304,7 +304,7 @@ def main() -> None:
         _lsh_child(*args.lsh_child)
         return
     from docaudit.phrases.families import phrases
-    from docaudit.phrases.index import index_size, rebuild
+    from docaudit.phrases.index import index_size, rebuild, text_size
     from docaudit.store import Store
 
     t0 = time.perf_counter()
@@ -327,7 +327,7 @@ def main() -> None:
             peak_self, peak_child = peak_mb(resource.RUSAGE_SELF), peak_mb(resource.RUSAGE_CHILDREN)
             sizes = index_size(store.conn)
             size = sum(sizes.values())
-            normalized = store.conn.execute("SELECT sum(length(CAST(normalized AS BLOB))) FROM versions").fetchone()[0]
+            normalized = text_size(store.conn)
             distinct = store.conn.execute("SELECT count(*), count(DISTINCT family) FROM phrase_sentences").fetchone()
             recall, trace_ms = trace_recall(store, planted, 100, random.Random(1))
             phrase_ms = []

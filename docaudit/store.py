@@ -347,13 +347,13 @@ class Store:
         parameters is left alone (the version stays pending until ``docaudit index --rebuild``)."""
         if not self.index_phrases:
             return
-        from .phrases.index import PARAMS, Indexer, check_params, ensure_params
+        from .phrases.index import PARAMS, Indexer, check_params, record_params
 
         built = check_params(self.conn)
         if built is not None and built != PARAMS:
             return
         if built is None:
-            ensure_params(self.conn)
+            record_params(self.conn)
         # A fresh indexer each time: its cache must not outlive a transaction that may roll back.
         Indexer(self.conn).index(version.id, version.doc_id, version.number, version.normalized)
 

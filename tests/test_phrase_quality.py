@@ -30,10 +30,16 @@ def load_labels() -> dict:
     return json.loads((SET / "labels.json").read_text(encoding="utf-8"))
 
 
+def add_letters(store: Store, labels: dict, names: list[str] | None = None) -> None:
+    """Store the set's letters (or those named) with their labelled dates."""
+    for letter in labels["letters"]:
+        if names is None or letter["doc"] in names:
+            store.add_file(SET / letter["file"], letter["doc"], letter_date=letter["date"])
+
+
 def build_store(folder: Path, labels: dict) -> Store:
     store = Store(folder / "audit.db")
-    for letter in labels["letters"]:
-        store.add_file(SET / letter["file"], letter["doc"], letter_date=letter["date"])
+    add_letters(store, labels)
     return store
 
 

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_phrase_quality import SET, load_labels
+from test_phrase_quality import add_letters as _add_letters
 
 from docaudit.phrases import fingerprint as fp
 from docaudit.phrases.families import phrases
@@ -19,8 +21,7 @@ from docaudit.phrases.index import PARAMS, rebuild, update
 from docaudit.phrases.trace import trace
 from docaudit.store import Store
 
-SET = Path(__file__).parent / "fixtures" / "phrases"
-LABELS = json.loads((SET / "labels.json").read_text(encoding="utf-8"))
+LABELS = load_labels()
 ZORGEN = next(f for f in LABELS["formulations"] if f["id"] == "zorgen-onvoldoende-weggenomen")["query"]
 SHORT_LETTER = """Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
 
@@ -33,9 +34,7 @@ De Minister van Justitie en Veiligheid,
 
 
 def add_letters(store: Store, names: list[str] | None = None) -> None:
-    for letter in LABELS["letters"]:
-        if names is None or letter["doc"] in names:
-            store.add_file(SET / letter["file"], letter["doc"], letter_date=letter["date"])
+    _add_letters(store, LABELS, names)
 
 
 def partition(store: Store) -> set[frozenset[int]]:

@@ -36,7 +36,7 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool) -> None:
     index parameters (--rebuild). An interrupted run keeps what it finished.
     """
     from ..render import human_size
-    from .index import index_size, update
+    from .index import index_size, text_size, update
     from .index import rebuild as do_rebuild
 
     def progress(done: int, total: int) -> None:
@@ -46,9 +46,7 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool) -> None:
     with obj.store() as store:
         stats = (do_rebuild if rebuild else update)(store, workers=workers, progress=progress)
         sizes = index_size(store.conn)
-        text = store.conn.execute("SELECT coalesce(sum(length(CAST(normalized AS BLOB))), 0) FROM versions").fetchone()[
-            0
-        ]
+        text = text_size(store.conn)
         sentences = store.conn.execute("SELECT count(*), count(DISTINCT family) FROM phrase_sentences").fetchone()
     if stats.versions == 0:
         click.echo("phrase index is up to date")
@@ -85,8 +83,8 @@ def phrases_cmd(obj, min_docs, since, until, doc_id, limit, boilerplate, current
     `docaudit trace --family ID`.
     """
     from ..cli import _parse_date
-    from . import render
     from .families import phrases
+    from .render import render
 
     since, until = _parse_date(since, "--since"), _parse_date(until, "--until")
     if since and until and since > until:
@@ -102,14 +100,7 @@ def phrases_cmd(obj, min_docs, since, until, doc_id, limit, boilerplate, current
             include_boilerplate=boilerplate,
             current_only=current_only,
         )
-    if fmt == "json":
-        click.echo(render.phrases_json(report), nl=False)
-    elif fmt == "csv":
-        click.echo(render.phrases_csv(report), nl=False)
-    elif fmt == "markdown":
-        click.echo(render.phrases_markdown(report), nl=False)
-    else:
-        click.echo(render.phrases_text(report, color=_color(color)), nl=False)
+    click.echo(render(report, fmt, color=_color(color)), nl=False)
 
 
 @click.command("trace")
@@ -126,7 +117,7 @@ def trace_cmd(obj, text: str | None, family_id: int | None, min_similarity, colo
     tense or an inserted clause are found; each shows a similarity score, a word diff against the
     first appearance and the meaning flags (negation, modality, number, date…) of the change.
     """
-    from . import render
+    from .render import render
     from .trace import trace
 
     if text == "-":
@@ -135,11 +126,4 @@ def trace_cmd(obj, text: str | None, family_id: int | None, min_similarity, colo
         raise click.UsageError("give a TEXT to trace or --family ID (one of the two)")
     with obj.store() as store:
         result = trace(store, text, family=family_id, min_similarity=min_similarity)
-    if fmt == "json":
-        click.echo(render.trace_json(result), nl=False)
-    elif fmt == "csv":
-        click.echo(render.trace_csv(result), nl=False)
-    elif fmt == "markdown":
-        click.echo(render.trace_markdown(result), nl=False)
-    else:
-        click.echo(render.trace_text(result, color=_color(color)), nl=False)
+    click.echo(render(result, fmt, color=_color(color)), nl=False)

@@ -119,15 +119,17 @@ _ROWS = """
     JOIN documents d ON d.id = o.doc_id
     LEFT JOIN versions lv ON lv.doc_id = o.doc_id AND lv.number = o.last_version
     LEFT JOIN phrase_versions pv ON pv.version_id = lv.id
-    WHERE s.family IN ({families})
+    WHERE {column} IN ({marks})
 """
 
 
-def rows_of(conn: sqlite3.Connection, families: list[int]) -> list[_Row]:
+def rows_of(conn: sqlite3.Connection, families: list[int], *, by: str = "family") -> list[_Row]:
+    """Occurrence rows (wording × document, dated) of these families, or ``by="sentence"`` of these wordings."""
+    column = {"family": "s.family", "sentence": "o.sentence_id"}[by]
     out: list[_Row] = []
     for start in range(0, len(families), 500):
         chunk = families[start : start + 500]
-        sql = _ROWS.format(families=",".join("?" * len(chunk)))
+        sql = _ROWS.format(column=column, marks=",".join("?" * len(chunk)))
         out.extend(_Row(*r) for r in conn.execute(sql, chunk))
     return out
 
@@ -195,7 +197,6 @@ def phrases(
     conn: sqlite3.Connection = store.conn
     if doc is not None:
         store.document_title(doc)  # raises NotFound for an unknown document
-    if doc is not None:
         candidates = [
             r[0]
             for r in conn.execute(

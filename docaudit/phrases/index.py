@@ -280,7 +280,8 @@ def check_params(conn: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def _record_params(conn: sqlite3.Connection) -> None:
+def record_params(conn: sqlite3.Connection) -> None:
+    """Record this docaudit's index parameters (inside a write transaction)."""
     conn.execute(
         "INSERT INTO settings (key, value) VALUES ('phrase_params', ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -288,16 +289,15 @@ def _record_params(conn: sqlite3.Connection) -> None:
     )
 
 
-def ensure_params(conn: sqlite3.Connection) -> None:
-    """Refuse to add to an index built with other parameters (its fingerprints would not match)."""
+def require_params(conn: sqlite3.Connection) -> str | None:
+    """The recorded parameters; refuses an index built with others (its fingerprints would not match)."""
     built = check_params(conn)
-    if built is None:
-        _record_params(conn)
-    elif built != PARAMS:
+    if built is not None and built != PARAMS:
         raise DocauditError(
             f"the phrase index was built with other parameters ({built}; this docaudit uses {PARAMS}): "
             "run `docaudit index --rebuild`"
         )
+    return built
 
 
 def pending(conn: sqlite3.Connection) -> int:
@@ -425,14 +425,13 @@ def update(
     started = time.perf_counter()
     conn: sqlite3.Connection = store.conn
     stats = IndexStats()
-    built = check_params(conn)
-    if built is not None and built != PARAMS:
-        ensure_params(conn)  # raises: the index must be rebuilt
+    built = require_params(conn)
     ids = _pending_ids(conn)
     if not ids and not _flag(conn, "phrase_link_pending"):
         return stats  # nothing to write: readers never take the write lock
-    with store.transaction():
-        ensure_params(conn)
+    if built is None:
+        with store.transaction():
+            record_params(conn)
     bulk = len(ids) >= BULK
     if bulk:  # a bigger page cache while the B-trees grow (the default is 2 MB)
         conn.execute("PRAGMA cache_size = -131072")
@@ -489,8 +488,13 @@ def rebuild(
     with store.transaction() as conn:
         for table in _TABLES:
             conn.execute(f"DELETE FROM {table}")
-        _record_params(conn)
+        record_params(conn)
     return update(store, workers=workers, batch=batch, progress=progress)
+
+
+def text_size(conn: sqlite3.Connection) -> int:
+    """Bytes of normalized text of every stored version (what the index size is compared with)."""
+    return conn.execute("SELECT coalesce(sum(length(CAST(normalized AS BLOB))), 0) FROM versions").fetchone()[0]
 
 
 def index_size(conn: sqlite3.Connection) -> dict[str, int]:

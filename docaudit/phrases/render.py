@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from ..diff.render import markdown as md
 from ..diff.render import markers
 from ..diff.render.terminal import inline
 from .families import Family, PhraseReport, Seen
@@ -97,12 +98,9 @@ def phrases_csv(report: PhraseReport) -> str:
     return out.getvalue()
 
 
-def md_escape(text: str) -> str:
-    """Text safe inside a Markdown table cell or paragraph: pipes, emphasis and HTML are literal."""
-    out = text.replace("\\", "\\\\")
-    for ch in "|*_`[]<>#":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", " ")
+def md_cell(text: str) -> str:
+    """Document text for a Markdown table cell: escaped as in ``diff --format markdown``, on one line."""
+    return md.escape(text.replace("\n", " "))
 
 
 def phrases_markdown(report: PhraseReport) -> str:
@@ -112,12 +110,12 @@ def phrases_markdown(report: PhraseReport) -> str:
     else:
         lines += ["| # | documents | variants | first seen | last seen | formulation |", "|---|---|---|---|---|---|"]
         for f in report.families:
-            text = md_escape(_short(f.canonical, 300))
+            text = md_cell(_short(f.canonical, 300))
             if f.boilerplate:
                 text += f" *(boilerplate: {f.boilerplate})*"
             lines.append(
-                f"| {f.id} | {f.doc_count} | {len(f.variants)} | {md_escape(_seen(f.first))} "
-                f"| {md_escape(_seen(f.last))} | {text} |"
+                f"| {f.id} | {f.doc_count} | {len(f.variants)} | {md_cell(_seen(f.first))} "
+                f"| {md_cell(_seen(f.last))} | {text} |"
             )
     if report.total > len(report.families):
         lines += ["", f"{len(report.families)} of {report.total} families shown."]
@@ -185,7 +183,7 @@ def trace_csv(result: Trace) -> str:
 
 
 def trace_markdown(result: Trace) -> str:
-    lines = ["# Trace", "", f"> {md_escape(result.query)}", ""]
+    lines = ["# Trace", "", f"> {md_cell(result.query)}", ""]
     if not result.occurrences:
         return "\n".join([*lines, "No letter carries this formulation or a variant of it."]) + "\n"
     lines += [
@@ -193,16 +191,20 @@ def trace_markdown(result: Trace) -> str:
         "|---|---|---|---|---|",
     ]
     for o in result.occurrences:
-        wording = (
-            "".join(
-                md_escape(t) if op == 0 else (f"~~{md_escape(t)}~~" if op < 0 else f"**{md_escape(t)}**")
-                for op, t in o.diff
-            )
-            if o.diff
-            else md_escape(o.text)
-        )
+        wording = md.inline([(op, t.replace("\n", " ")) for op, t in o.diff]) if o.diff else md_cell(o.text)
         lines.append(
-            f"| {o.date or 'undated'} | {md_escape(o.doc)}@{o.version} | {o.similarity:.2f} "
+            f"| {o.date or 'undated'} | {md_cell(o.doc)}@{o.version} | {o.similarity:.2f} "
             f"| {' '.join(o.flags)} | {wording} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def render(value: PhraseReport | Trace, fmt: str = "text", *, color: bool = False) -> str:
+    """A phrase report or a trace in one of ``text``, ``json``, ``csv``, ``markdown``."""
+    if isinstance(value, PhraseReport):
+        text, as_json, as_csv, as_md = phrases_text, phrases_json, phrases_csv, phrases_markdown
+    else:
+        text, as_json, as_csv, as_md = trace_text, trace_json, trace_csv, trace_markdown
+    if fmt == "text":
+        return text(value, color=color)  # type: ignore[arg-type]
+    return {"json": as_json, "csv": as_csv, "markdown": as_md}[fmt](value)  # type: ignore[operator]

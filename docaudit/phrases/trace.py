@@ -17,7 +17,7 @@ from ..diff.words import word_diff
 from ..errors import DocauditError
 from ..segment import sentences as _sentences
 from . import fingerprint as fp
-from .families import UNDATED
+from .families import UNDATED, rows_of
 from .families import family as _family
 from .index import Indexer, update
 
@@ -81,29 +81,15 @@ class Trace:
         return [o.to_dict() for o in self.occurrences]
 
 
-def _occurrence_rows(conn, sentence_ids: list[int]) -> list[tuple]:
-    if not sentence_ids:
-        return []
-    marks = ",".join("?" * len(sentence_ids))
-    return conn.execute(
-        f"""SELECT o.sentence_id, s.text, o.doc_id, o.first_version, o.last_version, o.position,
-                   v.letter_date, d.title, (SELECT max(number) FROM versions WHERE doc_id = o.doc_id)
-            FROM phrase_occurrences o
-            JOIN phrase_sentences s ON s.id = o.sentence_id
-            JOIN versions v ON v.doc_id = o.doc_id AND v.number = o.first_version
-            JOIN documents d ON d.id = o.doc_id
-            WHERE o.sentence_id IN ({marks})""",
-        sentence_ids,
-    ).fetchall()
-
-
 def _score(query: tuple[str, ...], tokens: tuple[str, ...]) -> float | None:
     """The similarity of a candidate to the query, or None when it is not a match."""
     sim = fp.variant_score(query, tokens, SIMILARITY)
     if sim is not None:
         return sim
-    if len(query) >= fp.MIN_TOKENS and len(query) < len(tokens) and fp.coverage(query, tokens) >= COVERAGE:
-        return fp.coverage(query, tokens)
+    if fp.MIN_TOKENS <= len(query) < len(tokens):
+        covered = fp.coverage(query, tokens)
+        if covered >= COVERAGE:
+            return covered
     return None
 
 
@@ -116,16 +102,16 @@ def trace(store, text: str | None = None, *, family: int | None = None, min_simi
     """
     if (text is None) == (family is None):
         raise DocauditError("trace needs a text or a family id (not both)")
-    update(store)
     conn = store.conn
     if family is not None:
-        fam = _family(store, family)
+        fam = _family(store, family)  # brings the index up to date
         query = fam.canonical
         ids = [v.sentence_id for v in fam.variants]
         q_tokens = tuple(fp.words(query))
         scores = {sid: fp.similarity(q_tokens, toks) for sid, toks in Indexer(conn).tokens.get(ids).items()}
         occurrences = _occurrences(conn, scores)
         return _finish(Trace(query, occurrences, fam.id), min_similarity)
+    update(store)
     query = " ".join(text.split())
     q_tokens = tuple(fp.words(query))
     if not q_tokens:
@@ -147,10 +133,21 @@ def _matches(conn, q_tokens: tuple[str, ...]) -> dict[int, float]:
 
 
 def _occurrences(conn, scores: dict[int, float]) -> list[Occurrence]:
-    out = []
-    for sid, text, doc, first_v, last_v, pos, date, title, latest in _occurrence_rows(conn, list(scores)):
-        out.append(Occurrence(doc, date, title, text, scores[sid], first_v, last_v, last_v == latest, pos, [sid]))
-    return out
+    return [
+        Occurrence(
+            r.doc,
+            r.date,
+            r.title,
+            r.text,
+            scores[r.sentence_id],
+            r.first_version,
+            r.last_version,
+            r.last_version == r.latest,
+            r.position,
+            [r.sentence_id],
+        )
+        for r in rows_of(conn, list(scores), by="sentence")
+    ]
 
 
 def _passages(conn, q_tokens: tuple[str, ...], parts: list[tuple[str, ...]]) -> list[Occurrence]:
