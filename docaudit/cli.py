@@ -377,7 +377,7 @@ def verify(obj: Context) -> None:
 @cli.command()
 @click.pass_obj
 def demo(obj: Context) -> None:
-    """Store the bundled example letters (two versions each) and show their history and what changed."""
+    """Store the bundled example letters, show their history and what changed, and write the report (site/)."""
     from .demo import run_demo
 
     with obj.store(create=True) as store:
@@ -389,8 +389,9 @@ def demo(obj: Context) -> None:
     ctx = click.get_current_context()
     ctx.invoke(docs)
     for d in docs_:
-        click.echo()
-        ctx.invoke(log, doc_id=d.id)
+        if d.versions >= 2:
+            click.echo()
+            ctx.invoke(log, doc_id=d.id)
     from .diff.inputs import compare
     from .diff.render import render
 
@@ -400,8 +401,13 @@ def demo(obj: Context) -> None:
             if d.versions >= 2:
                 click.echo()
                 click.echo(render(compare(d.id, store=store), "terminal", color=use_color), nl=False, color=use_color)
+        from .report import build_report
+
+        result = build_report(store, "site")
+    click.echo(f"\nReport: {result.documents} documents, {result.changes} changes, {result.families} formulations")
+    click.echo(f"  open {result.index} (file://{result.index.resolve()})")
     click.echo(
-        "\nNext: docaudit diff 2024D46963 --format html -o diff.html, docaudit show 2024D46963@1, "
+        "\nNext: docaudit phrases, docaudit trace 'Dat een Verordening nodig is', docaudit show 2024D46963@1, "
         "docaudit search 'end-to-end', docaudit verify"
     )
 
@@ -418,8 +424,15 @@ def _register_phrases() -> None:
     register(cli)
 
 
+def _register_report() -> None:
+    from .report.cli import register
+
+    register(cli)
+
+
 _register_watch()
 _register_phrases()
+_register_report()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,7 +1,9 @@
-"""``docaudit demo``: store the bundled example letters, two versions each."""
+"""``docaudit demo``: store the bundled example letters (two versions each, and six constructed letters
+that re-use their formulations), then write the report."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from importlib import resources
 
@@ -35,13 +37,21 @@ EXAMPLES = (
         ("nota-onderbouwing-standpunt_v1.md", "nota-onderbouwing-standpunt_v2.md"),
     ),
 )
+CONSTRUCTED = "constructed"  # letters made by scripts/build_phrase_set.py: not real, they re-use real wording
+
+
+def constructed() -> tuple[Example, ...]:
+    """The constructed letters (one version each), as listed in ``examples/constructed/letters.json``."""
+    folder = resources.files("docaudit") / "examples" / CONSTRUCTED
+    listing = json.loads((folder / "letters.json").read_text(encoding="utf-8"))
+    return tuple(Example(x["doc"], x["title"], (f"{CONSTRUCTED}/{x['file']}",)) for x in listing)
 
 
 def run_demo(store: Store) -> list[tuple[str, AddResult]]:
     """Add every example file in order; return (file name, result) pairs. Running it again stores nothing."""
     results = []
     folder = resources.files("docaudit") / "examples"
-    for example in EXAMPLES:
+    for example in EXAMPLES + constructed():
         for name in example.files:
             data = (folder / name).read_bytes()
             earlier = store.find_by_sha(example.doc_id, sha256(data))
@@ -49,5 +59,5 @@ def run_demo(store: Store) -> list[tuple[str, AddResult]]:
                 result = AddResult(example.doc_id, "unchanged", earlier.number, "already stored", earlier, name)
             else:
                 result = store.add_bytes(data, example.doc_id, filename=name, title=example.title)
-            results.append((name, result))
+            results.append((name.rsplit("/", 1)[-1], result))
     return results

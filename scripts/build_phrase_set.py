@@ -442,6 +442,19 @@ def build(corpus: Path, pdf: bool) -> None:
     }
     (OUT / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(labels['letters'])} letters and {len(FORMULATIONS)} formulations to {OUT}")
+    write_demo_letters()
+
+
+def write_demo_letters() -> None:
+    """Copy the constructed letters into the package's examples, so `docaudit demo` has formulations to show."""
+    folder = bf.ROOT / "docaudit" / "examples" / "constructed"
+    folder.mkdir(parents=True, exist_ok=True)
+    listing = []
+    for doc, (date, title, _fmt) in DERIVED.items():
+        (folder / f"{doc}.txt").write_bytes((OUT / "letters" / f"{doc}.txt").read_bytes())
+        listing.append({"doc": doc, "title": title, "date": date, "file": f"{doc}.txt"})
+    (folder / "letters.json").write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {len(listing)} constructed letters to {folder}")
 
 
 def main() -> None:

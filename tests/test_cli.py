@@ -126,10 +126,15 @@ def test_demo_from_a_fresh_folder_with_the_installed_command(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "audit.db").exists() and (tmp_path / "snapshots").is_dir()
-    assert proc.stdout.count("stored as") == 6
+    assert proc.stdout.count("stored as") == 12  # three letters in two versions, six constructed letters
     for doc in ("2024D46963", "2023Z08511", "nota-onderbouwing-standpunt"):
         assert f"{doc}: " in proc.stdout  # its history is shown
+    index = tmp_path / "site" / "index.html"
+    assert f"open site/index.html (file://{index})" in proc.stdout  # it ends by writing the report
+    assert "Antwoorden op Kamervragen over encryptie" in index.read_text(encoding="utf-8")
+    families = list((tmp_path / "site" / "phrases").glob("*.html"))
+    assert len(families) >= 10  # the constructed letters re-use the real ones' formulations
     again = subprocess.run(
         [sys.executable, "-m", "docaudit", "demo"], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
-    assert again.stdout.count("already stored as") == 6
+    assert again.stdout.count("already stored as") == 12

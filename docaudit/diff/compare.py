@@ -31,9 +31,9 @@ def semantic_diff(
 
     ``*_furniture``: each version's headers, footers and margin lines, if known (see ``align``).
     """
-    a, b = units(sentences(old_text)), units(sentences(new_text))
-    changes = align(a, b, old_furniture=old_furniture, new_furniture=new_furniture)
-    return SemanticDiff(_side(old, "old"), _side(new, "new"), changes, len(a), len(b))
+    old_s, new_s = sentences(old_text), sentences(new_text)
+    changes = align(units(old_s), units(new_s), old_furniture=old_furniture, new_furniture=new_furniture)
+    return SemanticDiff(_side(old, "old"), _side(new, "new"), changes, len(old_s), len(new_s), texts=(old_s, new_s))
 
 
 def _substantive(old_text: str, new_text: str, furniture: tuple[Sequence[str], Sequence[str]]) -> bool:

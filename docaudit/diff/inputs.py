@@ -43,11 +43,16 @@ def load_file(path: str | os.PathLike[str]) -> Loaded:
     )
 
 
-def load_version(store, ref: str) -> Loaded:
-    """A stored version's normalized text; the side's sha256 is that of its raw snapshot."""
-    v = store.resolve(ref)
-    title = store.document_title(v.doc_id)
+def loaded(version, title: str | None) -> Loaded:
+    """A stored version as a side to compare; the side's sha256 is that of its raw snapshot."""
+    v = version
     return Loaded(v.normalized, Side(v.ref, v.raw_sha256, title, v.letter_date), v.headers + v.footers + v.margin)
+
+
+def load_version(store, ref: str) -> Loaded:
+    """A stored version's normalized text, by reference (``DOC@N``)."""
+    v = store.resolve(ref)
+    return loaded(v, store.document_title(v.doc_id))
 
 
 def load(arg: str, store_factory=None) -> Loaded:
@@ -104,7 +109,11 @@ def compare(
 
 def version_diff(store, old_ref: str, new_ref: str):
     """The semantic diff of two stored versions (what notifications, the feed and the report show)."""
+    return versions_diff(load_version(store, old_ref), load_version(store, new_ref))
+
+
+def versions_diff(a: Loaded, b: Loaded):
+    """The semantic diff of two loaded sides, furniture included."""
     from .compare import semantic_diff
 
-    a, b = load_version(store, old_ref), load_version(store, new_ref)
     return semantic_diff(a.text, b.text, a.side, b.side, old_furniture=a.furniture, new_furniture=b.furniture)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..segment import Sentence
 from .flags import FLAGS
 
 KINDS = ("modified", "inserted", "deleted", "moved", "cosmetic")
@@ -66,6 +67,8 @@ class SemanticDiff:
     old_sentences: int = 0
     new_sentences: int = 0
     mode: str = "semantic"
+    # the sentences both sides were split into (for showing changes in place; not serialized)
+    texts: tuple[list[Sentence], list[Sentence]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def summary(self) -> dict[str, int]:

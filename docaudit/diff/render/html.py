@@ -1,44 +1,61 @@
-"""One self-contained HTML page (inline CSS, no scripts): inline and side-by-side views, flags as badges.
+"""One self-contained HTML page (stylesheet inlined, no scripts): inline and side-by-side views, flags as
+badges, and the new version with every change in place (moved text linked to where it went).
 
-Rendered with Jinja2 with autoescaping on, so every piece of document text is HTML-escaped.
+Rendered from the same templates as ``docaudit report`` (see :mod:`docaudit.templating`), with
+autoescaping on, so every piece of document text is HTML-escaped.
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
+from dataclasses import dataclass, field
+from typing import Any
 
-from ... import __version__
-from ..model import LineDiff, SemanticDiff
+from ..inplace import Block, in_place, numbers
+from ..model import Change, LineDiff, SemanticDiff
 from . import change_words, context_paragraphs, location, word_paragraphs
 
 
-def _template():
-    from jinja2 import Environment
+@dataclass
+class DiffView:
+    """What the semantic diff templates show: numbered substantive changes, cosmetic ones, blocks in place."""
 
-    env = Environment(autoescape=True, trim_blocks=False, lstrip_blocks=False)
-    source = files("docaudit").joinpath("templates/diff.html").read_text(encoding="utf-8")
-    return env.from_string(source)
+    changes: list[tuple[int, Change]]
+    cosmetic: list[Change]
+    blocks: list[Block] = field(default_factory=list)
+    location = staticmethod(location)
+    change_words = staticmethod(change_words)
+
+
+def view(diff: SemanticDiff) -> DiffView:
+    number = numbers(diff)
+    return DiffView(
+        [(number[id(c)], c) for c in diff.changes if c.substantive],
+        [c for c in diff.changes if c.kind == "cosmetic"],
+        in_place(diff) if diff.texts is not None and diff.changes else [],
+    )
+
+
+def context(diff) -> dict[str, Any]:
+    """The template values for any diff (semantic, line or word)."""
+    values: dict[str, Any] = {"old": diff.old, "new": diff.new, "mode": diff.mode}
+    if isinstance(diff, SemanticDiff):
+        values.update(summary=diff.summary_line(), view=view(diff))
+    elif isinstance(diff, LineDiff):
+        n = sum(1 for h in diff.hunks for op, _ in h.lines if op != " ")
+        values.update(summary=f"{n} changed {diff.by}s" if n else "no changes", hunks=diff.hunks)
+    else:
+        paras = word_paragraphs(diff.words)
+        changed = sum(1 for p in paras if any(op for op, _ in p))
+        values.update(
+            summary=f"{changed} changed paragraph{'s' if changed != 1 else ''}" if changed else "no changes",
+            paragraphs=paras,
+            shown_paragraphs=context_paragraphs(paras, diff.context),
+        )
+    return values
 
 
 def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
-    context = {"old": diff.old, "new": diff.new, "mode": diff.mode, "version": __version__}
-    context.update(change_words=change_words, location=location)
-    if isinstance(diff, SemanticDiff):
-        context.update(
-            summary=diff.summary_line(),
-            changes=[c for c in diff.changes if c.kind != "cosmetic"],
-            cosmetic_changes=[c for c in diff.changes if c.kind == "cosmetic"],
-        )
-    elif isinstance(diff, LineDiff):
-        n = sum(1 for h in diff.hunks for op, _ in h.lines if op != " ")
-        context.update(summary=f"{n} changed {diff.by}s" if n else "no changes", hunks=diff.hunks)
-    else:
-        paras = word_paragraphs(diff.words)
-        shown = context_paragraphs(paras, diff.context)
-        changed = sum(1 for p in paras if any(op for op, _ in p))
-        context.update(
-            summary=f"{changed} changed paragraph{'s' if changed != 1 else ''}" if changed else "no changes",
-            paragraphs=paras,
-            shown_paragraphs=shown,
-        )
-    return _template().render(**context)
+    from ...templating import asset
+    from ...templating import render as render_template
+
+    return render_template("diff.html", inline_css=asset("style.css"), **context(diff))

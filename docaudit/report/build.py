@@ -1,0 +1,392 @@
+"""``docaudit report``: the audit as a static HTML site that works from file:// and any static host.
+
+Pages (paths from the site's top folder)::
+
+    index.html                 tracked documents: versions, last change and its flags; title search
+    timeline.html              every stored version, newest first, filterable by flag
+    docs/<doc>.html            a document's versions, links to raw snapshots, flagged changes, shared formulations
+    docs/<doc>/v<N>.html       the semantic diff of version N-1 → N (the same template as diff --format html)
+    phrases.html               recurring formulations with a timeline chart each
+    phrases/<family>.html      one formulation: its wordings, the letters carrying them, how it mutated
+    snapshots/…                the raw bytes of every version (hard links or copies of the store's snapshots)
+    assets/style.css, report.js
+
+Every page is rendered through :mod:`docaudit.templating` (autoescaped). Pages are rewritten only when
+their bytes change, and a diff is recomputed only when its page is missing or its inputs changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..diff.inputs import loaded, versions_diff
+from ..diff.render.html import context as diff_context
+from ..errors import DocauditError
+from ..normalize import paragraphs
+from ..store import Store, Version, now
+from ..templating import asset, render
+from . import chart
+from .site import Site
+from .steps import Step, apply, summarize
+
+FAMILY_PAGES = 100  # phrase families with a page of their own (most widely used first); 0 = all
+TIMELINE = 1000  # events on the timeline page (newest first); 0 = all
+MAX_LANES = 10  # wordings with a lane of their own in a family chart; the rest share the last one
+_META = (("kenmerk", "kenmerk"), ("document_number", "document"), ("kamerstuk", "kamerstuk"), ("zaak", "zaak"))
+
+
+@dataclass
+class ReportResult:
+    """What ``build_report`` wrote and measured."""
+
+    root: Path
+    documents: int = 0
+    versions: int = 0
+    changes: int = 0  # version pairs diffed (from the cache or afresh)
+    flagged: int = 0  # pairs with at least one change that may alter meaning
+    families: int = 0  # formulations with a page
+    families_total: int = 0
+    diffs: int = 0  # diffs computed in this run
+    cached: int = 0  # diffs whose page was up to date
+    written: int = 0
+    unchanged: int = 0
+    copied: int = 0
+    removed: int = 0
+    missing_snapshots: list[str] = field(default_factory=list)
+    phrase_note: str | None = None  # why the phrase pages are empty, when they are for a reason
+
+    @property
+    def index(self) -> Path:
+        return self.root / "index.html"
+
+    def message(self) -> str:
+        parts = [
+            f"{self.documents} documents, {self.versions} versions, {self.changes} changes "
+            f"({self.flagged} flagged), {self.families} formulation pages",
+            f"{self.written} files written, {self.unchanged} unchanged, {self.removed} removed; "
+            f"{self.diffs} diffs computed, {self.cached} up to date",
+        ]
+        if self.missing_snapshots:
+            parts.append(f"{len(self.missing_snapshots)} raw snapshots missing (docaudit verify)")
+        if self.phrase_note:
+            parts.append(self.phrase_note)
+        return "\n".join(parts)
+
+
+def slug(doc_id: str) -> str:
+    """A file name for a document id: kept as is when safe, else made safe and told apart by a hash."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", doc_id).strip("-")[:80]
+    if safe == doc_id:
+        return safe
+    return f"{safe or 'doc'}-{hashlib.sha1(doc_id.encode('utf-8')).hexdigest()[:8]}"
+
+
+def build_report(
+    store: Store,
+    out: str | os.PathLike[str],
+    *,
+    family_pages: int = FAMILY_PAGES,
+    timeline: int = TIMELINE,
+    min_docs: int = 2,
+    snapshots: bool = True,
+    title: str = "docaudit",
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> ReportResult:
+    """Write the static site of ``store`` into the folder ``out`` (created if needed) and say what was done.
+
+    ``family_pages``: formulations with a page (0: all); ``timeline``: newest events listed (0: all);
+    ``snapshots=False`` leaves the raw files out (their links too); ``force`` writes into a folder that
+    is not empty and holds no earlier report.
+    """
+    with Site(out, force=force) as site:
+        result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None)).run(
+            family_pages, timeline
+        )
+    result.written, result.unchanged, result.copied, result.removed = (
+        site.written,
+        site.unchanged,
+        site.copied,
+        site.removed,
+    )
+    return result
+
+
+def _engine() -> str:
+    """A digest of what shapes a diff page: this version, the diff code and the templates."""
+    h = hashlib.sha256(__version__.encode())
+    root = files("docaudit")
+    for folder in ("diff", "diff/render", "templates"):
+        for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith((".py", ".html", ".css")):
+                h.update(entry.name.encode())
+                h.update(entry.read_bytes())
+    return h.hexdigest()
+
+
+def _http(url: Any) -> str | None:
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
+class _Builder:
+    def __init__(self, store: Store, site: Site, title: str, min_docs: int, snapshots: bool, progress) -> None:
+        self.store = store
+        self.site = site
+        self.title = title
+        self.min_docs = min_docs
+        self.snapshots = snapshots
+        self.progress = progress
+        self.result = ReportResult(site.root)
+        self.engine = _engine()
+        self.boilerplate_hidden = 0
+
+    def page(self, rel: str, template: str, nav: str, **values: Any) -> None:
+        """Render a page at ``rel``; its links are relative (``root`` leads back to the top folder)."""
+        root = "../" * rel.count("/")
+        self.site.write(rel, render(template, root=root, site_title=self.title, nav=nav, **values))
+
+    def run(self, family_pages: int, timeline: int) -> ReportResult:
+        self.progress("phrase families")
+        report, pages = self._families(family_pages)
+        by_doc: dict[str, list[dict[str, Any]]] = {}
+        for f in report:
+            for d in f["docs"]:
+                by_doc.setdefault(d, []).append(f)
+        docs, events = [], []
+        summaries = self.store.documents()
+        for k, d in enumerate(summaries):
+            if k % 100 == 0:
+                self.progress(f"documents {k}/{len(summaries)}")
+            entry = self._document(d.id, d.title, by_doc.get(d.id, []))
+            docs.append(entry)
+            events.extend({"doc": d.id, "title": d.title, "doc_href": entry["href"], "step": s} for s in entry["steps"])
+        events.sort(key=lambda e: (e["step"].added_at, e["doc"], e["step"].number), reverse=True)
+        self.progress("index, timeline, phrases")
+        self._index(docs)
+        self._timeline(events[:timeline] if timeline else events, len(events))
+        self._phrase_pages(pages, len(report))
+        self.site.write("assets/style.css", asset("style.css"))
+        self.site.write("assets/report.js", asset("report.js"))
+        return self.result
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def _document(self, doc_id: str, title: str | None, families: list[dict[str, Any]]) -> dict[str, Any]:
+        versions = self.store.versions(doc_id)
+        name = slug(doc_id)
+        steps = [self._step(v) for v in versions]
+        for i in range(1, len(versions)):
+            self._pair(versions, i, title, name, steps[i])
+        latest = versions[-1]
+        self.result.documents += 1
+        self.result.versions += len(versions)
+        meta = [(label, str(latest.meta[key])) for key, label in _META if latest.meta.get(key)]
+        doc = {
+            "id": doc_id,
+            "title": title,
+            "href": f"docs/{name}.html",
+            "versions": len(versions),
+            "latest": latest.number,
+            "number": latest.meta.get("document_number"),
+            "meta": meta,
+            "url": _http(latest.meta.get("url")),
+            "steps": steps,
+            "last": steps[-1],
+            "paragraphs": paragraphs(latest.normalized),
+        }
+        self.page(f"docs/{name}.html", "report/document.html", doc=doc, families=families, nav="documents")
+        return doc
+
+    def _step(self, v: Version) -> Step:
+        href = None
+        if self.snapshots:
+            rel = f"snapshots/{v.snapshot}"
+            if self.site.copy(rel, self.store.snapshots.path(v.snapshot)):
+                href = rel
+            else:
+                self.result.missing_snapshots.append(v.ref)
+        return Step(v.doc_id, v.number, v.added_at, v.letter_date, v.format, v.size, v.raw_sha256, href)
+
+    def _pair(self, versions: list[Version], i: int, title: str | None, name: str, step: Step) -> None:
+        old, new = versions[i - 1], versions[i]
+        rel = f"docs/{name}/v{new.number}.html"
+        step.page = rel
+        root = "../../"
+        prev_page = f"v{old.number}.html" if i > 1 else None
+        next_page = f"v{versions[i + 1].number}.html" if i + 1 < len(versions) else None
+        old_raw = f"{root}snapshots/{old.snapshot}" if self.snapshots else None
+        new_raw = f"{root}snapshots/{new.snapshot}" if self.snapshots else None
+        key = f"{old.id}-{new.id}"
+        page_key = hashlib.sha256(
+            json.dumps(
+                [
+                    self.engine,
+                    self.title,
+                    title,
+                    old.ref,
+                    new.ref,
+                    old.normalized_sha256,
+                    new.normalized_sha256,
+                    old.raw_sha256,
+                    new.raw_sha256,
+                    old.letter_date,
+                    new.letter_date,
+                    prev_page,
+                    next_page,
+                    old_raw,
+                ]
+            ).encode()
+        ).hexdigest()
+        cached = self.site.cached(key, page_key)
+        if cached is not None:
+            self.site.files.add(rel)
+            summary = cached["summary"]
+            self.result.cached += 1
+        else:
+            diff = versions_diff(loaded(old, title), loaded(new, title))
+            summary = summarize(diff)
+            pair = {
+                "doc": old.doc_id,
+                "title": title,
+                "doc_href": f"../{name}.html",
+                "old_number": old.number,
+                "new_number": new.number,
+                "old_raw": old_raw,
+                "new_raw": new_raw,
+                "previous": prev_page,
+                "next": next_page,
+            }
+            self.page(rel, "diff.html", pair=pair, nav="documents", **diff_context(diff))
+            self.result.diffs += 1
+        self.site.remember(key, {"page": rel, "page_key": page_key, "summary": summary})
+        apply(step, summary)
+        self.result.changes += 1
+        if step.flags:
+            self.result.flagged += 1
+
+    # --- index and timeline ----------------------------------------------------------------------
+
+    def _index(self, docs: list[dict[str, Any]]) -> None:
+        totals = {
+            "versions": self.result.versions,
+            "changes": self.result.changes,
+            "flagged": self.result.flagged,
+            "families": self.result.families_total,
+        }
+        database = os.path.basename(str(self.store.path))
+        self.page(
+            "index.html",
+            "report/index.html",
+            docs=docs,
+            totals=totals,
+            generated=now(),
+            database=database,
+            nav="documents",
+        )
+
+    def _timeline(self, events: list[dict[str, Any]], total: int) -> None:
+        counts: dict[str, int] = {}
+        for e in events:
+            for f in e["step"].flags:
+                counts[f] = counts.get(f, 0) + 1
+            if e["step"].number == 1:
+                counts["new"] = counts.get("new", 0) + 1
+        from ..diff.flags import FLAGS
+
+        order = [*FLAGS, "new"]
+        flag_counts = sorted(counts.items(), key=lambda kv: order.index(kv[0]))
+        self.page(
+            "timeline.html", "report/timeline.html", events=events, total=total, flag_counts=flag_counts, nav="timeline"
+        )
+
+    # --- phrase families -------------------------------------------------------------------------
+
+    def _families(self, limit: int) -> tuple[list[dict[str, Any]], list[Any]]:
+        """Every qualifying family in brief (for document pages), and the ones that get a page."""
+        from ..phrases.families import phrases
+
+        try:
+            report = phrases(self.store, min_docs=self.min_docs, limit=None)
+        except DocauditError as exc:
+            self.result.phrase_note = f"phrase pages left empty: {exc}"
+            return [], []
+        chosen = report.families[:limit] if limit else report.families
+        with_page = {f.id for f in chosen}
+        brief = [
+            {
+                "id": f.id,
+                "canonical": f.canonical,
+                "documents": f.doc_count,
+                "variants": len(f.variants),
+                "first_date": f.first.date,
+                "docs": f.docs,
+                "href": f"phrases/{f.id}.html" if f.id in with_page else None,
+            }
+            for f in report.families
+        ]
+        self.result.families_total = report.total
+        self.boilerplate_hidden = report.boilerplate_hidden
+        return brief, chosen
+
+    def _phrase_pages(self, chosen: list[Any], total: int) -> None:
+        from ..phrases.trace import trace
+
+        shown = []
+        for f in chosen:
+            view = self._family_view(f, trace(self.store, family=f.id))
+            self.page(f"phrases/{f.id}.html", "report/family.html", family=view, nav="phrases")
+            shown.append(view)
+        self.result.families = len(shown)
+        self.page(
+            "phrases.html",
+            "report/phrases.html",
+            families=shown,
+            total=total,
+            min_docs=self.min_docs,
+            boilerplate_hidden=self.boilerplate_hidden,
+            note=self.result.phrase_note,
+            nav="phrases",
+        )
+
+    def _family_view(self, f, found) -> dict[str, Any]:
+        lane_of = {v.sentence_id: min(i, MAX_LANES - 1) for i, v in enumerate(f.variants)}
+        labels = [f"W{i + 1}" for i in range(min(len(f.variants), MAX_LANES))]
+        if len(f.variants) > MAX_LANES:
+            labels[-1] = f"W{MAX_LANES}+"
+        dots, occurrences = [], []
+        for o in found.occurrences:
+            lane = lane_of.get(o.sentence_ids[0], len(labels) - 1)
+            href = f"docs/{slug(o.doc)}.html"
+            tip = f"{o.date or 'undated'} · {o.doc}" + (f" — {o.title}" if o.title else "") + f" · {labels[lane]}"
+            if o.flags:
+                tip += " · " + ", ".join(o.flags)
+            if not o.current:
+                tip += " · gone from the latest version"
+            dots.append(chart.Dot(lane, o.date, o.doc, tip, href, bool(o.flags), not o.current))
+            occurrences.append({**o.to_dict(), "diff": o.diff, "href": href, "lane": labels[lane]})
+        lanes = [
+            {"label": labels[min(i, MAX_LANES - 1)], "text": v.text, "docs": len(v.docs)}
+            for i, v in enumerate(f.variants)
+        ]
+        return {
+            "id": f.id,
+            "canonical": f.canonical,
+            "documents": f.doc_count,
+            "variants": len(f.variants),
+            "current": f.current,
+            "first_date": f.first.date,
+            "last_date": f.last.date,
+            "href": f"phrases/{f.id}.html",
+            "chart": chart.timeline(dots, labels),
+            "lanes": lanes,
+            "occurrences": occurrences,
+        }

@@ -1,0 +1,129 @@
+"""The report's output folder: every file written atomically and only when its bytes changed.
+
+A manifest (``.docaudit-report.json``) remembers the files the report wrote and the summaries of the
+diffs it computed, so the next run skips diffs whose pages are up to date and removes pages that are no
+longer produced (only files it wrote itself). A lock keeps two reports from writing one folder at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ..errors import DocauditError
+from ..snapshots import atomic_write
+
+MANIFEST = ".docaudit-report.json"
+LOCK = ".docaudit-report.lock"
+FORMAT = 1
+
+
+class Site:
+    """Writes into ``root``; use as a context manager (takes the folder's lock, saves the manifest)."""
+
+    def __init__(self, root: str | os.PathLike[str], *, force: bool = False) -> None:
+        self.root = Path(root)
+        self.force = force
+        self.files: set[str] = set()
+        self.pairs: dict[str, Any] = {}
+        self.previous: dict[str, Any] = {"files": [], "pairs": {}}
+        self.written = self.unchanged = self.copied = self.removed = 0
+        self._lock = None
+
+    def __enter__(self) -> Site:
+        from filelock import FileLock, Timeout
+
+        if self.root.exists() and not self.root.is_dir():
+            raise DocauditError(f"{self.root} exists and is not a folder")
+        self.root.mkdir(parents=True, exist_ok=True)
+        manifest = self.root / MANIFEST
+        others = [p.name for p in self.root.iterdir() if p.name not in (MANIFEST, LOCK)]
+        if others and not manifest.exists() and not self.force:
+            raise DocauditError(
+                f"{self.root} is not empty and holds no docaudit report; choose an empty folder "
+                "(or --force to write into it anyway)"
+            )
+        self._lock = FileLock(str(self.root / LOCK))
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise DocauditError(f"another docaudit report is being written to {self.root}; try again later") from None
+        if manifest.exists():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                if data.get("format") == FORMAT:
+                    self.previous = data
+            except (OSError, ValueError):
+                pass  # an unreadable manifest only costs recomputing every diff
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self._finish()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def write(self, rel: str, data: str | bytes) -> None:
+        """Write ``rel`` (a path with forward slashes) unless it already holds exactly these bytes."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self.files.add(rel)
+        target = self.root / rel
+        try:
+            if target.stat().st_size == len(raw) and target.read_bytes() == raw:
+                self.unchanged += 1
+                return
+        except OSError:
+            pass
+        atomic_write(target, raw)
+        self.written += 1
+
+    def copy(self, rel: str, source: Path) -> bool:
+        """Put a copy of ``source`` (an immutable snapshot) at ``rel``; False when the source is missing."""
+        self.files.add(rel)
+        target = self.root / rel
+        try:
+            size = source.stat().st_size
+        except OSError:
+            return False
+        if target.exists() and target.stat().st_size == size:
+            return True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            os.link(source, tmp)  # snapshots never change in place, so a hard link is a copy
+        except OSError:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        self.copied += 1
+        return True
+
+    # --- the diff cache --------------------------------------------------------------------------
+
+    def cached(self, key: str, page_key: str) -> dict[str, Any] | None:
+        """A diff summary from the last run, if its page is still on disk and was made from the same inputs."""
+        entry = self.previous.get("pairs", {}).get(key)
+        if not entry or entry.get("page_key") != page_key or not (self.root / entry["page"]).exists():
+            return None
+        return entry
+
+    def remember(self, key: str, entry: dict[str, Any]) -> None:
+        self.pairs[key] = entry
+
+    # --- finishing -------------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        root = self.root.resolve()
+        for rel in set(self.previous.get("files", [])) - self.files:
+            path = (self.root / rel).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                path.unlink()
+                self.removed += 1
+        manifest = {"format": FORMAT, "files": sorted(self.files), "pairs": self.pairs}
+        atomic_write(self.root / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))

@@ -1,0 +1,78 @@
+"""A document's history as steps: each stored version and what changed from the one before.
+
+A step keeps what the index, the document page and the timeline show (summary, flags, the flagged
+changes as word diffs), small enough to cache between runs so that a nightly report diffs only new pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..diff.flags import FLAGS
+from ..diff.inplace import numbers
+from ..diff.model import SemanticDiff
+from ..diff.render import change_words
+
+MAX_FLAGGED = 8  # flagged changes listed per step on the timeline and the document page
+
+
+@dataclass
+class Flagged:
+    """A change that may alter meaning, as the timeline lists it."""
+
+    number: int  # its number on the diff page (``#change-N``)
+    kind: str
+    flags: list[str]
+    words: list[tuple[int, str]]
+
+
+@dataclass
+class Step:
+    """One version of a document and, from version 2 on, its change from the version before."""
+
+    doc: str
+    number: int
+    added_at: str
+    letter_date: str | None
+    format: str
+    size: int
+    raw_sha256: str
+    snapshot_href: str | None = None
+    page: str | None = None  # href of the diff page that ends at this version (relative to the page showing it)
+    summary: str = "first version"
+    counts: dict[str, int] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    flagged: list[Flagged] = field(default_factory=list)
+    substantive: bool = True
+
+
+def summarize(diff: SemanticDiff) -> dict[str, Any]:
+    """The cacheable part of a step: summary line, counts, flags, flagged changes."""
+    number = numbers(diff)
+    flagged = [
+        Flagged(number[id(c)], c.kind, list(c.flags), change_words(c))
+        for c in diff.changes
+        if c.substantive and c.flags
+    ]
+    flags = sorted({f for c in flagged for f in c.flags}, key=FLAGS.index)
+    return {
+        "summary": diff.summary_line(),
+        "counts": diff.summary,
+        "flags": flags,
+        "flagged": [asdict(f) for f in flagged[:MAX_FLAGGED]],
+        "substantive": diff.substantive,
+    }
+
+
+def apply(step: Step, summary: dict[str, Any]) -> Step:
+    """Fill a step from :func:`summarize` output (fresh or read back from the cache)."""
+    step.summary = summary["summary"]
+    step.counts = dict(summary["counts"])
+    step.flags = list(summary["flags"])
+    step.flagged = [
+        Flagged(f["number"], f["kind"], list(f["flags"]), [(op, text) for op, text in f["words"]])
+        for f in summary["flagged"]
+    ]
+    step.substantive = bool(summary["substantive"])
+    return step
