@@ -51,3 +51,22 @@ def da(tmp_path, monkeypatch):
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "build" / "screenshots"  # git-ignored; the browser tests leave their screenshots here
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless with a fresh profile, driven over DevTools (see tests/browser.py)."""
+    import os
+
+    from browser import CHROMIUM, Browser
+
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is missing: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with Browser() as b:
+        yield b

@@ -1,60 +1,54 @@
-"""The HTML diff in a real browser (Debian's chromium, headless): document text never runs as markup."""
+"""``docaudit diff --format html`` in a real browser (Debian's chromium, headless): one self-contained
+page — its stylesheet inlined, nothing fetched — on which document text never runs as markup."""
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-
-import pytest
+from conftest import SCREENSHOTS
 
 from docaudit.diff import semantic_diff
 from docaudit.diff.render import render
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is missing: .ci/run installs it (apt-get install chromium)")
-    pytestmark = pytest.mark.skip(reason="chromium is not installed (apt-get install chromium)")
+HOSTILE = "<script>document.title='pwned'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
+OLD = (
+    f"Het kabinet zal dit niet doen. {HOSTILE}\n\nDe brief eindigt hier.\n\n"
+    "Een alinea die naar achteren gaat, met genoeg woorden."
+)
+NEW = (
+    f"Het kabinet kan dit doen. {HOSTILE}\n\nDe brief eindigt hier. Een nieuwe zin <b>vet</b>.\n\n"
+    "Een alinea die naar achteren gaat, met genoeg woorden."
+)
 
 
-def dump_dom(path) -> str:
-    """The DOM after the page has loaded and any scripts in it have run."""
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--virtual-time-budget=2000",
-            "--dump-dom",
-            path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout
-
-
-def test_hostile_document_text_is_shown_not_run(tmp_path):
-    hostile = (
-        "<script>document.title='pwned'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
-    )
-    old = f"Het kabinet zal dit niet doen. {hostile}\n\nDe brief eindigt hier."
-    new = f"Het kabinet kan dit doen. {hostile}\n\nDe brief eindigt hier. Een nieuwe zin <b>vet</b>."
+def test_hostile_document_text_is_shown_not_run(browser, tmp_path):
     page = tmp_path / "diff.html"
-    page.write_text(render(semantic_diff(old, new, "v1.txt", "v2.txt"), "html"), encoding="utf-8")
-    dom = dump_dom(page)
-    assert "<title>v1.txt → v2.txt — docaudit</title>" in dom
-    assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]  # the handler never ran
-    body = dom.split("<main>", 1)[1]
-    assert "<img" not in body and "<script" not in body and "<b>" not in body
-    assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in body
-    assert "&lt;b&gt;vet&lt;/b&gt;" in body
-    # the summary, the badges and both views reached the DOM
-    assert "1 modified (1 negation, 1 modality), 1 inserted" in dom
-    assert re.search(r'class="badge flag flag-negation">negation<', dom)
-    assert 'aria-label="Side by side view"' in dom and 'aria-label="Inline view"' in dom
+    page.write_text(render(semantic_diff(OLD, NEW, "v1.txt", "v2.txt"), "html"), encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    assert "<link" not in html and "<script" not in html.split("<main>", 1)[1]  # self-contained, no script
+    browser.open(page)
+    assert browser.errors() == []  # the hostile <img src=x> is text, so nothing failed to load
+    assert browser.evaluate("document.title") == "v1.txt → v2.txt — docaudit"
+    assert browser.evaluate("document.body.getAttribute('data-pwned')") is None
+    assert browser.evaluate("document.querySelectorAll('main img, main script, main b').length") == 0
+    text = browser.evaluate("document.querySelector('main').textContent")
+    assert "<script>document.title='pwned'</script>" in text and "<b>vet</b>" in text
+    assert browser.evaluate("document.querySelector('#summary').textContent") == (
+        "1 modified (1 negation, 1 modality), 1 inserted"
+    )
+    assert browser.evaluate("document.querySelectorAll('.badge.flag-negation').length") >= 1
+    assert browser.evaluate("document.querySelectorAll('.inplace .piece-inserted').length") == 1
+    colour = browser.evaluate("getComputedStyle(document.querySelector('ins')).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # the inlined stylesheet applied
+    browser.screenshot(SCREENSHOTS / "diff.png")
+
+
+def test_line_and_word_diffs_render_too(browser, tmp_path):
+    from docaudit.diff import line_diff, word_diff
+
+    for name, diff in (("line", line_diff(OLD, NEW)), ("word", word_diff(OLD, NEW))):
+        page = tmp_path / f"{name}.html"
+        page.write_text(render(diff, "html"), encoding="utf-8")
+        browser.open(page)
+        assert browser.errors() == []
+        assert browser.evaluate("document.querySelectorAll('main img, main script').length") == 0
+        marks = "document.querySelectorAll('td.line-del, td.line-ins, del, ins').length"
+        assert browser.evaluate(marks) >= 2, name

@@ -39,6 +39,11 @@ class Block:
     paragraph: int
     pieces: list[Piece] = field(default_factory=list)
 
+    @property
+    def moved_away(self) -> bool:
+        """An old paragraph whose text all went elsewhere (nothing of it was removed)."""
+        return self.side == "old" and all(p.kind == "moved-from" for p in self.pieces)
+
 
 def numbers(diff: SemanticDiff) -> dict[int, int]:
     """``id(change)`` → its 1-based number among the substantive changes, in the order of ``diff.changes``."""

@@ -1,0 +1,345 @@
+"""``docaudit report``: the static site's pages, links, escaping, incremental rewriting and its guards.
+
+The pages are also loaded in a real browser in ``test_report_browser.py``; here they are read as files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import report_letters as letters
+
+from docaudit.diff import semantic_diff
+from docaudit.diff.inplace import in_place
+from docaudit.errors import DocauditError
+from docaudit.report import build_report, slug
+from docaudit.report import chart as charts
+from docaudit.report.site import LOCK, MANIFEST
+from docaudit.store import Store
+
+
+class Page(HTMLParser):
+    """The links, ids and text of one HTML page."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(convert_charrefs=True)
+        self.path = path
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.ids: set[str] = set()
+        self.scripts: list[dict[str, str | None]] = []
+        self.text: list[str] = []
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for name in ("href", "src"):
+            if a.get(name):
+                self.links.append((tag, name, a[name]))
+        if tag == "script":
+            self.scripts.append(a)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def pages(site: Path) -> dict[Path, Page]:
+    return {p: Page(p) for p in sorted(site.rglob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    with Store(root / "audit.db") as store:
+        letters.build(store)
+        result = build_report(store, root / "site")
+    return root, result
+
+
+def test_the_site_has_every_page(built):
+    root, result = built
+    site = root / "site"
+    for rel in ("index.html", "timeline.html", "phrases.html", "assets/style.css", "assets/report.js"):
+        assert (site / rel).is_file(), rel
+    assert result.documents == 11 and result.versions == 15 and result.changes == 4
+    assert result.diffs == 4 and result.cached == 0
+    for doc in ("2024D46963", "2023Z08511", "nota-onderbouwing-standpunt", "hostile"):
+        assert (site / "docs" / f"{doc}.html").is_file()
+        assert (site / "docs" / doc / "v2.html").is_file()
+    assert (site / "docs" / f"{slug('hostile/copy 2')}.html").is_file()
+    assert result.families == len(list((site / "phrases").glob("*.html"))) >= 10
+
+
+def test_every_link_resolves_and_nothing_is_fetched_from_elsewhere(built):
+    root, _ = built
+    site = root / "site"
+    parsed = pages(site)
+    checked = 0
+    for path, page in parsed.items():
+        for tag, attr, value in page.links:
+            url = urlsplit(value)
+            if url.scheme:
+                assert tag == "a" and url.scheme in ("http", "https"), f"{path.name}: {tag} {attr}={value}"
+                continue
+            target = path if not url.path else (path.parent / unquote(url.path)).resolve()
+            assert target.is_file(), f"{path.relative_to(site)}: broken link {value}"
+            assert target.is_relative_to(site.resolve()) or target == path
+            if url.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else Page(target).ids
+                assert url.fragment in ids, f"{path.relative_to(site)}: no #{url.fragment} in {target.name}"
+            checked += 1
+        for script in page.scripts:  # only the report's own script, never inline code
+            assert script.get("src", "").endswith("assets/report.js"), script
+    assert checked > 300
+
+
+def test_document_text_and_titles_are_escaped_everywhere(built):
+    root, _ = built
+    site = root / "site"
+    carrying = [
+        site / "index.html",
+        site / "timeline.html",
+        site / "docs" / "hostile.html",
+        site / "docs" / "hostile" / "v2.html",
+        site / "phrases.html",
+    ]
+    family_pages = [p for p in (site / "phrases").glob("*.html") if "__pwned" in p.read_text(encoding="utf-8")]
+    assert family_pages, "the hostile sentence is a recurring formulation and has a page"
+    for path in carrying + family_pages:
+        html = path.read_text(encoding="utf-8")
+        assert "__pwned" in html, path  # the text is there …
+        assert "<script>window" not in html and "<img" not in html, path  # … but never as markup
+        assert "&lt;script&gt;window.__pwned = 1;" in html or "&lt;script&gt;" in html
+    # the title shows as text in the <title> element too
+    assert "<title>Brief over &lt;script&gt;window.__pwned" in (site / "docs" / "hostile.html").read_text()
+
+
+def test_the_diff_page_shows_flags_moves_and_removals_in_place(built):
+    root, _ = built
+    page = root / "site" / "docs" / "hostile" / "v2.html"
+    html = page.read_text(encoding="utf-8")
+    assert "1 moved" in html and "1 deleted" in html and "negation" in html and "date" in html
+    parsed = Page(page)
+    # every substantive change is listed (#change-N) and placed in the text (#at-N); moved text both ways
+    for n in range(1, 5):
+        assert f"change-{n}" in parsed.ids and f"at-{n}" in parsed.ids
+    moved = re.search(r'class="piece-moved" id="at-(\d+)"', html)
+    assert moved, "moved text is marked where it went"
+    n = moved.group(1)
+    assert f'id="from-{n}" href="#at-{n}"' in html  # where it came from links to where it went
+    assert f'href="#from-{n}">↑ from ¶' in html  # and back
+    assert 'class="removed"' in html and "rapportage door providers" in html
+    assert 'class="moved-away"' in html
+    assert "../../snapshots/" in html  # raw snapshots of both versions
+
+
+def test_timeline_is_newest_first_and_carries_flags(built):
+    root, _ = built
+    html = (root / "site" / "timeline.html").read_text(encoding="utf-8")
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert len(stamps) == 15 and stamps == sorted(stamps, reverse=True)
+    flags = re.findall(r'data-flags="([^"]*)"', html)
+    assert "negation number date" in flags  # the hostile letter's change: flags in a fixed order
+    assert sum("new" in f.split() for f in flags) == 11  # one first version per document
+    for f in ("negation", "modality", "date", "new"):
+        assert f'data-flag="{f}"' in html
+
+
+def test_index_lists_documents_with_the_flags_of_their_last_change(built):
+    root, _ = built
+    html = (root / "site" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr data-search=.*?</tr>", html, re.S)
+    assert len(rows) == 11
+    hostile = next(r for r in rows if 'href="docs/hostile.html"' in r)
+    assert "flag-negation" in hostile and "flag-date" in hostile and "1 moved" in hostile
+    demo = next(r for r in rows if 'href="docs/2023Z08511.html"' in r)
+    assert "flag-date" in demo and "flag-negation" not in demo
+
+
+def test_snapshots_are_copied_byte_for_byte(built):
+    root, _ = built
+    with Store(root / "audit.db") as store:
+        for doc in store.documents():
+            for v in store.versions(doc.id):
+                copy = root / "site" / "snapshots" / v.snapshot
+                assert copy.read_bytes() == store.snapshots.path(v.snapshot).read_bytes()
+
+
+def test_family_pages_chart_every_letter(built):
+    root, _ = built
+    site = root / "site"
+    for path in (site / "phrases").glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        letters_listed = len(re.findall(r"<tr>\s*<td class=\"nowrap\">", html))
+        assert html.count("<circle") == letters_listed >= 2, path.name
+
+
+def test_a_second_run_computes_nothing_and_rewrites_only_the_index(built, tmp_path):
+    root, _ = built
+    site = tmp_path / "site"
+    shutil.copytree(root / "site", site)
+    with Store(root / "audit.db") as store:
+        again = build_report(store, site)
+    assert again.diffs == 0 and again.cached == 4
+    assert again.written <= 1  # index.html carries the time it was generated
+    assert again.removed == 0 and again.copied == 0
+
+
+def test_a_new_version_diffs_one_pair_and_links_it_from_the_one_before(tmp_path):
+    with Store(tmp_path / "audit.db") as store:
+        letters.build(store)
+        build_report(store, tmp_path / "site")
+        before = (tmp_path / "site" / "docs" / "hostile" / "v2.html").read_text(encoding="utf-8")
+        assert 'rel="next"' not in before
+        store.add_bytes((letters.V2 + "\n\nEen nieuwe slotzin die er niet was.").encode(), "hostile", filename="v3.txt")
+        result = build_report(store, tmp_path / "site")
+    assert result.diffs == 2 and result.cached == 3  # the new pair, and the page that gains a "next" link
+    after = (tmp_path / "site" / "docs" / "hostile" / "v2.html").read_text(encoding="utf-8")
+    assert 'href="v3.html" rel="next"' in after
+    assert 'href="v2.html" rel="prev"' in (tmp_path / "site" / "docs" / "hostile" / "v3.html").read_text()
+
+
+def test_pages_no_longer_produced_are_removed_but_nothing_else(tmp_path):
+    with Store(tmp_path / "audit.db") as store:
+        letters.build(store)
+        first = build_report(store, tmp_path / "site")
+        mine = tmp_path / "site" / "notes.txt"
+        mine.write_text("kept")
+        fewer = build_report(store, tmp_path / "site", family_pages=2)
+    assert first.families > 2 and fewer.families == 2
+    assert len(list((tmp_path / "site" / "phrases").glob("*.html"))) == 2
+    assert fewer.removed == first.families - 2
+    assert mine.read_text() == "kept"
+
+
+def test_refuses_a_folder_that_holds_something_else(tmp_path, store):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "thesis.docx").write_bytes(b"precious")
+    with pytest.raises(DocauditError, match="not empty and holds no docaudit report"):
+        build_report(store, folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["thesis.docx"]
+    build_report(store, folder, force=True)
+    assert (folder / "index.html").exists() and (folder / "thesis.docx").read_bytes() == b"precious"
+    file = tmp_path / "a-file"
+    file.write_text("x")
+    with pytest.raises(DocauditError, match="not a folder"):
+        build_report(store, file)
+
+
+def test_a_second_report_into_the_same_folder_waits_its_turn(tmp_path, store):
+    from filelock import FileLock
+
+    build_report(store, tmp_path / "site")
+    with FileLock(str(tmp_path / "site" / LOCK)), pytest.raises(DocauditError, match="another docaudit report"):
+        build_report(store, tmp_path / "site")
+    build_report(store, tmp_path / "site")  # and goes ahead once the first is done
+
+
+def test_an_empty_database_gives_a_site_that_says_so(tmp_path, store):
+    result = build_report(store, tmp_path / "site")
+    assert result.documents == 0 and result.families == 0
+    assert "Nothing stored yet" in (tmp_path / "site" / "index.html").read_text()
+    assert "Nothing stored yet" in (tmp_path / "site" / "timeline.html").read_text()
+
+
+def test_missing_snapshots_are_reported_and_not_linked(tmp_path):
+    with Store(tmp_path / "audit.db") as store:
+        letters.build(store)
+        v = store.version("hostile", 1)
+        store.snapshots.path(v.snapshot).unlink()
+        result = build_report(store, tmp_path / "site")
+        assert result.missing_snapshots == ["hostile@1"]
+        assert "snapshot missing" in (tmp_path / "site" / "docs" / "hostile.html").read_text()
+        bare = build_report(store, tmp_path / "bare", snapshots=False)
+    assert bare.missing_snapshots == [] and not (tmp_path / "bare" / "snapshots").exists()
+    assert "snapshots/" not in (tmp_path / "bare" / "docs" / "hostile" / "v2.html").read_text()
+
+
+def test_a_corrupt_manifest_only_costs_recomputing(tmp_path, store):
+    letters.build(store)
+    build_report(store, tmp_path / "site")
+    (tmp_path / "site" / MANIFEST).write_text("{not json")
+    result = build_report(store, tmp_path / "site")
+    assert result.diffs == 4 and result.cached == 0
+    assert json.loads((tmp_path / "site" / MANIFEST).read_text())["format"] == 1
+
+
+def test_report_command(da, tmp_path):
+    da("demo")
+    r = da("report", "-o", "out", "--title", "Waakhond", "--families", "3")
+    assert r.exit_code == 0, r.output
+    assert "9 documents, 12 versions, 3 changes (3 flagged), 3 formulation pages" in r.output
+    assert "open out/index.html" in r.output
+    assert "<title>Waakhond: documents — docaudit</title>" in (tmp_path / "out" / "index.html").read_text()
+    r = da("report", "-o", "out", "-q")
+    assert r.exit_code == 0 and r.output == ""
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "x.txt").write_text("x")
+    r = da("report", "-o", "busy")
+    assert r.exit_code == 1 and "holds no docaudit report" in r.output
+
+
+# --- the parts --------------------------------------------------------------------------------------
+
+
+def test_slugs_are_safe_distinct_and_stable():
+    assert slug("2024D46963") == "2024D46963"
+    assert slug("nota-onderbouwing-standpunt") == "nota-onderbouwing-standpunt"
+    odd = ["../etc/passwd", "a b", "a/b", "a-b-", "..", "<x>"]
+    made = [slug(x) for x in odd]
+    assert len(set(made) | {"a-b"}) == len(odd) + 1
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", s) for s in made)
+    assert slug("a/b") == slug("a/b")
+
+
+def test_in_place_keeps_the_new_text_and_places_what_left():
+    d = semantic_diff(letters.V1, letters.V2)
+    blocks = in_place(d)
+    new_side = [p.text for b in blocks if b.side == "new" for p in b.pieces if p.kind not in ("deleted", "moved-from")]
+    assert " ".join(new_side).split() == " ".join(s.text for s in d.texts[1]).split()
+    kinds = {p.kind: (b.side, b.paragraph) for b in blocks for p in b.pieces}
+    assert kinds["deleted"] == ("old", 4) and kinds["moved-from"] == ("old", 2)
+    assert kinds["moved"] == ("new", 4)
+
+
+def test_in_place_keeps_a_deleted_sentence_inside_its_paragraph():
+    old = "Eerste zin hier. Tweede zin die verdwijnt uit de tekst. Derde zin blijft.\n\nVolgende alinea."
+    new = "Eerste zin hier. Derde zin blijft.\n\nVolgende alinea."
+    blocks = in_place(semantic_diff(old, new))
+    assert [(b.side, [p.kind for p in b.pieces]) for b in blocks] == [
+        ("new", ["same", "deleted", "same"]),
+        ("new", ["same"]),
+    ]
+    head = in_place(semantic_diff("Weg ermee vandaag nog. Blijft staan.", "Blijft staan."))
+    assert [p.kind for p in head[0].pieces] == ["deleted", "same"]
+
+
+def test_chart_places_dates_in_order_and_undated_letters_apart():
+    dots = [
+        charts.Dot(0, "2023-01-15", "a", "a", "docs/a.html"),
+        charts.Dot(0, "2025-06-01", "b", "b", "docs/b.html", flagged=True),
+        charts.Dot(1, "2024-03-01", "c", "c", "docs/c.html", gone=True),
+        charts.Dot(1, None, "d", "d", "docs/d.html"),
+        charts.Dot(1, "2024-03-01", "e", "e", "docs/e.html"),
+    ]
+    ch = charts.timeline(dots, ["W1", "W2"])
+    x = {p.tooltip: p.x for p in ch.points}
+    assert x["a"] < x["c"] < x["b"] < x["d"]
+    assert x["e"] != x["c"]  # same day, same lane: fanned out, not hidden
+    assert {p.tooltip: p.classes for p in ch.points}["b"] == "flagged"
+    assert [t.label for t in ch.ticks] == ["2024", "2025", "undated"]  # January 2023 lies before the first letter
+    assert all(ch.left <= p.x <= ch.width - ch.right for p in ch.points)
+    one_day = charts.timeline([charts.Dot(0, "2024-05-05", "a", "a", "x")], ["W1"])
+    assert one_day.points[0].x == (charts.LEFT + charts.WIDTH - charts.RIGHT) / 2
+    months = charts.timeline(
+        [charts.Dot(0, "2024-01-10", "a", "a", "x"), charts.Dot(0, "2024-04-20", "b", "b", "x")], ["W1"]
+    )
+    assert [t.label for t in months.ticks] == ["2024-02", "2024-03", "2024-04"]
