@@ -287,6 +287,45 @@ def test_report_command(da, tmp_path):
     assert r.exit_code == 1 and "holds no docaudit report" in r.output
 
 
+def test_watched_documents_show_withdrawal_and_failed_checks(da, server, tmp_path):
+    from conftest import fixture_bytes
+    from localserver import Reply
+
+    server.route("/brief.docx", Reply(body=fixture_bytes("2024D46963.docx")))
+    server.route("/andere.docx", Reply(body=fixture_bytes("2023Z08511.docx")))
+    da("track", server.url("/brief.docx"), "--doc", "brief")
+    da("track", server.url("/andere.docx"), "--doc", "andere")
+    da("run")
+    server.route("/brief.docx", Reply(status=410))
+    server.route("/andere.docx", Reply(status=500))
+    da("run")
+    da("run")  # withdrawn twice: the timeline dates it from the first time
+    assert da("report", "-q").exit_code == 0
+    site = tmp_path / "site"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"withdrawn since \d{4}-\d\d-\d\d", index) and "check failed" in index
+    brief = (site / "docs" / "brief.html").read_text(encoding="utf-8")
+    assert "last checked" in brief and "withdrawn" in brief and "HTTP 410" in brief
+    assert f'href="{server.url("/brief.docx")}" rel="noopener noreferrer">source</a>' in brief
+    timeline = (site / "timeline.html").read_text(encoding="utf-8")
+    assert timeline.count('data-flags="withdrawn"') == 1 and 'data-flag="withdrawn"' in timeline
+    with Store(tmp_path / "audit.db") as store:
+        first = store.conn.execute(
+            "SELECT min(started_at) FROM fetches WHERE doc_id = 'brief' AND outcome = 'withdrawn'"
+        ).fetchone()[0]
+    assert f'<time datetime="{first}">' in timeline.split('data-flags="withdrawn"')[1].split("</li>")[0]
+
+
+def test_a_phrase_index_built_with_other_parameters_leaves_the_phrase_pages_empty(tmp_path, store):
+    letters.build(store)
+    with store.transaction():
+        store.conn.execute("UPDATE settings SET value = 'k=9' WHERE key = 'phrase_params'")
+    result = build_report(store, tmp_path / "site")
+    assert result.documents == 11 and result.families == 0
+    assert "docaudit index --rebuild" in result.phrase_note
+    assert "docaudit index --rebuild" in (tmp_path / "site" / "phrases.html").read_text()
+
+
 # --- the parts --------------------------------------------------------------------------------------
 
 

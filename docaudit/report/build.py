@@ -121,6 +121,21 @@ def build_report(
     return result
 
 
+def last_checks(store: Store) -> dict[str, dict[str, Any]]:
+    """Per watched document, its latest check: outcome, when, the error, and since when that outcome holds."""
+    rows = store.conn.execute(
+        """SELECT f.doc_id, f.outcome, f.started_at, f.error,
+                  (SELECT min(w.started_at) FROM fetches w
+                   WHERE w.doc_id = f.doc_id AND w.outcome = f.outcome
+                     AND w.id > coalesce((SELECT max(o.id) FROM fetches o WHERE o.doc_id = f.doc_id
+                                          AND o.outcome != f.outcome AND o.outcome != 'skipped'), 0))
+           FROM fetches f
+           WHERE f.id IN (SELECT max(id) FROM fetches WHERE doc_id IS NOT NULL AND outcome != 'skipped'
+                          GROUP BY doc_id)"""
+    ).fetchall()
+    return {r[0]: {"outcome": r[1], "at": r[2], "error": r[3], "since": r[4] or r[2]} for r in rows}
+
+
 def _engine() -> str:
     """A digest of what shapes a diff page: this version, the diff code and the templates."""
     h = hashlib.sha256(__version__.encode())
@@ -162,14 +177,19 @@ class _Builder:
             for d in f["docs"]:
                 by_doc.setdefault(d, []).append(f)
         docs, events = [], []
+        checks = last_checks(self.store)
         summaries = self.store.documents()
         for k, d in enumerate(summaries):
             if k % 100 == 0:
                 self.progress(f"documents {k}/{len(summaries)}")
-            entry = self._document(d.id, d.title, by_doc.get(d.id, []))
+            entry = self._document(d.id, d.title, by_doc.get(d.id, []), checks.get(d.id))
             docs.append(entry)
-            events.extend({"doc": d.id, "title": d.title, "doc_href": entry["href"], "step": s} for s in entry["steps"])
-        events.sort(key=lambda e: (e["step"].added_at, e["doc"], e["step"].number), reverse=True)
+            base = {"doc": d.id, "title": d.title, "doc_href": entry["href"]}
+            events.extend({**base, "when": s.added_at, "order": s.number, "step": s} for s in entry["steps"])
+            check = entry["check"]
+            if check and check["outcome"] == "withdrawn":
+                events.append({**base, "when": check["since"], "order": 1 << 30, "step": None, "error": check["error"]})
+        events.sort(key=lambda e: (e["when"], e["doc"], e["order"]), reverse=True)
         self.progress("index, timeline, phrases")
         self._index(docs)
         self._timeline(events[:timeline] if timeline else events, len(events))
@@ -180,7 +200,9 @@ class _Builder:
 
     # --- documents -------------------------------------------------------------------------------
 
-    def _document(self, doc_id: str, title: str | None, families: list[dict[str, Any]]) -> dict[str, Any]:
+    def _document(
+        self, doc_id: str, title: str | None, families: list[dict[str, Any]], check: dict[str, Any] | None
+    ) -> dict[str, Any]:
         versions = self.store.versions(doc_id)
         name = slug(doc_id)
         steps = [self._step(v) for v in versions]
@@ -201,6 +223,7 @@ class _Builder:
             "url": _http(latest.meta.get("url")),
             "steps": steps,
             "last": steps[-1],
+            "check": check,
             "paragraphs": paragraphs(latest.normalized),
         }
         self.page(f"docs/{name}.html", "report/document.html", doc=doc, families=families, nav="documents")
@@ -296,13 +319,13 @@ class _Builder:
     def _timeline(self, events: list[dict[str, Any]], total: int) -> None:
         counts: dict[str, int] = {}
         for e in events:
-            for f in e["step"].flags:
+            step = e["step"]
+            kinds = ["withdrawn"] if step is None else [*step.flags, *(["new"] if step.number == 1 else [])]
+            for f in kinds:
                 counts[f] = counts.get(f, 0) + 1
-            if e["step"].number == 1:
-                counts["new"] = counts.get("new", 0) + 1
         from ..diff.flags import FLAGS
 
-        order = [*FLAGS, "new"]
+        order = [*FLAGS, "new", "withdrawn"]
         flag_counts = sorted(counts.items(), key=lambda kv: order.index(kv[0]))
         self.page(
             "timeline.html", "report/timeline.html", events=events, total=total, flag_counts=flag_counts, nav="timeline"
