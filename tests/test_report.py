@@ -258,6 +258,8 @@ def test_missing_snapshots_are_reported_and_not_linked(tmp_path):
         result = build_report(store, tmp_path / "site")
         assert result.missing_snapshots == ["hostile@1"]
         assert "snapshot missing" in (tmp_path / "site" / "docs" / "hostile.html").read_text()
+        pair = (tmp_path / "site" / "docs" / "hostile" / "v2.html").read_text()
+        assert pair.count(">raw snapshot</a>") == 1  # the new version's; no link to the missing one
         bare = build_report(store, tmp_path / "bare", snapshots=False)
     assert bare.missing_snapshots == [] and not (tmp_path / "bare" / "snapshots").exists()
     assert "snapshots/" not in (tmp_path / "bare" / "docs" / "hostile" / "v2.html").read_text()

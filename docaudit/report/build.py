@@ -207,7 +207,7 @@ class _Builder:
         name = slug(doc_id)
         steps = [self._step(v) for v in versions]
         for i in range(1, len(versions)):
-            self._pair(versions, i, title, name, steps[i])
+            self._pair(versions, i, title, name, steps[i - 1], steps[i])
         latest = versions[-1]
         self.result.documents += 1
         self.result.versions += len(versions)
@@ -224,9 +224,9 @@ class _Builder:
             "steps": steps,
             "last": steps[-1],
             "check": check,
-            "paragraphs": paragraphs(latest.normalized),
         }
-        self.page(f"docs/{name}.html", "report/document.html", doc=doc, families=families, nav="documents")
+        text = paragraphs(latest.normalized)  # not kept: the index and the timeline need only the summaries
+        self.page(f"docs/{name}.html", "report/document.html", doc=doc, text=text, families=families, nav="documents")
         return doc
 
     def _step(self, v: Version) -> Step:
@@ -239,15 +239,15 @@ class _Builder:
                 self.result.missing_snapshots.append(v.ref)
         return Step(v.doc_id, v.number, v.added_at, v.letter_date, v.format, v.size, v.raw_sha256, href)
 
-    def _pair(self, versions: list[Version], i: int, title: str | None, name: str, step: Step) -> None:
+    def _pair(self, versions: list[Version], i: int, title: str | None, name: str, before: Step, step: Step) -> None:
         old, new = versions[i - 1], versions[i]
         rel = f"docs/{name}/v{new.number}.html"
         step.page = rel
         root = "../../"
         prev_page = f"v{old.number}.html" if i > 1 else None
         next_page = f"v{versions[i + 1].number}.html" if i + 1 < len(versions) else None
-        old_raw = f"{root}snapshots/{old.snapshot}" if self.snapshots else None
-        new_raw = f"{root}snapshots/{new.snapshot}" if self.snapshots else None
+        old_raw = root + before.snapshot_href if before.snapshot_href else None
+        new_raw = root + step.snapshot_href if step.snapshot_href else None
         key = f"{old.id}-{new.id}"
         page_key = hashlib.sha256(
             json.dumps(
@@ -266,6 +266,7 @@ class _Builder:
                     prev_page,
                     next_page,
                     old_raw,
+                    new_raw,
                 ]
             ).encode()
         ).hexdigest()

@@ -64,7 +64,13 @@ def report_cmd(
     host). Running it again rewrites only what changed; a diff is computed again only when its versions
     or docaudit changed.
     """
+    import sys
+
     from . import build_report
+
+    def progress(message: str) -> None:  # on a terminal only: cron mails whatever reaches stderr
+        if not quiet and sys.stderr.isatty():
+            click.echo(f"\r\033[K{message}", err=True, nl=False)
 
     with obj.store() as store:
         result = build_report(
@@ -76,7 +82,10 @@ def report_cmd(
             snapshots=not no_snapshots,
             title=title,
             force=force,
+            progress=progress,
         )
+    if not quiet and sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
     if not quiet:
         click.echo(result.message())
         click.echo(f"open {result.index} (file://{result.index.resolve()})")
