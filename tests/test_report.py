@@ -243,6 +243,32 @@ def test_a_second_report_into_the_same_folder_waits_its_turn(tmp_path, store):
     build_report(store, tmp_path / "site")  # and goes ahead once the first is done
 
 
+def test_a_document_that_cannot_be_shown_costs_only_its_own_pages(tmp_path, monkeypatch):
+    import docaudit.report.build as build
+
+    with Store(tmp_path / "audit.db") as store:
+        letters.build(store)
+        build_report(store, tmp_path / "site")
+        real = build.versions_diff
+
+        def failing(a, b):
+            if a.side.ref.startswith("hostile@"):
+                raise RuntimeError("alignment exploded")
+            return real(a, b)
+
+        monkeypatch.setattr(build, "versions_diff", failing)
+        store.add_bytes((letters.V2 + "\n\nNog een zin erbij.").encode(), "hostile", filename="v3.txt")
+        result = build_report(store, tmp_path / "site")
+        assert result.failed == [("hostile", "RuntimeError: alignment exploded")] and not result.ok
+        assert (result.documents, result.versions, result.changes) == (10, 12, 3)
+        assert "1 left out, could not be shown: hostile" in result.message()
+        assert (tmp_path / "site" / "docs" / "hostile" / "v2.html").exists()  # the earlier pages stay
+        monkeypatch.setattr(build, "versions_diff", real)
+        again = build_report(store, tmp_path / "site")
+    assert again.ok and again.documents == 11
+    assert (tmp_path / "site" / "docs" / "hostile" / "v3.html").exists()
+
+
 def test_an_empty_database_gives_a_site_that_says_so(tmp_path, store):
     result = build_report(store, tmp_path / "site")
     assert result.documents == 0 and result.families == 0

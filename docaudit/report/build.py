@@ -63,6 +63,11 @@ class ReportResult:
     removed: int = 0
     missing_snapshots: list[str] = field(default_factory=list)
     phrase_note: str | None = None  # why the phrase pages are empty, when they are for a reason
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (document, error): left out, the rest written
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
 
     @property
     def index(self) -> Path:
@@ -79,6 +84,8 @@ class ReportResult:
             parts.append(f"{len(self.missing_snapshots)} raw snapshots missing (docaudit verify)")
         if self.phrase_note:
             parts.append(self.phrase_note)
+        if self.failed:
+            parts.append(f"{len(self.failed)} left out, could not be shown: {', '.join(d for d, _ in self.failed)}")
         return "\n".join(parts)
 
 
@@ -182,7 +189,12 @@ class _Builder:
         for k, d in enumerate(summaries):
             if k % 100 == 0:
                 self.progress(f"documents {k}/{len(summaries)}")
-            entry = self._document(d.id, d.title, by_doc.get(d.id, []), checks.get(d.id))
+            try:
+                entry = self._document(d.id, d.title, by_doc.get(d.id, []), checks.get(d.id))
+            except Exception as exc:  # one document that cannot be shown must not cost the whole site
+                self.result.failed.append((d.id, f"{type(exc).__name__}: {exc}"))
+                self.site.keep(f"docs/{slug(d.id)}")  # its earlier pages stay until it can be shown again
+                continue
             docs.append(entry)
             base = {"doc": d.id, "title": d.title, "doc_href": entry["href"]}
             events.extend({**base, "when": s.added_at, "order": s.number, "step": s} for s in entry["steps"])
@@ -211,6 +223,8 @@ class _Builder:
         latest = versions[-1]
         self.result.documents += 1
         self.result.versions += len(versions)
+        self.result.changes += len(versions) - 1
+        self.result.flagged += sum(1 for st in steps[1:] if st.flags)
         meta = [(label, str(latest.meta[key])) for key, label in _META if latest.meta.get(key)]
         doc = {
             "id": doc_id,
@@ -293,9 +307,6 @@ class _Builder:
             self.result.diffs += 1
         self.site.remember(key, {"page": rel, "page_key": page_key, "summary": summary})
         apply(step, summary)
-        self.result.changes += 1
-        if step.flags:
-            self.result.flagged += 1
 
     # --- index and timeline ----------------------------------------------------------------------
 

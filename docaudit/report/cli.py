@@ -62,7 +62,8 @@ def report_cmd(
 
     The site needs no server and no network (open index.html, or publish the folder on any static
     host). Running it again rewrites only what changed; a diff is computed again only when its versions
-    or docaudit changed.
+    or docaudit changed. A document that cannot be shown is left out (its earlier pages kept) and the
+    exit status is 1; everything else is written.
     """
     import sys
 
@@ -89,3 +90,7 @@ def report_cmd(
     if not quiet:
         click.echo(result.message())
         click.echo(f"open {result.index} (file://{result.index.resolve()})")
+    for doc, error in result.failed:
+        click.echo(f"Error: {doc}: left out of the report: {error}", err=True)
+    if result.failed:
+        sys.exit(1)

@@ -104,6 +104,15 @@ class Site:
         self.copied += 1
         return True
 
+    def keep(self, prefix: str) -> None:
+        """Keep the earlier run's files under ``prefix`` (and ``prefix.html``) although not written now."""
+        for rel in self.previous.get("files", []):
+            if rel == f"{prefix}.html" or rel.startswith(f"{prefix}/"):
+                self.files.add(rel)
+        for key, entry in self.previous.get("pairs", {}).items():
+            if entry.get("page", "").startswith(f"{prefix}/"):
+                self.pairs.setdefault(key, entry)
+
     # --- the diff cache --------------------------------------------------------------------------
 
     def cached(self, key: str, page_key: str) -> dict[str, Any] | None:
