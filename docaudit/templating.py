@@ -39,6 +39,16 @@ def asset(name: str) -> str:
     return files("docaudit").joinpath("templates", name).read_text(encoding="utf-8")
 
 
+def stylesheet() -> Any:
+    """The stylesheet, to inline in a ``<style>`` element: trusted (our own file), so not escaped."""
+    from markupsafe import Markup
+
+    css = asset("style.css")
+    if "</" in css:
+        raise ValueError("style.css must not contain '</' (it is inlined in a <style> element)")
+    return Markup(css)
+
+
 def render(template: str, **context: Any) -> str:
     """Render ``template`` with every piece of text escaped; ``context`` overrides :data:`DEFAULTS`."""
     values = {**DEFAULTS, "version": __version__, **context}

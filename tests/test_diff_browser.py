@@ -7,6 +7,7 @@ from conftest import SCREENSHOTS
 
 from docaudit.diff import semantic_diff
 from docaudit.diff.render import render
+from docaudit.templating import asset
 
 HOSTILE = "<script>document.title='pwned'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
 OLD = (
@@ -37,7 +38,10 @@ def test_hostile_document_text_is_shown_not_run(browser, tmp_path):
     assert browser.evaluate("document.querySelectorAll('.badge.flag-negation').length") >= 1
     assert browser.evaluate("document.querySelectorAll('.inplace .piece-inserted').length") == 1
     colour = browser.evaluate("getComputedStyle(document.querySelector('ins')).backgroundColor")
-    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # the inlined stylesheet applied
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # the inlined stylesheet applied …
+    assert html.split("<style>\n", 1)[1].split("\n</style>", 1)[0] == asset("style.css")  # … all of it, unescaped
+    rule = "[...document.styleSheets[0].cssRules].map(r => r.cssText).join('\\n')"
+    assert 'content: " (removed)"' in browser.evaluate(rule)  # quotes and ">" survive in the inlined CSS
     browser.screenshot(SCREENSHOTS / "diff.png")
 
 

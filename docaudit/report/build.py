@@ -286,7 +286,7 @@ class _Builder:
         ).hexdigest()
         cached = self.site.cached(key, page_key)
         if cached is not None:
-            self.site.files.add(rel)
+            self.site.reuse(rel)
             summary = cached["summary"]
             self.result.cached += 1
         else:

@@ -104,6 +104,10 @@ class Site:
         self.copied += 1
         return True
 
+    def reuse(self, rel: str) -> None:
+        """Keep ``rel`` as the earlier run wrote it (its inputs did not change)."""
+        self.files.add(rel)
+
     def keep(self, prefix: str) -> None:
         """Keep the earlier run's files under ``prefix`` (and ``prefix.html``) although not written now."""
         for rel in self.previous.get("files", []):

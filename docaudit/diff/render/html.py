@@ -55,7 +55,7 @@ def context(diff) -> dict[str, Any]:
 
 
 def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
-    from ...templating import asset
     from ...templating import render as render_template
+    from ...templating import stylesheet
 
-    return render_template("diff.html", inline_css=asset("style.css"), **context(diff))
+    return render_template("diff.html", inline_css=stylesheet(), **context(diff))
