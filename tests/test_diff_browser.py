@@ -25,6 +25,7 @@ def test_hostile_document_text_is_shown_not_run(browser, tmp_path):
     page.write_text(render(semantic_diff(OLD, NEW, "v1.txt", "v2.txt"), "html"), encoding="utf-8")
     html = page.read_text(encoding="utf-8")
     assert "<link" not in html and "<script" not in html.split("<main>", 1)[1]  # self-contained, no script
+    assert "content=\"default-src 'none'; style-src 'unsafe-inline';" in html  # and a policy that runs none
     browser.open(page)
     assert browser.errors() == []  # the hostile <img src=x> is text, so nothing failed to load
     assert browser.evaluate("document.title") == "v1.txt → v2.txt — docaudit"

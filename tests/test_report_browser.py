@@ -70,6 +70,18 @@ def test_the_hostile_letter_shows_its_markup_as_text(browser, site):
     assert any("Brief over <script>" in t for t in tooltips)  # in the chart's tooltips as text, too
 
 
+def test_the_pages_content_security_policy_stops_markup_that_got_through(browser, site, tmp_path):
+    """Defence in depth: were a letter's markup ever left unescaped, the page's policy would not run it."""
+    for rel in ("index.html", "docs/hostile/v2.html"):
+        html = (site / rel).read_text(encoding="utf-8")
+        planted = site / rel.replace(".html", "-planted.html")
+        planted.write_text(html.replace("<main>", "<main><script>window.__ran = 1</script>", 1), encoding="utf-8")
+        browser.open(planted)
+        assert browser.evaluate("window.__ran") is None
+        assert any("Content Security Policy" in e for e in browser.errors()), browser.errors()
+        planted.unlink()
+
+
 def test_diff_highlights_and_badges_reach_the_dom(browser, site):
     browser.open(site / "docs" / "hostile" / "v2.html")
     counts = browser.evaluate(
