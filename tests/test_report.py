@@ -179,6 +179,12 @@ def test_family_pages_chart_every_letter(built):
         html = path.read_text(encoding="utf-8")
         letters_listed = len(re.findall(r"<tr>\s*<td class=\"nowrap\">", html))
         assert html.count("<circle") == letters_listed >= 2, path.name
+    listing = (site / "phrases.html").read_text(encoding="utf-8")
+    items = re.findall(r'<li id="family-\d+">.*?</li>', listing, re.S)
+    assert len(items) == len(list((site / "phrases").glob("*.html")))
+    for item in items:  # each formulation names the letters carrying it
+        carriers = re.search(r'<span class="letters">(.*?)</span>', item, re.S).group(1)
+        assert carriers.count('href="docs/') >= 2, item
 
 
 def test_a_second_run_computes_nothing_and_rewrites_only_the_index(built, tmp_path):

@@ -408,6 +408,9 @@ class _Builder:
                 tip += " · gone from the latest version"
             dots.append(chart.Dot(lane, o.date, o.doc, tip, href, bool(o.flags), not o.current))
             occurrences.append({**o.to_dict(), "diff": o.diff, "href": href, "lane": labels[lane]})
+        carrying: dict[str, dict[str, Any]] = {}
+        for o in occurrences:
+            carrying.setdefault(o["doc"], {"doc": o["doc"], "title": o["title"], "href": o["href"]})
         lanes = [
             {"label": labels[min(i, MAX_LANES - 1)], "text": v.text, "docs": len(v.docs)}
             for i, v in enumerate(f.variants)
@@ -424,4 +427,5 @@ class _Builder:
             "chart": chart.timeline(dots, labels),
             "lanes": lanes,
             "occurrences": occurrences,
+            "letters": list(carrying.values()),  # in order of first appearance
         }
