@@ -65,12 +65,32 @@ class Snapshots:
         }
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file (mkstemp's own 0600 would hide it)
+
+
 def atomic_write(target: Path, data: bytes) -> None:
     """Write to a temporary file beside ``target``, flush it to disk, rename it into place: a reader
-    sees the old file or the whole new one, never half of it."""
+    sees the old file or the whole new one, never half of it. The file gets the usual permissions
+    (0666 less the umask), so a web server can serve a report or a feed written this way."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
+        if hasattr(os, "fchmod"):  # POSIX
+            os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

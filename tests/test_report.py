@@ -163,6 +163,34 @@ def test_index_lists_documents_with_the_flags_of_their_last_change(built):
     assert "flag-date" in demo and "flag-negation" not in demo
 
 
+def test_every_file_can_be_served_by_a_web_server(built):
+    """Files get the usual permissions (0666 less the umask), not mkstemp's private 0600."""
+    from docaudit.snapshots import FILE_MODE
+
+    root, _ = built
+    files = [p for p in (root / "site").rglob("*") if p.is_file()]
+    assert len(files) > 50
+    assert {p.stat().st_mode & 0o777 for p in files} == {FILE_MODE}
+
+
+def test_a_private_snapshot_is_copied_not_linked(tmp_path, store):
+    """Snapshots written by older versions were 0600; the site gets a readable copy, the store is left alone."""
+    from docaudit.snapshots import FILE_MODE
+
+    letters.build(store)
+    v = store.version("hostile", 1)
+    private = store.snapshots.path(v.snapshot)
+    private.chmod(0o600)
+    build_report(store, tmp_path / "site")
+    copy = tmp_path / "site" / "snapshots" / v.snapshot
+    assert copy.stat().st_mode & 0o777 == FILE_MODE and copy.read_bytes() == private.read_bytes()
+    assert private.stat().st_mode & 0o777 == 0o600 and copy.stat().st_ino != private.stat().st_ino
+    other = store.version("hostile", 2)
+    assert (tmp_path / "site" / "snapshots" / other.snapshot).stat().st_ino == (
+        store.snapshots.path(other.snapshot).stat().st_ino
+    )  # readable ones are hard-linked
+
+
 def test_snapshots_are_copied_byte_for_byte(built):
     root, _ = built
     with Store(root / "audit.db") as store:

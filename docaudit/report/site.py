@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DocauditError
-from ..snapshots import atomic_write
+from ..snapshots import FILE_MODE, atomic_write
 
 MANIFEST = ".docaudit-report.json"
 LOCK = ".docaudit-report.lock"
@@ -96,10 +96,15 @@ class Site:
             return True
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
+        tmp.unlink(missing_ok=True)
         try:
-            os.link(source, tmp)  # snapshots never change in place, so a hard link is a copy
+            os.link(source, tmp)  # snapshots never change in place, so a hard link is a copy …
+            if tmp.stat().st_mode & 0o777 != FILE_MODE:  # … unless its permissions would hide it from a web server
+                tmp.unlink()
+                raise OSError("permissions differ")
         except OSError:
             shutil.copyfile(source, tmp)
+            tmp.chmod(FILE_MODE)
         os.replace(tmp, target)
         self.copied += 1
         return True
