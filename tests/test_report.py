@@ -240,6 +240,33 @@ def test_a_new_version_diffs_one_pair_and_links_it_from_the_one_before(tmp_path)
     assert 'href="v2.html" rel="prev"' in (tmp_path / "site" / "docs" / "hostile" / "v3.html").read_text()
 
 
+def test_an_interrupted_report_is_finished_by_the_next_run(tmp_path):
+    class Stop(Exception):
+        pass
+
+    def stop_before_the_index(message: str) -> None:
+        if message.startswith("index"):
+            raise Stop
+
+    with Store(tmp_path / "audit.db") as store:
+        letters.build(store)
+        with pytest.raises(Stop):
+            build_report(store, tmp_path / "site", progress=stop_before_the_index)
+        assert not (tmp_path / "site" / "index.html").exists()
+        assert not list((tmp_path / "site").rglob(".tmp-*"))  # no half-written file left behind
+        resumed = build_report(store, tmp_path / "site")
+        build_report(store, tmp_path / "fresh")
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(folder)): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file() and p.name not in ("index.html", MANIFEST, LOCK)
+        }
+
+    assert resumed.documents == 11 and files(tmp_path / "site") == files(tmp_path / "fresh")
+
+
 def test_pages_no_longer_produced_are_removed_but_nothing_else(tmp_path):
     with Store(tmp_path / "audit.db") as store:
         letters.build(store)

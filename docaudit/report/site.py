@@ -51,7 +51,9 @@ class Site:
             self._lock.acquire(timeout=0)
         except Timeout:
             raise DocauditError(f"another docaudit report is being written to {self.root}; try again later") from None
-        if manifest.exists():
+        if not manifest.exists():  # claim the folder now, so that a run interrupted before the end is resumed
+            atomic_write(manifest, json.dumps({"format": FORMAT, "files": [], "pairs": {}}).encode("utf-8"))
+        else:
             try:
                 data = json.loads(manifest.read_text(encoding="utf-8"))
                 if data.get("format") == FORMAT:
