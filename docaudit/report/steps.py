@@ -39,7 +39,7 @@ class Step:
     size: int
     raw_sha256: str
     snapshot_href: str | None = None
-    page: str | None = None  # href of the diff page that ends at this version (relative to the page showing it)
+    page: str | None = None  # the diff page that ends at this version (a path from the site's top folder)
     summary: str = "first version"
     counts: dict[str, int] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
