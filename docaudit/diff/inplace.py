@@ -72,7 +72,7 @@ def in_place(diff: SemanticDiff) -> list[Block]:
         covered_old.update(old_span)
         if new_span:
             at_new[new_span[0]] = c
-        if c.kind in ("modified", "cosmetic"):
+        if c.kind in ("modified", "cosmetic") and new_span:  # a one-sided cosmetic change is page furniture
             for i in old_span:
                 new_of_old[i] = (new_span[0], new_span[-1])
         elif c.kind == "deleted":
