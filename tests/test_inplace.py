@@ -39,3 +39,32 @@ def test_changes_are_placed_once_and_the_new_text_comes_back_whole(pair):
 def test_the_set_has_moves_and_deletions_to_place():
     kinds = Counter(c.kind for pair in LABELS["planted"] for c in semantic(pair["old"], pair["new"]).changes)
     assert kinds["moved"] >= 3 and kinds["deleted"] >= 3 and kinds["inserted"] >= 3
+
+
+def test_a_paragraph_that_left_stands_after_the_whole_paragraph_before_it():
+    """Found on random edits of a held-out letter: the paragraph before gained a sentence at its end."""
+    from docaudit.diff import semantic_diff
+
+    old = (
+        "Boeven zijn slim en vinden altijd een weg. De aanname dat er geen uitweg is, klopt niet.\n\n"
+        "Daders en mogelijke daders verdwijnen zo naar andere kanalen buiten het zicht.\n\n"
+        "De keuze voor veilige communicatie is een keuze voor iedereen in dit land.\n\n"
+        "Slotalinea met een laatste gedachte over de toekomst van het internet."
+    )
+    new = (
+        "Boeven zijn slim en vinden altijd een weg. De aanname dat er geen uitweg is, klopt niet. "
+        "Dit resulteert in een situatie waarvan niemand beter wordt.\n\n"
+        "De keuze voor veilige communicatie is een keuze voor iedereen in dit land.\n\n"
+        "Slotalinea met een laatste gedachte over de toekomst van het internet.\n\n"
+        "Daders en mogelijke daders verdwijnen zo naar andere kanalen buiten het zicht."
+    )
+    diff = semantic_diff(old, new)
+    assert sorted(c.kind for c in diff.changes) == ["inserted", "moved"]
+    blocks = [(b.side, b.paragraph, [p.kind for p in b.pieces]) for b in in_place(diff)]
+    assert blocks == [
+        ("new", 0, ["same", "same", "inserted"]),
+        ("old", 1, ["moved-from"]),
+        ("new", 1, ["same"]),
+        ("new", 2, ["same"]),
+        ("new", 3, ["moved"]),
+    ]

@@ -86,6 +86,7 @@ def in_place(diff: SemanticDiff) -> list[Block]:
     sequence: list[tuple[tuple[str, int], Piece]] = []
     placed: dict[int, list[tuple[tuple[str, int], Piece]]] = {}  # after new sentence (-1: before all)
     paired = sorted(new_of_old)
+    last_of = {s.paragraph: s.index for s in new}  # paragraph → its last sentence
     for i, piece in sorted(old_only, key=lambda x: x[0]):
         before = _last_below(paired, i)
         after = _first_above(paired, i)
@@ -98,6 +99,8 @@ def in_place(diff: SemanticDiff) -> list[Block]:
             key = ("new", new[anchor + 1].paragraph)
         else:
             key = ("old", para)
+            if anchor >= 0:  # a paragraph of its own goes after the whole paragraph it followed
+                anchor = last_of[new[anchor].paragraph]
         placed.setdefault(anchor, []).append((key, piece))
 
     sequence.extend(placed.get(-1, []))
