@@ -237,7 +237,30 @@ def test_a_new_version_diffs_one_pair_and_links_it_from_the_one_before(tmp_path)
     assert result.diffs == 2 and result.cached == 3  # the new pair, and the page that gains a "next" link
     after = (tmp_path / "site" / "docs" / "hostile" / "v2.html").read_text(encoding="utf-8")
     assert 'href="v3.html" rel="next"' in after
+    assert 'id="v3"' in (tmp_path / "site" / "docs" / "hostile.html").read_text()  # the document page too
     assert 'href="v2.html" rel="prev"' in (tmp_path / "site" / "docs" / "hostile" / "v3.html").read_text()
+
+
+def test_a_document_page_is_rendered_again_when_what_it_shows_changes(tmp_path):
+    """Document pages are kept when their inputs are unchanged, so each input must reach the key."""
+    page = tmp_path / "site" / "docs" / "hostile.html"
+
+    def shared() -> str:  # the page's list of formulations shared with other letters
+        return page.read_text().split('<details id="text">')[0]
+
+    with Store(tmp_path / "audit.db") as store:
+        letters.build(store)
+        build_report(store, tmp_path / "site")
+        assert "begroting voor het programma internetveiligheid" not in shared()  # no one shares P2 yet
+        stamp = page.stat().st_mtime_ns
+        build_report(store, tmp_path / "site")
+        assert page.stat().st_mtime_ns == stamp  # nothing new: kept as it was
+        store.add_bytes(f"Den Haag, 1 mei 2025\n\n{letters.P2}\n\nEen ander slot.".encode(), "later", filename="l.txt")
+        build_report(store, tmp_path / "site")
+        assert "begroting voor het programma internetveiligheid" in shared()  # another letter shares it now
+        build_report(store, tmp_path / "site", title="Waakhond")
+        assert "<title>Brief over &lt;script&gt;window.__pwned" in page.read_text()
+        assert ">Waakhond</a>" in page.read_text()  # the site's name in the navigation
 
 
 def test_an_interrupted_report_is_finished_by_the_next_run(tmp_path):

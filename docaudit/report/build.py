@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -143,13 +143,24 @@ def last_checks(store: Store) -> dict[str, dict[str, Any]]:
     return {r[0]: {"outcome": r[1], "at": r[2], "error": r[3], "since": r[4] or r[2]} for r in rows}
 
 
+def _key(inputs: list[Any]) -> str:
+    """A digest of what a page is rendered from (dataclasses as dicts)."""
+    return hashlib.sha256(json.dumps(inputs, default=_plain, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"cannot key {type(value).__name__}")
+
+
 def _engine() -> str:
-    """A digest of what shapes a diff page: this version, the diff code and the templates."""
+    """A digest of what shapes the pages: this version, the diff and report code and the templates."""
     h = hashlib.sha256(__version__.encode())
     root = files("docaudit")
-    for folder in ("diff", "diff/render", "templates"):
+    for folder in ("diff", "diff/render", "report", "templates", "templates/report"):
         for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
-            if entry.is_file() and entry.name.endswith((".py", ".html", ".css")):
+            if entry.is_file() and entry.name.endswith((".py", ".html", ".css", ".js")):
                 h.update(entry.name.encode())
                 h.update(entry.read_bytes())
     return h.hexdigest()
@@ -239,8 +250,11 @@ class _Builder:
             "last": steps[-1],
             "check": check,
         }
-        text = paragraphs(latest.normalized)  # not kept: the index and the timeline need only the summaries
-        self.page(f"docs/{name}.html", "report/document.html", doc=doc, text=text, families=families, nav="documents")
+        rel = f"docs/{name}.html"
+        inputs = [self.engine, self.title, latest.id, latest.normalized_sha256, doc, families]
+        if not self.site.fresh(rel, _key(inputs)):
+            text = paragraphs(latest.normalized)  # not kept: the index and the timeline need only the summaries
+            self.page(rel, "report/document.html", doc=doc, text=text, families=families, nav="documents")
         return doc
 
     def _step(self, v: Version) -> Step:
@@ -263,27 +277,25 @@ class _Builder:
         old_raw = root + before.snapshot_href if before.snapshot_href else None
         new_raw = root + step.snapshot_href if step.snapshot_href else None
         key = f"{old.id}-{new.id}"
-        page_key = hashlib.sha256(
-            json.dumps(
-                [
-                    self.engine,
-                    self.title,
-                    title,
-                    old.ref,
-                    new.ref,
-                    old.normalized_sha256,
-                    new.normalized_sha256,
-                    old.raw_sha256,
-                    new.raw_sha256,
-                    old.letter_date,
-                    new.letter_date,
-                    prev_page,
-                    next_page,
-                    old_raw,
-                    new_raw,
-                ]
-            ).encode()
-        ).hexdigest()
+        page_key = _key(
+            [
+                self.engine,
+                self.title,
+                title,
+                old.ref,
+                new.ref,
+                old.normalized_sha256,
+                new.normalized_sha256,
+                old.raw_sha256,
+                new.raw_sha256,
+                old.letter_date,
+                new.letter_date,
+                prev_page,
+                next_page,
+                old_raw,
+                new_raw,
+            ]
+        )
         cached = self.site.cached(key, page_key)
         if cached is not None:
             self.site.reuse(rel)

@@ -1,8 +1,9 @@
 """The report's output folder: every file written atomically and only when its bytes changed.
 
-A manifest (``.docaudit-report.json``) remembers the files the report wrote and the summaries of the
-diffs it computed, so the next run skips diffs whose pages are up to date and removes pages that are no
-longer produced (only files it wrote itself). A lock keeps two reports from writing one folder at once.
+A manifest (``.docaudit-report.json``) remembers the files the report wrote, the summaries of the diffs
+it computed and the keys of the inputs of its document pages, so the next run skips diffs and pages that
+are up to date and removes pages that are no longer produced (only files it wrote itself). A lock keeps
+two reports from writing one folder at once.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Site:
         self.force = force
         self.files: set[str] = set()
         self.pairs: dict[str, Any] = {}
+        self.pages: dict[str, str] = {}  # page → the key of the inputs it was rendered from
         self.previous: dict[str, Any] = {"files": [], "pairs": {}}
         self.written = self.unchanged = self.copied = self.removed = 0
         self._lock = None
@@ -123,6 +125,9 @@ class Site:
         for key, entry in self.previous.get("pairs", {}).items():
             if entry.get("page", "").startswith(f"{prefix}/"):
                 self.pairs.setdefault(key, entry)
+        for rel, key in self.previous.get("pages", {}).items():
+            if rel == f"{prefix}.html":
+                self.pages.setdefault(rel, key)
 
     # --- the diff cache --------------------------------------------------------------------------
 
@@ -136,6 +141,14 @@ class Site:
     def remember(self, key: str, entry: dict[str, Any]) -> None:
         self.pairs[key] = entry
 
+    def fresh(self, rel: str, key: str) -> bool:
+        """Whether ``rel`` is on disk as rendered from inputs with this key (then it is kept as it is)."""
+        self.pages[rel] = key
+        if self.previous.get("pages", {}).get(rel) == key and (self.root / rel).exists():
+            self.reuse(rel)
+            return True
+        return False
+
     # --- finishing -------------------------------------------------------------------------------
 
     def _finish(self) -> None:
@@ -145,5 +158,5 @@ class Site:
             if path.is_relative_to(root) and path.is_file():
                 path.unlink()
                 self.removed += 1
-        manifest = {"format": FORMAT, "files": sorted(self.files), "pairs": self.pairs}
+        manifest = {"format": FORMAT, "files": sorted(self.files), "pairs": self.pairs, "pages": self.pages}
         atomic_write(self.root / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
