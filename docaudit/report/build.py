@@ -12,7 +12,8 @@ Pages (paths from the site's top folder)::
     assets/style.css, report.js
 
 Every page is rendered through :mod:`docaudit.templating` (autoescaped). Pages are rewritten only when
-their bytes change, and a diff is recomputed only when its page is missing or its inputs changed.
+their bytes change; a diff, or a document page, is made again only when its page is missing or its inputs
+changed.
 """
 
 from __future__ import annotations
