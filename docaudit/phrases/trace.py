@@ -17,7 +17,7 @@ from ..diff.words import word_diff
 from ..errors import DocauditError
 from ..segment import sentences as _sentences
 from . import fingerprint as fp
-from .families import UNDATED, rows_of
+from .families import UNDATED, Family, rows_of
 from .families import family as _family
 from .index import Indexer, update
 
@@ -93,8 +93,11 @@ def _score(query: tuple[str, ...], tokens: tuple[str, ...]) -> float | None:
     return None
 
 
-def trace(store, text: str | None = None, *, family: int | None = None, min_similarity: float | None = None) -> Trace:
-    """Every occurrence of ``text`` (or of the family ``family``) and its variants, in date order.
+def trace(
+    store, text: str | None = None, *, family: int | Family | None = None, min_similarity: float | None = None
+) -> Trace:
+    """Every occurrence of ``text`` (or of the family ``family``: its id, or the Family itself when the
+    caller has it already, as from :func:`phrases`) and its variants, in date order.
 
     Occurrences are dated by the letter date of the first version that carried them; undated ones
     come last. Each carries a word diff and the meaning flags (negation, modality, number…) of its
@@ -104,7 +107,7 @@ def trace(store, text: str | None = None, *, family: int | None = None, min_simi
         raise DocauditError("trace needs a text or a family id (not both)")
     conn = store.conn
     if family is not None:
-        fam = _family(store, family)  # brings the index up to date
+        fam = family if isinstance(family, Family) else _family(store, family)  # the id brings the index up to date
         query = fam.canonical
         ids = [v.sentence_id for v in fam.variants]
         q_tokens = tuple(fp.words(query))

@@ -390,7 +390,7 @@ class _Builder:
 
         shown = []
         for f in chosen:
-            view = self._family_view(f, trace(self.store, family=f.id))
+            view = self._family_view(f, trace(self.store, family=f))
             self.page(f"phrases/{f.id}.html", "report/family.html", family=view, nav="phrases")
             shown.append(view)
         self.result.families = len(shown)
