@@ -20,7 +20,7 @@ from docaudit.diff.inplace import in_place
 from docaudit.errors import DocauditError
 from docaudit.report import build_report, slug
 from docaudit.report import chart as charts
-from docaudit.report.site import LOCK, MANIFEST
+from docaudit.report.site import FORMAT, LOCK, MANIFEST
 from docaudit.store import Store
 
 
@@ -381,7 +381,7 @@ def test_a_corrupt_manifest_only_costs_recomputing(tmp_path, store):
     (tmp_path / "site" / MANIFEST).write_text("{not json")
     result = build_report(store, tmp_path / "site")
     assert result.diffs == 4 and result.cached == 0
-    assert json.loads((tmp_path / "site" / MANIFEST).read_text())["format"] == 1
+    assert json.loads((tmp_path / "site" / MANIFEST).read_text())["format"] == FORMAT
 
 
 def test_report_command(da, tmp_path):

@@ -277,7 +277,6 @@ class _Builder:
         next_page = f"v{versions[i + 1].number}.html" if i + 1 < len(versions) else None
         old_raw = root + before.snapshot_href if before.snapshot_href else None
         new_raw = root + step.snapshot_href if step.snapshot_href else None
-        key = f"{old.id}-{new.id}"
         page_key = _key(
             [
                 self.engine,
@@ -297,10 +296,7 @@ class _Builder:
                 new_raw,
             ]
         )
-        cached = self.site.cached(key, page_key)
-        if cached is not None:
-            self.site.reuse(rel)
-            summary = cached["summary"]
+        if self.site.fresh(rel, page_key) and (summary := self.site.recall(rel)) is not None:
             self.result.cached += 1
         else:
             diff = versions_diff(loaded(old, title), loaded(new, title))
@@ -317,8 +313,8 @@ class _Builder:
                 "next": next_page,
             }
             self.page(rel, "diff.html", pair=pair, nav="documents", **diff_context(diff))
+            self.site.remember(rel, summary)
             self.result.diffs += 1
-        self.site.remember(key, {"page": rel, "page_key": page_key, "summary": summary})
         apply(step, summary)
 
     # --- index and timeline ----------------------------------------------------------------------

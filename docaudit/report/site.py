@@ -1,9 +1,9 @@
 """The report's output folder: every file written atomically and only when its bytes changed.
 
-A manifest (``.docaudit-report.json``) remembers the files the report wrote, the summaries of the diffs
-it computed and the keys of the inputs of its document pages, so the next run skips diffs and pages that
-are up to date and removes pages that are no longer produced (only files it wrote itself). A lock keeps
-two reports from writing one folder at once.
+A manifest (``.docaudit-report.json``) remembers the files the report wrote, and for each page it
+rendered a key of its inputs and what the builder chose to keep with it (a diff page: the diff's
+summary), so the next run skips pages that are up to date and removes pages that are no longer produced
+(only files it wrote itself). A lock keeps two reports from writing one folder at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..snapshots import FILE_MODE, atomic_write
 
 MANIFEST = ".docaudit-report.json"
 LOCK = ".docaudit-report.lock"
-FORMAT = 1
+FORMAT = 2
 
 
 class Site:
@@ -29,9 +29,8 @@ class Site:
         self.root = Path(root)
         self.force = force
         self.files: set[str] = set()
-        self.pairs: dict[str, Any] = {}
-        self.pages: dict[str, str] = {}  # page → the key of the inputs it was rendered from
-        self.previous: dict[str, Any] = {"files": [], "pairs": {}}
+        self.pages: dict[str, dict[str, Any]] = {}  # page → {"key": its inputs' key, "data": kept with it}
+        self.previous: dict[str, Any] = {"files": [], "pages": {}}
         self.written = self.unchanged = self.copied = self.removed = 0
         self._lock = None
 
@@ -54,7 +53,7 @@ class Site:
         except Timeout:
             raise DocauditError(f"another docaudit report is being written to {self.root}; try again later") from None
         if not manifest.exists():  # claim the folder now, so that a run interrupted before the end is resumed
-            atomic_write(manifest, json.dumps({"format": FORMAT, "files": [], "pairs": {}}).encode("utf-8"))
+            atomic_write(manifest, json.dumps({"format": FORMAT, "files": [], "pages": {}}).encode("utf-8"))
         else:
             try:
                 data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -122,32 +121,30 @@ class Site:
         for rel in self.previous.get("files", []):
             if rel == f"{prefix}.html" or rel.startswith(f"{prefix}/"):
                 self.files.add(rel)
-        for key, entry in self.previous.get("pairs", {}).items():
-            if entry.get("page", "").startswith(f"{prefix}/"):
-                self.pairs.setdefault(key, entry)
-        for rel, key in self.previous.get("pages", {}).items():
-            if rel == f"{prefix}.html":
-                self.pages.setdefault(rel, key)
+        for rel, entry in self.previous.get("pages", {}).items():
+            if rel == f"{prefix}.html" or rel.startswith(f"{prefix}/"):
+                self.pages.setdefault(rel, entry)
 
-    # --- the diff cache --------------------------------------------------------------------------
-
-    def cached(self, key: str, page_key: str) -> dict[str, Any] | None:
-        """A diff summary from the last run, if its page is still on disk and was made from the same inputs."""
-        entry = self.previous.get("pairs", {}).get(key)
-        if not entry or entry.get("page_key") != page_key or not (self.root / entry["page"]).exists():
-            return None
-        return entry
-
-    def remember(self, key: str, entry: dict[str, Any]) -> None:
-        self.pairs[key] = entry
+    # --- pages kept between runs -----------------------------------------------------------------
 
     def fresh(self, rel: str, key: str) -> bool:
-        """Whether ``rel`` is on disk as rendered from inputs with this key (then it is kept as it is)."""
-        self.pages[rel] = key
-        if self.previous.get("pages", {}).get(rel) == key and (self.root / rel).exists():
+        """Whether ``rel`` is on disk as rendered from inputs with this key (then it is kept as it is,
+        with what was remembered with it)."""
+        previous = self.previous.get("pages", {}).get(rel)
+        if previous and previous.get("key") == key and (self.root / rel).exists():
+            self.pages[rel] = previous
             self.reuse(rel)
             return True
+        self.pages[rel] = {"key": key}
         return False
+
+    def recall(self, rel: str) -> Any:
+        """What was remembered with a fresh page (None if nothing)."""
+        return self.pages.get(rel, {}).get("data")
+
+    def remember(self, rel: str, data: Any) -> None:
+        """Keep ``data`` with the page ``rel`` (registered by :meth:`fresh`) for the next run."""
+        self.pages[rel]["data"] = data
 
     # --- finishing -------------------------------------------------------------------------------
 
@@ -158,5 +155,5 @@ class Site:
             if path.is_relative_to(root) and path.is_file():
                 path.unlink()
                 self.removed += 1
-        manifest = {"format": FORMAT, "files": sorted(self.files), "pairs": self.pairs, "pages": self.pages}
+        manifest = {"format": FORMAT, "files": sorted(self.files), "pages": self.pages}
         atomic_write(self.root / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
