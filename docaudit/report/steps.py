@@ -41,14 +41,12 @@ class Step:
     snapshot_href: str | None = None
     page: str | None = None  # the diff page that ends at this version (a path from the site's top folder)
     summary: str = "first version"
-    counts: dict[str, int] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     flagged: list[Flagged] = field(default_factory=list)
-    substantive: bool = True
 
 
 def summarize(diff: SemanticDiff) -> dict[str, Any]:
-    """The cacheable part of a step: summary line, counts, flags, flagged changes."""
+    """The cacheable part of a step: summary line, flags, flagged changes."""
     number = numbers(diff)
     flagged = [
         Flagged(number[id(c)], c.kind, list(c.flags), change_words(c))
@@ -58,21 +56,17 @@ def summarize(diff: SemanticDiff) -> dict[str, Any]:
     flags = sorted({f for c in flagged for f in c.flags}, key=FLAGS.index)
     return {
         "summary": diff.summary_line(),
-        "counts": diff.summary,
         "flags": flags,
         "flagged": [asdict(f) for f in flagged[:MAX_FLAGGED]],
-        "substantive": diff.substantive,
     }
 
 
 def apply(step: Step, summary: dict[str, Any]) -> Step:
     """Fill a step from :func:`summarize` output (fresh or read back from the cache)."""
     step.summary = summary["summary"]
-    step.counts = dict(summary["counts"])
     step.flags = list(summary["flags"])
     step.flagged = [
         Flagged(f["number"], f["kind"], list(f["flags"]), [(op, text) for op, text in f["words"]])
         for f in summary["flagged"]
     ]
-    step.substantive = bool(summary["substantive"])
     return step
