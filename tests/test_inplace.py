@@ -8,32 +8,44 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+import report_letters as letters
 from test_diff_quality import LABELS, _id, semantic
 
+from docaudit.diff import semantic_diff
 from docaudit.diff.inplace import in_place
 
 PAIRS = LABELS["planted"] + LABELS["cosmetic"]
 
 
-@pytest.mark.parametrize("pair", PAIRS, ids=_id)
-def test_changes_are_placed_once_and_the_new_text_comes_back_whole(pair):
-    diff = semantic(pair["old"], pair["new"])
-    blocks = in_place(diff)
+def placement_problems(diff, blocks) -> list[str]:
+    """What is wrong with ``blocks`` as the in-place view of ``diff``; nothing when the new text comes back
+    whole, each paragraph once in reading order, every change placed once (moved text twice) and old-only
+    blocks hold only what left. Also used by bench/diff_heldout.py."""
+    problems = []
     kept = [p.text for b in blocks for p in b.pieces if p.kind not in ("deleted", "moved-from")]
-    assert " ".join(kept).split() == " ".join(s.text for s in diff.texts[1]).split()
+    if " ".join(kept).split() != " ".join(s.text for s in diff.texts[1]).split():
+        problems.append("the new text does not come back whole")
     new_paragraphs = [b.paragraph for b in blocks if b.side == "new"]
-    assert new_paragraphs == sorted(set(new_paragraphs))  # each paragraph once, in reading order
+    if new_paragraphs != sorted(set(new_paragraphs)):
+        problems.append(f"paragraphs not once each, in order: {new_paragraphs}")
     placed = Counter((p.number, p.kind) for b in blocks for p in b.pieces if p.number is not None)
-    substantive = [c for c in diff.changes if c.substantive]
-    expected = Counter()
-    for n, c in enumerate(substantive, start=1):
+    expected: Counter = Counter()
+    for n, c in enumerate((c for c in diff.changes if c.substantive), start=1):
         expected[(n, c.kind)] += 1
         if c.kind == "moved":
             expected[(n, "moved-from")] += 1
-    assert placed == expected
-    for b in blocks:  # what only the old version had sits in blocks of its own or inside a kept paragraph
-        if b.side == "old":
-            assert {p.kind for p in b.pieces} <= {"deleted", "moved-from"}
+    if placed != expected:
+        problems.append(f"changes placed {dict(placed)}, expected {dict(expected)}")
+    for b in blocks:
+        if b.side == "old" and not {p.kind for p in b.pieces} <= {"deleted", "moved-from"}:
+            problems.append(f"old paragraph {b.paragraph} holds {[p.kind for p in b.pieces]}")
+    return problems
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=_id)
+def test_changes_are_placed_once_and_the_new_text_comes_back_whole(pair):
+    diff = semantic(pair["old"], pair["new"])
+    assert placement_problems(diff, in_place(diff)) == []
 
 
 def test_the_set_has_moves_and_deletions_to_place():
@@ -43,8 +55,6 @@ def test_the_set_has_moves_and_deletions_to_place():
 
 def test_a_paragraph_that_left_stands_after_the_whole_paragraph_before_it():
     """Found on random edits of a held-out letter: the paragraph before gained a sentence at its end."""
-    from docaudit.diff import semantic_diff
-
     old = (
         "Boeven zijn slim en vinden altijd een weg. De aanname dat er geen uitweg is, klopt niet.\n\n"
         "Daders en mogelijke daders verdwijnen zo naar andere kanalen buiten het zicht.\n\n"
@@ -68,3 +78,24 @@ def test_a_paragraph_that_left_stands_after_the_whole_paragraph_before_it():
         ("new", 2, ["same"]),
         ("new", 3, ["moved"]),
     ]
+
+
+def test_in_place_keeps_the_new_text_and_places_what_left():
+    d = semantic_diff(letters.V1, letters.V2)
+    blocks = in_place(d)
+    assert placement_problems(d, blocks) == []
+    kinds = {p.kind: (b.side, b.paragraph) for b in blocks for p in b.pieces}
+    assert kinds["deleted"] == ("old", 4) and kinds["moved-from"] == ("old", 2)
+    assert kinds["moved"] == ("new", 4)
+
+
+def test_in_place_keeps_a_deleted_sentence_inside_its_paragraph():
+    old = "Eerste zin hier. Tweede zin die verdwijnt uit de tekst. Derde zin blijft.\n\nVolgende alinea."
+    new = "Eerste zin hier. Derde zin blijft.\n\nVolgende alinea."
+    blocks = in_place(semantic_diff(old, new))
+    assert [(b.side, [p.kind for p in b.pieces]) for b in blocks] == [
+        ("new", ["same", "deleted", "same"]),
+        ("new", ["same"]),
+    ]
+    head = in_place(semantic_diff("Weg ermee vandaag nog. Blijft staan.", "Blijft staan."))
+    assert [p.kind for p in head[0].pieces] == ["deleted", "same"]

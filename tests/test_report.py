@@ -15,8 +15,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import report_letters as letters
 
-from docaudit.diff import semantic_diff
-from docaudit.diff.inplace import in_place
 from docaudit.errors import DocauditError
 from docaudit.report import build_report, slug
 from docaudit.report import chart as charts
@@ -449,28 +447,6 @@ def test_slugs_are_safe_distinct_and_stable():
     assert len(set(made) | {"a-b"}) == len(odd) + 1
     assert all(re.fullmatch(r"[A-Za-z0-9_-]+", s) for s in made)
     assert slug("a/b") == slug("a/b")
-
-
-def test_in_place_keeps_the_new_text_and_places_what_left():
-    d = semantic_diff(letters.V1, letters.V2)
-    blocks = in_place(d)
-    new_side = [p.text for b in blocks if b.side == "new" for p in b.pieces if p.kind not in ("deleted", "moved-from")]
-    assert " ".join(new_side).split() == " ".join(s.text for s in d.texts[1]).split()
-    kinds = {p.kind: (b.side, b.paragraph) for b in blocks for p in b.pieces}
-    assert kinds["deleted"] == ("old", 4) and kinds["moved-from"] == ("old", 2)
-    assert kinds["moved"] == ("new", 4)
-
-
-def test_in_place_keeps_a_deleted_sentence_inside_its_paragraph():
-    old = "Eerste zin hier. Tweede zin die verdwijnt uit de tekst. Derde zin blijft.\n\nVolgende alinea."
-    new = "Eerste zin hier. Derde zin blijft.\n\nVolgende alinea."
-    blocks = in_place(semantic_diff(old, new))
-    assert [(b.side, [p.kind for p in b.pieces]) for b in blocks] == [
-        ("new", ["same", "deleted", "same"]),
-        ("new", ["same"]),
-    ]
-    head = in_place(semantic_diff("Weg ermee vandaag nog. Blijft staan.", "Blijft staan."))
-    assert [p.kind for p in head[0].pieces] == ["deleted", "same"]
 
 
 def test_chart_places_dates_in_order_and_undated_letters_apart():
