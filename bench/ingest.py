@@ -9,7 +9,7 @@ no two files are equal. PDFs come from one batched LibreOffice run and are cache
 
 Each measurement runs in its own process so its peak RSS (from wait4) is its own:
 
-* ingest <fmt>: ``Store.add_file`` for every file into a fresh audit.db (read, sniff, extract, normalize,
+* ingest <fmt>: ``ingest.add_file`` for every file into a fresh audit.db (read, sniff, extract, normalize,
   find metadata, write the snapshot, insert the row, update the FTS index);
 * extract pdf: docaudit's PDF extractor alone on the same PDFs;
 * baseline pdfminer: ``pdfminer.high_level.extract_text`` on the same PDFs (the named baseline: ratio);
@@ -110,11 +110,12 @@ def build_corpus(n: int) -> dict[str, list[Path]]:
 def work(kind: str, fmt: str, paths: list[str]) -> dict:
     start = time.perf_counter()
     if kind == "ingest":
+        from docaudit.ingest import add_file
         from docaudit.store import Store
 
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "audit.db") as store:
             for i, p in enumerate(paths):
-                store.add_file(p, f"doc-{i}")
+                add_file(store, p, f"doc-{i}")
             start_end = time.perf_counter()
     elif kind == "extract":
         from docaudit.extract import extract

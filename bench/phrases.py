@@ -156,11 +156,12 @@ def make_corpus(n: int, seed: int = 7, formulations: int = 400, copies: int = 25
 
 def store_letters(db: Path, letters) -> None:
     """Store the letters without indexing them (set-up, not measured)."""
+    from docaudit.ingest import add_bytes
     from docaudit.store import Store
 
-    with Store(db, index_phrases=False) as store, store.transaction():
+    with Store(db, hooks=False) as store, store.transaction():
         for doc, date, text in letters:
-            store.add_bytes(text.encode("utf-8"), doc, filename=f"{doc}.txt", letter_date=date)
+            add_bytes(store, text.encode("utf-8"), doc, filename=f"{doc}.txt", letter_date=date)
 
 
 def peak_mb(who: int) -> float:
@@ -303,7 +304,7 @@ def main() -> None:
     if args.lsh_child:
         _lsh_child(*args.lsh_child)
         return
-    from docaudit.phrases.families import phrases
+    from docaudit.phrases.families import find_phrases
     from docaudit.phrases.index import index_size, rebuild, text_size
     from docaudit.store import Store
 
@@ -333,7 +334,7 @@ def main() -> None:
             phrase_ms = []
             for _ in range(3):
                 t1 = time.perf_counter()
-                report = phrases(store, min_docs=2, limit=50)
+                report = find_phrases(store, min_docs=2, limit=50)
                 phrase_ms.append((time.perf_counter() - t1) * 1000)
         lsh = lsh_baseline(db, planted, 1, 100)
     rate = stats.new_sentences / index_s

@@ -11,7 +11,7 @@ tenth with a third. Stored with the phrase index on (set-up, not measured).
 Measured, in one run: a cold report into an empty folder; the same report again with nothing new (the
 nightly case when nothing changed); again after 1% of the documents gained a version. Named baselines
 in the same run: what a user would script without the report — one standalone `diff --format html`
-page per version pair through the library (`render(version_diff(...), "html")`, no index, no timeline,
+page per version pair through the library (`render_diff(compare_versions(...), "html")`, no index, no timeline,
 no phrases) — and the same per pair through the command line (`docaudit diff A B --format html -o F`,
 a process per pair, timed on a sample and scaled to all pairs).
 """
@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from phrases import make_corpus, mutate  # noqa: E402
 from results import publish  # noqa: E402
 
+from docaudit.ingest import add_bytes  # noqa: E402
 from docaudit.store import Store  # noqa: E402
 
 
@@ -65,12 +66,12 @@ def build_store(db: Path, n: int, seed: int = 11) -> tuple[int, int]:
     pairs = 0
     with Store(db) as store:
         for doc, date, text in letters:
-            store.add_bytes(text.encode(), doc, filename=f"{doc}.txt", letter_date=date, title=f"Brief {doc}")
+            add_bytes(store, text.encode(), doc, filename=f"{doc}.txt", letter_date=date, title=f"Brief {doc}")
         for doc, date, text in letters:
             current = text
             for _ in range((rng.random() < 0.5) + (rng.random() < 0.1)):
                 current = edited(rng, current, vocab)
-                store.add_bytes(current.encode(), doc, filename=f"{doc}.txt", letter_date=date)
+                add_bytes(store, current.encode(), doc, filename=f"{doc}.txt", letter_date=date)
                 pairs += 1
     return len(letters), pairs
 
@@ -92,8 +93,8 @@ def main() -> None:
     parser.add_argument("--cli-sample", type=int, default=20)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
-    from docaudit.diff.inputs import version_diff
-    from docaudit.diff.render import render
+    from docaudit.comparison import compare_versions
+    from docaudit.diff.render import render_diff
     from docaudit.report import build_report
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,7 +110,7 @@ def main() -> None:
             rng = random.Random(3)
             for doc in rng.sample(docs, max(1, len(docs) // 100)):
                 latest = store.versions(doc)[-1]
-                store.add_bytes((latest.normalized + "\n\nEen nieuwe alinea van vandaag.").encode(), doc)
+                add_bytes(store, (latest.normalized + "\n\nEen nieuwe alinea van vandaag.").encode(), doc)
             t_incr, incr = timed(lambda: build_report(store, root / "site"))
             refs = [
                 (a.ref, b.ref) for d in docs for a, b in zip(store.versions(d), store.versions(d)[1:], strict=False)
@@ -119,7 +120,7 @@ def main() -> None:
 
             def naive() -> None:
                 for k, (a, b) in enumerate(refs):
-                    (out / f"{k}.html").write_text(render(version_diff(store, a, b), "html"), encoding="utf-8")
+                    (out / f"{k}.html").write_text(render_diff(compare_versions(store, a, b), "html"), encoding="utf-8")
 
             t_naive, _ = timed(naive)
         sample = random.Random(5).sample(refs, min(args.cli_sample, len(refs)))

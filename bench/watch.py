@@ -105,6 +105,7 @@ def timed(argv: list[str], cwd: Path) -> dict:
 
 BASELINE = """
 import sys, httpx
+from docaudit.ingest import add_bytes
 from docaudit.store import Store
 from docaudit.errors import DocauditError
 base, n = sys.argv[1], int(sys.argv[2])
@@ -112,7 +113,7 @@ with Store("audit.db") as store, httpx.Client() as client:
     for i in range(n):
         r = client.get(f"{base}/s/{i}")
         try:
-            store.add_bytes(r.content, f"s{i}")
+            add_bytes(store, r.content, f"s{i}")
         except DocauditError:
             pass
 """

@@ -9,6 +9,17 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_options import (
+    DATE,
+    LISTING,
+    RESULT,
+    SIZE,
+    color_option,
+    emit_listing,
+    fail,
+    output_options,
+    use_color,
+)
 
 
 class Context:
@@ -22,11 +33,6 @@ class Context:
         from .store import DEFAULT_MAX_SIZE, Store
 
         return Store(self.db, self.snapshots, create=create, max_size=max_size or DEFAULT_MAX_SIZE)
-
-
-def fail(message: str, code: int = 1) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
 
 
 class Group(click.Group):
@@ -74,17 +80,6 @@ def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
     return meta
 
 
-def _parse_date(value: str | None, option: str = "--date") -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
-
-
 @cli.command()
 @click.argument("old")
 @click.argument("new", required=False)
@@ -95,14 +90,7 @@ def _parse_date(value: str | None, option: str = "--date") -> str | None:
     show_default=True,
     help="semantic: sentences aligned and classified; line: unified diff by paragraph; word: inline word diff.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["terminal", "unified", "json", "html", "markdown"]),
-    default="terminal",
-    show_default=True,
-    help="How to print the diff.",
-)
+@output_options(("terminal", "unified", "json", "html", "markdown"))
 @click.option(
     "--by",
     type=click.Choice(["paragraph", "sentence"]),
@@ -117,13 +105,7 @@ def _parse_date(value: str | None, option: str = "--date") -> str | None:
     default=None,
     help="Context lines (line mode, default 3) or paragraphs (word mode, default 1).",
 )
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour in terminal format (auto: when writing to a terminal).",
-)
+@color_option
 @click.option("--cosmetic", is_flag=True, help="List cosmetic changes too (they are always in JSON and HTML).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
 @click.pass_obj
@@ -136,8 +118,8 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output
     Exit status, like diff(1): 0 no substantive change (cosmetic-only counts as none), 1 substantive
     changes, 2 trouble.
     """
-    from .diff.inputs import compare
-    from .diff.render import render
+    from .comparison import compare
+    from .diff.render import render_diff
     from .errors import DocauditError
 
     opened = []
@@ -154,12 +136,12 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output
     finally:
         for s in opened:
             s.close()
-    use_color = (output is None and sys.stdout.isatty()) if color == "auto" else color == "always"
-    text = render(result, fmt, color=use_color and fmt == "terminal", cosmetic=cosmetic)
+    colored = use_color(color, to_file=output is not None) and fmt == "terminal"
+    text = render_diff(result, fmt, color=colored, cosmetic=cosmetic)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False, color=use_color)  # click strips colour from a pipe unless told
+        click.echo(text, nl=False, color=colored)  # click strips colour from a pipe unless told
     sys.exit(1 if result.substantive else 0)
 
 
@@ -167,141 +149,138 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--doc", "doc_id", required=True, help="Document id the files are versions of (e.g. 2024D46963).")
 @click.option("--title", help="Document title.")
-@click.option("--date", "letter_date", help="The letter's date (YYYY-MM-DD); overrides the date found in the text.")
+@click.option("--date", "letter_date", type=DATE, help="The letter's date (YYYY-MM-DD); overrides the date found.")
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Extra metadata; repeatable.")
 @click.option(
     "--max-size",
+    type=SIZE,
     default="50MB",
     envvar="DOCAUDIT_MAX_SIZE",
     show_default=True,
     help="Refuse files larger than this (env DOCAUDIT_MAX_SIZE).",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file.")
+@output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj
-def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, as_json) -> None:
+def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) -> None:
     """Store each file as a new version of document DOC (if its text changed).
 
     Files are stored in the order given. A file that cannot be read is reported and skipped; the others
     are still stored. Exit status 1 if any file failed.
     """
     from .errors import DocauditError
-    from .store import parse_size
+    from .ingest import add_file
 
-    try:
-        limit = parse_size(max_size)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--max-size") from None
     user_meta = _parse_meta(meta)
-    when = _parse_date(letter_date)
     failed = 0
-    with obj.store(create=True, max_size=limit) as store:
+    with obj.store(create=True, max_size=max_size) as store:
         for path in paths:
             try:
-                result = store.add_file(path, doc_id, title=title, letter_date=when, meta=user_meta)
+                result = add_file(store, path, doc_id, title=title, letter_date=letter_date, meta=user_meta)
             except DocauditError as exc:
                 failed += 1
-                if as_json:
+                if fmt == "json":
                     click.echo(json.dumps({"file": str(path), "status": "error", "error": str(exc)}))
                 click.echo(f"Error: {path}: {exc}", err=True)
                 continue
-            if as_json:
-                click.echo(
-                    json.dumps(
-                        {
-                            "file": str(path),
-                            "status": result.status,
-                            "doc": result.doc_id,
-                            "version": result.number,
-                            "reason": result.reason or None,
-                        }
-                    )
-                )
+            if fmt == "json":
+                click.echo(json.dumps({"file": str(path), **result.to_dict()}, ensure_ascii=False))
             else:
                 click.echo(f"{path}: {result.message()}")
     if failed:
         sys.exit(1)
 
 
+_DOC_COLUMNS = [
+    ("id", "document"),
+    ("versions", "versions"),
+    ("last_change", "last change (UTC)"),
+    ("letter_date", "letter date"),
+    ("format", "format"),
+    ("title", "title"),
+]
+
+
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@output_options(LISTING)
 @click.pass_obj
-def docs(obj: Context, as_json: bool) -> None:
+def docs(obj: Context, fmt: str) -> None:
     """List documents with their number of versions and last change."""
     from dataclasses import asdict
 
-    from .render import table, to_json
-
     with obj.store() as store:
-        documents = store.documents()
-    if as_json:
-        click.echo(to_json([asdict(d) for d in documents]))
-        return
-    if not documents:
-        click.echo("No documents yet: docaudit add FILE --doc ID")
-        return
-    rows = [
-        (d.id, d.versions, d.last_change.replace("T", " ").rstrip("Z"), d.letter_date or "", d.format, d.title)
-        for d in documents
-    ]
-    click.echo(table(["document", "versions", "last change (UTC)", "letter date", "format", "title"], rows))
+        documents = [asdict(d) for d in store.documents()]
+    if fmt == "terminal":
+        for d in documents:
+            d["last_change"] = d["last_change"].replace("T", " ").rstrip("Z")
+    emit_listing(documents, _DOC_COLUMNS, fmt, empty="No documents yet: docaudit add FILE --doc ID")
+
+
+_LOG_COLUMNS = [
+    ("number", "version"),
+    ("added_at", "added (UTC)"),
+    ("letter_date", "letter date"),
+    ("format", "format"),
+    ("size", "size"),
+    ("chars", "chars"),
+    ("delta", "Δ chars"),
+    ("filename", "file"),
+    ("raw_sha256", "sha256"),
+]
 
 
 @cli.command()
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per version.")
-@click.option("--text", "with_text", is_flag=True, help="With --json: include the extracted and normalized text.")
+@output_options(LISTING)
+@click.option("--text", "with_text", is_flag=True, help="With --format json: the extracted and normalized texts too.")
 @click.pass_obj
-def log(obj: Context, doc_id: str, as_json: bool, with_text: bool) -> None:
+def log(obj: Context, doc_id: str, fmt: str, with_text: bool) -> None:
     """The version history of a document, oldest first."""
-    from .render import human_size, table, to_json
+    from .formatting import human_size
 
     with obj.store() as store:
         versions = store.versions(doc_id)
         title = store.document_title(doc_id)
-    if as_json:
-        click.echo(to_json([v.to_dict(text=with_text) for v in versions]))
+    if fmt == "json":
+        emit_listing([v.to_dict(text=with_text) for v in versions], _LOG_COLUMNS, fmt)
         return
-    click.echo(f"{doc_id}: {title or '(no title)'}")
     rows = []
     previous = None
     for v in versions:
-        delta = "" if previous is None else f"{len(v.text) - len(previous.text):+,}"
-        rows.append(
-            (
-                v.number,
-                v.added_at.replace("T", " ").rstrip("Z"),
-                v.letter_date or "",
-                v.format,
-                human_size(v.size),
-                f"{len(v.text):,}",
-                delta,
-                v.filename or "",
-                v.raw_sha256[:12],
+        row = v.to_dict(text=False)
+        row["chars"] = len(v.text)
+        row["delta"] = None if previous is None else len(v.text) - len(previous.text)
+        if fmt == "terminal":
+            row.update(
+                added_at=v.added_at.replace("T", " ").rstrip("Z"),
+                size=human_size(v.size),
+                chars=f"{len(v.text):,}",
+                delta="" if row["delta"] is None else f"{row['delta']:+,}",
+                raw_sha256=v.raw_sha256[:12],
             )
-        )
+        rows.append(row)
         previous = v
-    click.echo(
-        table(["version", "added (UTC)", "letter date", "format", "size", "chars", "Δ chars", "file", "sha256"], rows)
-    )
+    if fmt == "terminal":
+        click.echo(f"{doc_id}: {title or '(no title)'}")
+    emit_listing(rows, _LOG_COLUMNS, fmt)
 
 
 @cli.command()
 @click.argument("ref")
 @click.option("--normalized", is_flag=True, help="Print the normalized text (one paragraph per block).")
 @click.option("--meta", "with_meta", is_flag=True, help="Print the version's metadata before the text.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole version record as JSON.")
+@output_options(RESULT, json_help="The whole version record as JSON; shorthand for --format json.")
 @click.option("--raw", is_flag=True, help="Write the raw snapshot bytes to stdout.")
 @click.pass_obj
-def show(obj: Context, ref: str, normalized: bool, with_meta: bool, as_json: bool, raw: bool) -> None:
+def show(obj: Context, ref: str, normalized: bool, with_meta: bool, fmt: str, raw: bool) -> None:
     """Print a stored version: DOC, DOC@N, DOC@latest or DOC@-1 (the one before the latest)."""
-    from .render import to_json
+    from .formatting import to_json
 
     with obj.store() as store:
         version = store.resolve(ref)
         if raw:
             sys.stdout.buffer.write(store.snapshots.read(version.snapshot))
             return
-    if as_json:
+    if fmt == "json":
         click.echo(to_json(version.to_dict()))
         return
     if with_meta:
@@ -318,44 +297,52 @@ def show(obj: Context, ref: str, normalized: bool, with_meta: bool, as_json: boo
     click.echo(version.normalized if normalized else version.text)
 
 
+_SEARCH_COLUMNS = [("ref", "version"), ("letter_date", "letter date"), ("title", "title"), ("snippet", "snippet")]
+
+
 @cli.command()
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, help="At most this many hits.")
 @click.option("--latest", is_flag=True, help="Search only the latest version of each document.")
 @click.option("--fts", "raw", is_flag=True, help="QUERY is SQLite FTS5 syntax (AND, OR, NEAR, prefix*).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@output_options(LISTING)
+@color_option
 @click.pass_obj
-def search(obj: Context, query: str, limit: int, latest: bool, raw: bool, as_json: bool) -> None:
+def search(obj: Context, query: str, limit: int, latest: bool, raw: bool, fmt: str, color: str) -> None:
     """Full-text search over every stored version, with snippets."""
     from dataclasses import asdict
 
-    from .render import to_json
-
     with obj.store() as store:
         hits = store.search(query, limit=limit, latest_only=latest, raw=raw)
-    if as_json:
-        click.echo(to_json([{**asdict(h), "ref": h.ref} for h in hits]))
+    if fmt != "terminal":
+        emit_listing([{**asdict(h), "ref": h.ref} for h in hits], _SEARCH_COLUMNS, fmt)
         return
     if not hits:
         click.echo("No matches.")
         return
-    color = sys.stdout.isatty()
+    colored = use_color(color)
     for h in hits:
         tag = "" if h.latest else "  (older version)"
-        click.echo(click.style(h.ref, bold=True) if color else h.ref, nl=False)
+        click.echo(click.style(h.ref, bold=True) if colored else h.ref, nl=False, color=colored)
         click.echo(f"  {h.letter_date or ''}  {h.title or ''}{tag}")
         snippet = " ".join(h.snippet.split())
-        if color:
+        if colored:
             snippet = snippet.replace("[", "\x1b[1;33m").replace("]", "\x1b[0m")
-        click.echo(f"    {snippet}")
+        click.echo(f"    {snippet}", color=colored)
 
 
 @cli.command()
+@output_options(RESULT)
 @click.pass_obj
-def verify(obj: Context) -> None:
+def verify(obj: Context, fmt: str) -> None:
     """Re-hash every snapshot and stored text, run SQLite's integrity check. Exit 1 on any problem."""
     with obj.store() as store:
         report = store.verify()
+    if fmt == "json":
+        from .formatting import to_json
+
+        click.echo(to_json(report.to_dict()))
+        sys.exit(0 if report.ok else 1)
     for ref, path in report.missing:
         click.echo(f"MISSING  {ref}: snapshot {path} is gone", err=True)
     for ref, path in report.altered:
@@ -368,44 +355,38 @@ def verify(obj: Context) -> None:
         click.echo(f"note: {path} is not referenced by any version (left by an interrupted add; harmless)")
     for path in report.temp_files:
         click.echo(f"note: {path} is an unfinished temporary file (safe to delete)")
-    problems = len(report.missing) + len(report.altered) + len(report.bad_text_hash) + len(report.integrity)
-    click.echo(f"checked {report.checked} versions: " + ("all ok" if report.ok else f"{problems} problem(s)"))
+    click.echo(f"checked {report.checked} versions: " + ("all ok" if report.ok else f"{report.problems} problem(s)"))
     if not report.ok:
         sys.exit(1)
 
 
 @cli.command()
-@click.pass_obj
-def demo(obj: Context) -> None:
+@color_option
+@click.pass_context
+def demo(ctx: click.Context, color: str) -> None:
     """Store the bundled example letters, show their history and what changed, and write the report (site/)."""
     from .demo import run_demo
+    from .diff.render import render_diff
 
+    obj: Context = ctx.obj
     with obj.store(create=True) as store:
         click.echo(f"Storing the bundled example letters in {store.path} and {store.snapshots.root}/")
-        for name, result in run_demo(store):
-            click.echo(f"  {name}: {result.message()}")
-        docs_ = store.documents()
+        result = run_demo(store, "site")
+    for name, added in result.stored:
+        click.echo(f"  {name}: {added.message()}")
     click.echo()
-    ctx = click.get_current_context()
     ctx.invoke(docs)
-    for d in docs_:
+    for d in result.documents:
         if d.versions >= 2:
             click.echo()
             ctx.invoke(log, doc_id=d.id)
-    from .diff.inputs import compare
-    from .diff.render import render
-
-    use_color = sys.stdout.isatty()
-    with obj.store() as store:
-        for d in docs_:
-            if d.versions >= 2:
-                click.echo()
-                click.echo(render(compare(d.id, store=store), "terminal", color=use_color), nl=False, color=use_color)
-        from .report import build_report
-
-        result = build_report(store, "site")
-    click.echo(f"\nReport: {result.documents} documents, {result.changes} changes, {result.families} formulations")
-    click.echo(f"  open {result.index} (file://{result.index.resolve()})")
+    colored = use_color(color)
+    for d in result.diffs:
+        click.echo()
+        click.echo(render_diff(d, "terminal", color=colored), nl=False, color=colored)
+    report = result.report
+    click.echo(f"\nReport: {report.documents} documents, {report.changes} changes, {report.families} formulations")
+    click.echo(f"  open {report.index} (file://{report.index.resolve()})")
     click.echo(
         "\nNext: docaudit phrases, docaudit trace 'Dat een Verordening nodig is', docaudit show 2024D46963@1, "
         "docaudit search 'end-to-end', docaudit verify"

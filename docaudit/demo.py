@@ -4,11 +4,16 @@ that re-use their formulations), then write the report."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 
+from .comparison import compare
+from .diff.model import LineDiff, SemanticDiff, WordDiff
+from .ingest import add_bytes
+from .report import ReportResult, build_report
 from .snapshots import sha256
-from .store import AddResult, Store
+from .store import AddResult, DocumentSummary, Store
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ def constructed() -> tuple[Example, ...]:
     return tuple(Example(x["doc"], x["title"], (f"{CONSTRUCTED}/{x['file']}",)) for x in listing)
 
 
-def run_demo(store: Store) -> list[tuple[str, AddResult]]:
+def store_examples(store: Store) -> list[tuple[str, AddResult]]:
     """Add every example file in order; return (file name, result) pairs. Running it again stores nothing."""
     results = []
     folder = resources.files("docaudit") / "examples"
@@ -58,6 +63,24 @@ def run_demo(store: Store) -> list[tuple[str, AddResult]]:
             if earlier is not None:
                 result = AddResult(example.doc_id, "unchanged", earlier.number, "already stored", earlier, name)
             else:
-                result = store.add_bytes(data, example.doc_id, filename=name, title=example.title)
+                result = add_bytes(store, data, example.doc_id, filename=name, title=example.title)
             results.append((name.rsplit("/", 1)[-1], result))
     return results
+
+
+@dataclass
+class DemoResult:
+    """What the demo did: the files it stored, the documents, the diff of each changed one, the report."""
+
+    stored: list[tuple[str, AddResult]]
+    documents: list[DocumentSummary]
+    diffs: list[SemanticDiff | LineDiff | WordDiff]
+    report: ReportResult
+
+
+def run_demo(store: Store, out: str | os.PathLike[str] = "site") -> DemoResult:
+    """Store the examples, compare the last two versions of each document that has two, write the report."""
+    stored = store_examples(store)
+    documents = store.documents()
+    diffs = [compare(d.id, store=store) for d in documents if d.versions >= 2]
+    return DemoResult(stored, documents, diffs, build_report(store, out))

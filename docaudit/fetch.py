@@ -21,7 +21,7 @@ import httpx
 
 from . import __version__
 from .errors import DocauditError
-from .render import human_size
+from .formatting import human_size
 
 USER_AGENT = f"docaudit/{__version__} (+https://github.com/docaudit/docaudit; change monitor for official letters)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -12,32 +12,17 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import DocauditError, FileTooLarge, NotFound, StoreError
-from .render import human_size
+from .formatting import human_size
 from .snapshots import Snapshots, sha256
+from .values import did_you_mean, now, validate_doc_id
 
 DEFAULT_DB = "audit.db"
 DEFAULT_MAX_SIZE = 50 * 1024 * 1024
 _REF = re.compile(r"^(?P<doc>.+?)(?:@(?P<n>latest|-?\d+))?$")
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_size(text: str | int) -> int:
-    """Parse "50MB", "2 GiB", "500k" or a plain number of bytes."""
-    if isinstance(text, int):
-        return text
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*", str(text).lower())
-    if not m:
-        raise ValueError(f"not a size: {text!r} (use e.g. 50MB)")
-    factor = 1024 ** "_kmgt".index(m.group(2) or "_") if m.group(2) else 1
-    return int(float(m.group(1)) * factor)
 
 
 @dataclass
@@ -89,30 +74,36 @@ class Version:
 
 
 @dataclass
-class Prepared:
-    """The CPU-heavy part of storing bytes (extract, normalize, find metadata): picklable, so a run can
-    do it in worker processes and store the result in the main one."""
+class NewVersion:
+    """A version ready to be written: its raw bytes, what extraction made of them, and the decisions
+    (date, title, metadata) taken by :mod:`docaudit.ingest`. The store writes it as it is."""
 
-    extraction: Any
+    raw: bytes
+    extraction: Any  # docaudit.extract.Extraction
     normalized: str
     normalized_sha256: str
-    found: dict[str, Any]
+    letter_date: str | None = None
+    date_source: str | None = None
+    filename: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None  # given by the user: replaces the document's title
+    fallback_title: str | None = None  # found in the document: used when the document has none yet
 
 
-def prepare(data: bytes) -> Prepared:
-    """Extract and normalize document bytes; raises an ExtractionError for unreadable input."""
-    from .extract import extract
-    from .metadata import find_metadata
-    from .normalize import normalize_text
+VersionHook = Callable[[sqlite3.Connection, "Version"], None]
+_HOOKS: dict[str, VersionHook] = {}
 
-    extraction = extract(data)
-    normalized = normalize_text(extraction.text)
-    return Prepared(extraction, normalized, sha256(normalized.encode("utf-8")), find_metadata(extraction.context))
+
+def register_hook(name: str, hook: VersionHook) -> None:
+    """Run ``hook(conn, version)`` inside the transaction of every version a :class:`Store` writes
+    (unless the store was opened with ``hooks=False``). Registering a name again replaces its hook.
+    The phrase index registers itself this way, so the store never imports it."""
+    _HOOKS[name] = hook
 
 
 @dataclass
 class AddResult:
-    """What happened to one file given to :meth:`Store.add_file`."""
+    """What happened to one document given to :func:`docaudit.ingest.add_bytes` (stored or unchanged)."""
 
     doc_id: str
     status: str  # "stored" or "unchanged"
@@ -125,6 +116,10 @@ class AddResult:
     @property
     def stored(self) -> bool:
         return self.status == "stored"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``status``, ``doc``, ``version`` and ``reason`` (``null`` when stored)."""
+        return {"status": self.status, "doc": self.doc_id, "version": self.number, "reason": self.reason or None}
 
     def message(self) -> str:
         if self.stored:
@@ -174,8 +169,25 @@ class VerifyReport:
     integrity: list[str] = field(default_factory=list)
 
     @property
+    def problems(self) -> int:
+        return len(self.missing) + len(self.altered) + len(self.bad_text_hash) + len(self.integrity)
+
+    @property
     def ok(self) -> bool:
-        return not (self.missing or self.altered or self.bad_text_hash or self.integrity)
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "problems": self.problems,
+            "missing": [{"ref": r, "snapshot": p} for r, p in self.missing],
+            "altered": [{"ref": r, "snapshot": p} for r, p in self.altered],
+            "bad_text_hash": self.bad_text_hash,
+            "integrity": self.integrity,
+            "orphans": self.orphans,
+            "temp_files": self.temp_files,
+        }
 
 
 class Store:
@@ -189,10 +201,10 @@ class Store:
         max_size: int = DEFAULT_MAX_SIZE,
         create: bool = True,
         timeout: float = 30.0,
-        index_phrases: bool = True,
+        hooks: bool = True,
     ) -> None:
         self.path = Path(db_path)
-        self.index_phrases = index_phrases
+        self.hooks = hooks
         if not create and not self.path.exists():
             raise StoreError(f"no database at {self.path} (store something first: docaudit add or docaudit demo)")
         self.snapshots = Snapshots(snapshots if snapshots is not None else self.path.parent / "snapshots")
@@ -231,135 +243,99 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def add_file(
-        self,
-        path: str | os.PathLike[str],
-        doc_id: str,
-        *,
-        title: str | None = None,
-        letter_date: date | str | None = None,
-        meta: dict[str, Any] | None = None,
-    ) -> AddResult:
-        """Store a file as the next version of ``doc_id`` unless its text is unchanged."""
-        path = Path(path)
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise DocauditError(f"cannot read file: {exc.strerror or exc}") from None
-        if path.is_dir():
-            raise DocauditError("is a directory")
-        if size > self.max_size:
-            raise FileTooLarge(f"file is {human_size(size)}, over the {human_size(self.max_size)} limit")
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DocauditError(f"cannot read file: {exc.strerror or exc}") from None
-        return self.add_bytes(data, doc_id, filename=path.name, title=title, letter_date=letter_date, meta=meta)
+    def latest(self, doc_id: str) -> Version | None:
+        """The newest version of ``doc_id``, or None when it has none."""
+        row = self.conn.execute(
+            "SELECT * FROM versions WHERE doc_id = ? ORDER BY number DESC LIMIT 1", (doc_id,)
+        ).fetchone()
+        return Version.from_row(row) if row else None
 
-    def add_bytes(
+    def unchanged(
         self,
-        data: bytes,
         doc_id: str,
         *,
+        raw_sha256: str | None = None,
+        normalized_sha256: str | None = None,
         filename: str | None = None,
-        title: str | None = None,
-        letter_date: date | str | None = None,
-        meta: dict[str, Any] | None = None,
-        added_at: str | None = None,
-        default_date: tuple[str, str] | None = None,
         then: Callable[[AddResult], None] | None = None,
-        prepared: Prepared | None = None,
-    ) -> AddResult:
-        """Store bytes as the next version of ``doc_id`` unless they or their text are unchanged.
+    ) -> AddResult | None:
+        """An "unchanged" result when the latest version of ``doc_id`` has these bytes (or this text),
+        else None. ``then`` is called with the result in a transaction of its own."""
+        latest = self.latest(validate_doc_id(doc_id))
+        if latest is None:
+            return None
+        if raw_sha256 is not None and latest.raw_sha256 == raw_sha256:
+            reason = "same bytes"
+        elif normalized_sha256 is not None and latest.normalized_sha256 == normalized_sha256:
+            reason = "same text"
+        else:
+            return None
+        result = AddResult(latest.doc_id, "unchanged", latest.number, reason, latest, filename)
+        if then is not None:
+            with self.transaction():
+                then(result)
+        return result
 
-        ``default_date``: (date, source) used when neither ``letter_date`` nor the text gives a date,
-        e.g. the date the Tweede Kamer API records for the document. ``then`` is called with the result
-        inside the write transaction, so what the caller records about it commits (or not) with the version.
-        ``prepared``: the result of :func:`prepare` on these bytes, if already computed.
+    def write_version(
+        self,
+        doc_id: str,
+        new: NewVersion,
+        *,
+        added_at: str | None = None,
+        then: Callable[[AddResult], None] | None = None,
+    ) -> AddResult:
+        """Write ``new`` as the next version of ``doc_id`` (raw bytes first, then the row and the registered
+        hooks in one transaction), unless the latest version has the same text by then.
+
+        ``then`` is called with the result inside the transaction, so what the caller records about it
+        commits (or not) with the version. Use :func:`docaudit.ingest.add_bytes` to go from bytes.
         """
         from .sniff import EXTENSIONS
 
         doc_id = validate_doc_id(doc_id)
+        data, extraction = new.raw, new.extraction
         if len(data) > self.max_size:
-            raise FileTooLarge(f"{human_size(len(data))}, over the {human_size(self.max_size)} limit")
-        raw_sha = sha256(data)
-        latest = self._latest(doc_id)
-        if latest is not None and latest.raw_sha256 == raw_sha:
-            return self._finish(AddResult(doc_id, "unchanged", latest.number, "same bytes", latest, filename), then)
-        prepared = prepared or prepare(data)
-        extraction, normalized, norm_sha = prepared.extraction, prepared.normalized, prepared.normalized_sha256
-        if latest is not None and latest.normalized_sha256 == norm_sha:
-            return self._finish(AddResult(doc_id, "unchanged", latest.number, "same text", latest, filename), then)
-        found = prepared.found
-        if isinstance(letter_date, date):
-            letter_date = letter_date.isoformat()
-        date_source = "given" if letter_date else ("text" if found.get("date") else None)
-        letter_date = letter_date or found.get("date")
-        if not letter_date and default_date:
-            letter_date, date_source = default_date
-        version_meta = {**found, **(meta or {})}
-        if extraction.encoding:
-            version_meta.setdefault("encoding", extraction.encoding)
+            raise FileTooLarge(f"{human_size(len(data))}, over the {human_size(self.max_size)} limit (--max-size)")
         snapshot = self.snapshots.write(data, EXTENSIONS[extraction.format])
         stamp = added_at or now()
         row = {
             "doc_id": doc_id,
             "added_at": stamp,
-            "letter_date": letter_date,
-            "date_source": date_source,
-            "filename": filename,
+            "letter_date": new.letter_date,
+            "date_source": new.date_source,
+            "filename": new.filename,
             "format": extraction.format,
             "size": len(data),
-            "raw_sha256": raw_sha,
+            "raw_sha256": sha256(data),
             "snapshot": snapshot,
             "text": extraction.text,
             "text_sha256": sha256(extraction.text.encode("utf-8")),
-            "normalized": normalized,
-            "normalized_sha256": norm_sha,
+            "normalized": new.normalized,
+            "normalized_sha256": new.normalized_sha256,
             "extractor": extraction.extractor,
             "extractor_version": extraction.extractor_version,
             "headers": json.dumps(extraction.headers, ensure_ascii=False),
             "footers": json.dumps(extraction.footers, ensure_ascii=False),
             "margin": json.dumps(extraction.margin, ensure_ascii=False),
             "footnotes": json.dumps(extraction.footnotes, ensure_ascii=False),
-            "meta": json.dumps(version_meta, ensure_ascii=False, sort_keys=True),
+            "meta": json.dumps(new.meta, ensure_ascii=False, sort_keys=True),
         }
-        doc_title = title or extraction.title or (Path(filename).stem if filename else None)
         with self.transaction():
-            latest = self._latest(doc_id)  # another process may have stored a version meanwhile
-            if latest is not None and latest.normalized_sha256 == norm_sha:
-                result = AddResult(doc_id, "unchanged", latest.number, "same text", latest, filename)
+            latest = self.latest(doc_id)  # another process may have stored a version meanwhile
+            if latest is not None and latest.normalized_sha256 == new.normalized_sha256:
+                result = AddResult(doc_id, "unchanged", latest.number, "same text", latest, new.filename)
             else:
-                self._upsert_document(doc_id, title, doc_title, stamp)
+                self._upsert_document(doc_id, new.title, new.fallback_title, stamp)
                 row["number"] = (latest.number if latest else 0) + 1
                 columns = ", ".join(row)
                 marks = ", ".join(f":{k}" for k in row)
                 cur = self.conn.execute(f"INSERT INTO versions ({columns}) VALUES ({marks})", row)
                 version = self._version_by_id(cur.lastrowid)
-                self._index(version)
-                result = AddResult(doc_id, "stored", version.number, "", version, filename, previous=latest)
+                if self.hooks:
+                    for hook in list(_HOOKS.values()):
+                        hook(self.conn, version)
+                result = AddResult(doc_id, "stored", version.number, "", version, new.filename, previous=latest)
             if then is not None:
-                then(result)
-        return result
-
-    def _index(self, version: Version) -> None:
-        """Add a new version to the phrase index, in its transaction. An index built with other
-        parameters is left alone (the version stays pending until ``docaudit index --rebuild``)."""
-        if not self.index_phrases:
-            return
-        from .phrases.index import PARAMS, Indexer, check_params, record_params
-
-        built = check_params(self.conn)
-        if built is not None and built != PARAMS:
-            return
-        if built is None:
-            record_params(self.conn)
-        # A fresh indexer each time: its cache must not outlive a transaction that may roll back.
-        Indexer(self.conn).index(version.id, version.doc_id, version.number, version.normalized)
-
-    def _finish(self, result: AddResult, then: Callable[[AddResult], None] | None) -> AddResult:
-        if then is not None:
-            with self.transaction():
                 then(result)
         return result
 
@@ -381,12 +357,6 @@ class Store:
         return _Transaction(self.conn)
 
     # -- reading ------------------------------------------------------------------------------
-
-    def _latest(self, doc_id: str) -> Version | None:
-        row = self.conn.execute(
-            "SELECT * FROM versions WHERE doc_id = ? ORDER BY number DESC LIMIT 1", (doc_id,)
-        ).fetchone()
-        return Version.from_row(row) if row else None
 
     def find_by_sha(self, doc_id: str, raw_sha256: str) -> Version | None:
         """The newest version of ``doc_id`` whose raw bytes have this sha256, if any."""
@@ -442,13 +412,13 @@ class Store:
             raise NotFound(f"not a version reference: {ref!r}")
         doc_id, n = m.group("doc"), m.group("n")
         if n is None or n == "latest":
-            latest = self._latest(doc_id)
+            latest = self.latest(doc_id)
             if latest is None:
                 raise NotFound(f"no document {doc_id!r}" + _suggest(self, doc_id))
             return latest
         number = int(n)
         if number <= 0:
-            latest = self._latest(doc_id)
+            latest = self.latest(doc_id)
             if latest is None:
                 raise NotFound(f"no document {doc_id!r}" + _suggest(self, doc_id))
             if latest.number + number < 1:
@@ -551,14 +521,6 @@ class _Transaction:
             self.conn.execute("ROLLBACK")
 
 
-def validate_doc_id(doc_id: str) -> str:
-    """Document ids are short, printable and free of "@" (which separates the version number)."""
-    doc_id = (doc_id or "").strip()
-    if not doc_id or len(doc_id) > 200 or "@" in doc_id or any(ch.isspace() and ch != " " for ch in doc_id):
-        raise DocauditError(f"invalid document id {doc_id!r}: use letters, digits, - _ . / (no @)")
-    return doc_id
-
-
 def _quote_fts(query: str) -> str:
     """Turn free text into an FTS5 query: every word must occur (phrases in double quotes kept)."""
     parts = re.findall(r'"([^"]+)"|(\S+)', query)
@@ -572,11 +534,3 @@ def _quote_fts(query: str) -> str:
 
 def _suggest(store: Store, doc_id: str) -> str:
     return did_you_mean(doc_id, [r[0] for r in store.conn.execute("SELECT id FROM documents")])
-
-
-def did_you_mean(name: str, candidates: list[str]) -> str:
-    """`` (did you mean a, b?)`` for the closest candidates, or nothing."""
-    import difflib
-
-    close = difflib.get_close_matches(name, candidates, n=3)
-    return f" (did you mean {', '.join(close)}?)" if close else ""

@@ -49,7 +49,7 @@ def stylesheet() -> Any:
     return Markup(css)
 
 
-def render(template: str, **context: Any) -> str:
+def render_template(template: str, **context: Any) -> str:
     """Render ``template`` with every piece of text escaped; ``context`` overrides :data:`DEFAULTS`."""
     values = {**DEFAULTS, "version": __version__, **context}
     return environment().get_template(template).render(**values)

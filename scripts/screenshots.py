@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import Browser  # noqa: E402
 
-from docaudit.demo import run_demo  # noqa: E402
+from docaudit.demo import store_examples  # noqa: E402
 from docaudit.report import build_report  # noqa: E402
 from docaudit.store import Store  # noqa: E402
 
@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "audit.db") as store:
-            run_demo(store)
+            store_examples(store)
             result = build_report(store, Path(tmp) / "site")
         first_family = Path(tmp) / "site" / "phrases.html"
         with Browser() as browser:

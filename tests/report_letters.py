@@ -3,7 +3,8 @@ markup, changed between versions by a dropped "niet", a date, a moved and a remo
 
 from __future__ import annotations
 
-from docaudit.demo import run_demo
+from docaudit.demo import store_examples
+from docaudit.ingest import add_bytes
 from docaudit.store import Store
 
 SCRIPT = "<script>window.__pwned = 1; document.title = 'pwned'</script>"
@@ -34,7 +35,7 @@ COPY = "\n\n".join(
 
 def build(store: Store) -> None:
     """The demo letters and the hostile ones (txt), stored in order."""
-    run_demo(store)
-    store.add_bytes(V1.encode(), "hostile", filename="hostile_v1.txt", title=TITLE)
-    store.add_bytes(V2.encode(), "hostile", filename="hostile_v2.txt", title=TITLE)
-    store.add_bytes(COPY.encode(), "hostile/copy 2", filename="copy.txt", title="Kopie met dezelfde zin")
+    store_examples(store)
+    add_bytes(store, V1.encode(), "hostile", filename="hostile_v1.txt", title=TITLE)
+    add_bytes(store, V2.encode(), "hostile", filename="hostile_v2.txt", title=TITLE)
+    add_bytes(store, COPY.encode(), "hostile/copy 2", filename="copy.txt", title="Kopie met dezelfde zin")

@@ -10,6 +10,7 @@ import pytest
 
 from docaudit.errors import EmptyDocument, ExtractionError, FileTooLarge, UnsupportedFormat
 from docaudit.extract import extract
+from docaudit.ingest import add_file
 from docaudit.sniff import sniff
 from tests.conftest import fixture_bytes
 
@@ -94,5 +95,5 @@ def test_too_large_file_is_refused_before_reading(tmp_path, store):
         fh.truncate(2 * 1024 * 1024)  # sparse: 2 MB that cost nothing to make
     store.max_size = 1024 * 1024
     with pytest.raises(FileTooLarge, match="file is 2.0 MB, over the 1.0 MB limit"):
-        store.add_file(big, "groot")
+        add_file(store, big, "groot")
     assert store.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 0

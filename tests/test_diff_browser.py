@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import SCREENSHOTS
 
 from docaudit.diff import semantic_diff
-from docaudit.diff.render import render
+from docaudit.diff.render import render_diff
 from docaudit.templating import asset
 
 HOSTILE = "<script>document.title='pwned'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
@@ -22,7 +22,7 @@ NEW = (
 
 def test_hostile_document_text_is_shown_not_run(browser, tmp_path):
     page = tmp_path / "diff.html"
-    page.write_text(render(semantic_diff(OLD, NEW, "v1.txt", "v2.txt"), "html"), encoding="utf-8")
+    page.write_text(render_diff(semantic_diff(OLD, NEW, "v1.txt", "v2.txt"), "html"), encoding="utf-8")
     html = page.read_text(encoding="utf-8")
     assert "<link" not in html and "<script" not in html.split("<main>", 1)[1]  # self-contained, no script
     assert "content=\"default-src 'none'; style-src 'unsafe-inline';" in html  # and a policy that runs none
@@ -51,7 +51,7 @@ def test_line_and_word_diffs_render_too(browser, tmp_path):
 
     for name, diff in (("line", line_diff(OLD, NEW)), ("word", word_diff(OLD, NEW))):
         page = tmp_path / f"{name}.html"
-        page.write_text(render(diff, "html"), encoding="utf-8")
+        page.write_text(render_diff(diff, "html"), encoding="utf-8")
         browser.open(page)
         assert browser.errors() == []
         assert browser.evaluate("document.querySelectorAll('main img, main script').length") == 0

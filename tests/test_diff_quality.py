@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docaudit.diff.inputs import compare  # noqa: E402
+from docaudit.comparison import compare  # noqa: E402
 from docaudit.diff.model import SemanticDiff  # noqa: E402
 from docaudit.normalize import comparison_key  # noqa: E402
 

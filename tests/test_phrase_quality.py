@@ -18,8 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from docaudit.ingest import add_file  # noqa: E402
 from docaudit.phrases import fingerprint as fp  # noqa: E402
-from docaudit.phrases.families import phrases  # noqa: E402
+from docaudit.phrases.families import find_phrases  # noqa: E402
 from docaudit.phrases.trace import trace  # noqa: E402
 from docaudit.store import Store  # noqa: E402
 
@@ -34,7 +35,7 @@ def add_letters(store: Store, labels: dict, names: list[str] | None = None) -> N
     """Store the set's letters (or those named) with their labelled dates."""
     for letter in labels["letters"]:
         if names is None or letter["doc"] in names:
-            store.add_file(SET / letter["file"], letter["doc"], letter_date=letter["date"])
+            add_file(store, SET / letter["file"], letter["doc"], letter_date=letter["date"])
 
 
 def build_store(folder: Path, labels: dict) -> Store:
@@ -171,7 +172,7 @@ def test_family_precision_and_recall(labelled):
 def test_every_formulation_is_a_family_with_its_first_appearance(labelled):
     store, labels = labelled
     dates = {letter["doc"]: letter["date"] for letter in labels["letters"]}
-    report = phrases(store, min_docs=2, limit=None)
+    report = find_phrases(store, min_docs=2, limit=None)
     by_text = {v.text: f for f in report.families for v in f.variants}
     for f in labels["formulations"]:
         family = next((by_text[t] for t in by_text if _same(t, f["query"])), None)

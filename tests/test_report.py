@@ -16,6 +16,7 @@ import pytest
 import report_letters as letters
 
 from docaudit.errors import DocauditError
+from docaudit.ingest import add_bytes
 from docaudit.report import build_report, slug
 from docaudit.report import chart as charts
 from docaudit.report.site import FORMAT, LOCK, MANIFEST
@@ -230,7 +231,9 @@ def test_a_new_version_diffs_one_pair_and_links_it_from_the_one_before(tmp_path)
         build_report(store, tmp_path / "site")
         before = (tmp_path / "site" / "docs" / "hostile" / "v2.html").read_text(encoding="utf-8")
         assert 'rel="next"' not in before
-        store.add_bytes((letters.V2 + "\n\nEen nieuwe slotzin die er niet was.").encode(), "hostile", filename="v3.txt")
+        add_bytes(
+            store, (letters.V2 + "\n\nEen nieuwe slotzin die er niet was.").encode(), "hostile", filename="v3.txt"
+        )
         result = build_report(store, tmp_path / "site")
     assert result.diffs == 2 and result.cached == 3  # the new pair, and the page that gains a "next" link
     after = (tmp_path / "site" / "docs" / "hostile" / "v2.html").read_text(encoding="utf-8")
@@ -253,7 +256,7 @@ def test_a_document_page_is_rendered_again_when_what_it_shows_changes(tmp_path):
         stamp = page.stat().st_mtime_ns
         build_report(store, tmp_path / "site")
         assert page.stat().st_mtime_ns == stamp  # nothing new: kept as it was
-        store.add_bytes(f"Den Haag, 1 mei 2025\n\n{letters.P2}\n\nEen ander slot.".encode(), "later", filename="l.txt")
+        add_bytes(store, f"Den Haag, 1 mei 2025\n\n{letters.P2}\n\nEen ander slot.".encode(), "later", filename="l.txt")
         build_report(store, tmp_path / "site")
         assert "begroting voor het programma internetveiligheid" in shared()  # another letter shares it now
         build_report(store, tmp_path / "site", title="Waakhond")
@@ -331,21 +334,21 @@ def test_a_document_that_cannot_be_shown_costs_only_its_own_pages(tmp_path, monk
     with Store(tmp_path / "audit.db") as store:
         letters.build(store)
         build_report(store, tmp_path / "site")
-        real = build.versions_diff
+        real = build.compare_inputs
 
         def failing(a, b):
             if a.side.ref.startswith("hostile@"):
                 raise RuntimeError("alignment exploded")
             return real(a, b)
 
-        monkeypatch.setattr(build, "versions_diff", failing)
-        store.add_bytes((letters.V2 + "\n\nNog een zin erbij.").encode(), "hostile", filename="v3.txt")
+        monkeypatch.setattr(build, "compare_inputs", failing)
+        add_bytes(store, (letters.V2 + "\n\nNog een zin erbij.").encode(), "hostile", filename="v3.txt")
         result = build_report(store, tmp_path / "site")
         assert result.failed == [("hostile", "RuntimeError: alignment exploded")] and not result.ok
         assert (result.documents, result.versions, result.changes) == (10, 13, 3)
         assert "1 left out, could not be shown: hostile" in result.message()
         assert (tmp_path / "site" / "docs" / "hostile" / "v2.html").exists()  # the earlier pages stay
-        monkeypatch.setattr(build, "versions_diff", real)
+        monkeypatch.setattr(build, "compare_inputs", real)
         again = build_report(store, tmp_path / "site")
     assert again.ok and again.documents == 11
     assert (tmp_path / "site" / "docs" / "hostile" / "v3.html").exists()

@@ -7,15 +7,17 @@ import sqlite3
 import pytest
 
 from docaudit.errors import NotFound, StoreError
+from docaudit.ingest import add_bytes, add_file
 from docaudit.migrations import SCHEMA_VERSION
-from docaudit.store import Store, parse_size
+from docaudit.store import Store
+from docaudit.values import parse_size
 from tests.conftest import FIXTURES, fixture_bytes
 
 V2 = FIXTURES.parent.parent / "docaudit" / "examples"
 
 
 def test_a_version_keeps_bytes_text_hashes_extractor_and_metadata(store):
-    result = store.add_file(FIXTURES / "2024D46963.pdf", "2024D46963", meta={"bron": "test"})
+    result = add_file(store, FIXTURES / "2024D46963.pdf", "2024D46963", meta={"bron": "test"})
     assert result.stored and result.number == 1
     v = result.version
     assert store.snapshots.read(v.snapshot) == fixture_bytes("2024D46963.pdf")
@@ -29,20 +31,20 @@ def test_a_version_keeps_bytes_text_hashes_extractor_and_metadata(store):
 
 
 def test_same_bytes_or_same_text_store_nothing(store):
-    first = store.add_file(FIXTURES / "2024D46963.docx", "doc")
-    again = store.add_file(FIXTURES / "2024D46963.docx", "doc")
+    first = add_file(store, FIXTURES / "2024D46963.docx", "doc")
+    again = add_file(store, FIXTURES / "2024D46963.docx", "doc")
     assert again.status == "unchanged" and again.reason == "same bytes" and again.number == 1
     # another format of the same letter, reflowed into the same normalized text
     text_only = ("\n\n".join(p for p in first.version.normalized.split("\n\n"))).replace(". ", ".\n", 3)
-    same_text = store.add_bytes(text_only.encode(), "doc", filename="same.txt")
+    same_text = add_bytes(store, text_only.encode(), "doc", filename="same.txt")
     assert same_text.status == "unchanged" and same_text.reason == "same text"
     assert same_text.message() == "unchanged (same text), still version 1 of doc"
     assert store.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 1
 
 
 def test_changed_text_is_the_next_version_and_date_option_wins(store):
-    store.add_file(V2 / "2024D46963_v1.docx", "2024D46963")
-    second = store.add_file(V2 / "2024D46963_v2.docx", "2024D46963", letter_date="2024-12-16")
+    add_file(store, V2 / "2024D46963_v1.docx", "2024D46963")
+    second = add_file(store, V2 / "2024D46963_v2.docx", "2024D46963", letter_date="2024-12-16")
     assert second.number == 2 and second.version.letter_date == "2024-12-16"
     assert second.version.date_source == "given"
     assert [v.number for v in store.versions("2024D46963")] == [1, 2]
@@ -50,8 +52,8 @@ def test_changed_text_is_the_next_version_and_date_option_wins(store):
 
 def test_resolve_references(store):
     for name in ("2024D46963_v1.docx", "2024D46963_v2.docx"):
-        store.add_file(V2 / name, "D")
-    store.add_file(FIXTURES / "2024D46963.pdf", "D")  # text differs slightly from the docx: version 3
+        add_file(store, V2 / name, "D")
+    add_file(store, FIXTURES / "2024D46963.pdf", "D")  # text differs slightly from the docx: version 3
     assert store.resolve("D").number == 3
     assert store.resolve("D@latest").number == 3
     assert store.resolve("D@-1").number == 2
@@ -66,9 +68,9 @@ def test_resolve_references(store):
 
 
 def test_full_text_search_with_snippets(store):
-    store.add_file(V2 / "2024D46963_v1.docx", "2024D46963")
-    store.add_file(V2 / "2024D46963_v2.docx", "2024D46963")
-    store.add_file(FIXTURES / "2023Z08511.docx", "2023Z08511")
+    add_file(store, V2 / "2024D46963_v1.docx", "2024D46963")
+    add_file(store, V2 / "2024D46963_v2.docx", "2024D46963")
+    add_file(store, FIXTURES / "2023Z08511.docx", "2023Z08511")
     hits = store.search("Online Safety Bill")
     assert {h.doc_id for h in hits} == {"2023Z08511"}
     assert "[Online] [Safety] [Bill]" in hits[0].snippet
@@ -81,8 +83,8 @@ def test_full_text_search_with_snippets(store):
 
 
 def test_verify_reports_missing_and_altered_snapshots(store):
-    a = store.add_file(FIXTURES / "2024D46963.docx", "a").version
-    b = store.add_file(FIXTURES / "2023Z08511.pdf", "b").version
+    a = add_file(store, FIXTURES / "2024D46963.docx", "a").version
+    b = add_file(store, FIXTURES / "2023Z08511.pdf", "b").version
     assert store.verify().ok
     store.snapshots.path(a.snapshot).unlink()
     data = bytearray(store.snapshots.read(b.snapshot))
@@ -95,7 +97,7 @@ def test_verify_reports_missing_and_altered_snapshots(store):
 
 
 def test_verify_detects_edited_text_in_the_database(store):
-    store.add_file(FIXTURES / "2024D46963.docx", "a")
+    add_file(store, FIXTURES / "2024D46963.docx", "a")
     store.conn.execute("UPDATE versions SET text = replace(text, 'niet', 'wel')")
     assert store.verify().bad_text_hash == ["a@1"]
 
@@ -104,19 +106,19 @@ def test_failed_commit_leaves_no_row_and_no_dangling_reference(tmp_path):
     """A failure between writing the snapshot and committing the row: no row, the file is only an orphan."""
     db = tmp_path / "audit.db"
     with Store(db) as s:
-        s.add_file(FIXTURES / "2024D46963.docx", "a")
+        add_file(s, FIXTURES / "2024D46963.docx", "a")
     store = Store(db, timeout=0.2)
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the database when the row is to be written
     with pytest.raises(StoreError, match="database is busy"):
-        store.add_file(FIXTURES / "2023Z08511.pdf", "b")
+        add_file(store, FIXTURES / "2023Z08511.pdf", "b")
     blocker.execute("ROLLBACK")
     blocker.close()
     report = store.verify()
     assert report.ok and report.checked == 1
     assert len(report.orphans) == 1 and report.orphans[0].endswith(".pdf")
     # the next attempt stores it normally, re-using the snapshot already on disk
-    assert store.add_file(FIXTURES / "2023Z08511.pdf", "b").stored
+    assert add_file(store, FIXTURES / "2023Z08511.pdf", "b").stored
     assert store.verify().orphans == []
     store.close()
 
@@ -126,14 +128,14 @@ def test_failed_snapshot_write_stores_nothing(tmp_path):
     blocked.write_text("a file where the folder should be")
     with Store(tmp_path / "audit.db", blocked) as store:
         with pytest.raises(OSError):
-            store.add_file(FIXTURES / "2024D46963.docx", "a")
+            add_file(store, FIXTURES / "2024D46963.docx", "a")
         assert store.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 0
         assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
 
 
 def _add_many(db: str, name: str, doc: str) -> list[int]:
     with Store(db) as store:
-        return [store.add_file(FIXTURES / name, doc).number for _ in range(3)]
+        return [add_file(store, FIXTURES / name, doc).number for _ in range(3)]
 
 
 def test_concurrent_writers_never_double_store(tmp_path):
@@ -191,6 +193,6 @@ def test_parse_size():
 
 
 def test_version_json_round_trip(store):
-    v = store.add_file(FIXTURES / "2023Z08511.pdf", "b").version
+    v = add_file(store, FIXTURES / "2023Z08511.pdf", "b").version
     data = json.loads(json.dumps(v.to_dict(text=False)))
     assert data["ref"] == "b@1" and "text" not in data and data["margin"]

@@ -5,8 +5,8 @@
 '1 modified (1 negation, 1 modality)'
 """
 
-from .compare import diff_texts, line_diff, semantic_diff, word_diff
 from .model import Change, Hunk, LineDiff, SemanticDiff, Side, WordDiff
+from .texts import diff_texts, line_diff, semantic_diff, word_diff
 
 __all__ = [
     "Change",

@@ -6,41 +6,36 @@ import sys
 
 import click
 
+from ..cli_options import DATE, LISTING, RESULT, color_option, output_options, quiet_option, use_color
+
 
 def register(cli: click.Group) -> None:
     for command in (index_cmd, phrases_cmd, trace_cmd):
         cli.add_command(command)
 
 
-def _format_option(f):
-    f = click.option("--markdown", "fmt", flag_value="markdown", help="A Markdown table.")(f)
-    f = click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row.")(f)
-    f = click.option("--json", "fmt", flag_value="json", help="JSON.")(f)
-    f = click.option("--text", "fmt", flag_value="text", default=True, hidden=True)(f)
-    return f
-
-
-def _color(ctx_color: bool | None) -> bool:
-    return sys.stdout.isatty() if ctx_color is None else ctx_color
+def _output(f):
+    return output_options(LISTING, legacy=("csv", "markdown"))(f)
 
 
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Drop the phrase index and build it again from every version.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for fingerprinting [default: CPU count].")
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@quiet_option
+@output_options(RESULT)
 @click.pass_obj
-def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool) -> None:
+def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool, fmt: str) -> None:
     """Bring the phrase index up to date (new versions are indexed as they are stored).
 
     Needed after upgrading from a docaudit without phrase tracking (update) or after a change of
     index parameters (--rebuild). An interrupted run keeps what it finished.
     """
-    from ..render import human_size
+    from ..formatting import human_size
     from .index import index_size, text_size, update
     from .index import rebuild as do_rebuild
 
     def progress(done: int, total: int) -> None:
-        if not quiet:
+        if not quiet and fmt == "terminal":
             click.echo(f"\rindexed {done}/{total} versions", err=True, nl=done == total)
 
     with obj.store() as store:
@@ -48,6 +43,24 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool) -> None:
         sizes = index_size(store.conn)
         text = text_size(store.conn)
         sentences = store.conn.execute("SELECT count(*), count(DISTINCT family) FROM phrase_sentences").fetchone()
+    size = sum(sizes.values())
+    if fmt == "json":
+        from ..formatting import to_json
+
+        summary = {
+            "versions": stats.versions,
+            "sentences": stats.sentences,
+            "new_sentences": stats.new_sentences,
+            "seconds": round(stats.seconds, 3),
+            "distinct_sentences": sentences[0],
+            "families": sentences[1],
+            "index_bytes": size,
+            "text_bytes": text,
+        }
+        click.echo(to_json(summary))
+        return
+    if quiet:
+        return
     if stats.versions == 0:
         click.echo("phrase index is up to date")
     else:
@@ -55,7 +68,6 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool) -> None:
             f"indexed {stats.versions} versions in {stats.seconds:.1f} s: {stats.sentences} sentences, "
             f"{stats.new_sentences} new wordings"
         )
-    size = sum(sizes.values())
     line = f"index: {sentences[0]} distinct sentences in {sentences[1]} families"
     if size:
         line += f", {human_size(size)} ({size / max(text, 1):.2f}× the {human_size(text)} of text)"
@@ -66,14 +78,14 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool) -> None:
 @click.option(
     "--min-docs", default=2, show_default=True, type=click.IntRange(1), help="Shared by at least N documents."
 )
-@click.option("--since", help="Only letters dated on or after YYYY-MM-DD.")
-@click.option("--until", help="Only letters dated on or before YYYY-MM-DD.")
+@click.option("--since", type=DATE, help="Only letters dated on or after YYYY-MM-DD.")
+@click.option("--until", type=DATE, help="Only letters dated on or before YYYY-MM-DD.")
 @click.option("--doc", "doc_id", help="Only formulations this document carries.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(0), help="At most N families (0: all).")
 @click.option("--boilerplate", is_flag=True, help="Include salutations, addresses, letterhead, closing formulas.")
 @click.option("--current", "current_only", is_flag=True, help="Count only documents whose latest version carries it.")
-@click.option("--color/--no-color", default=None, help="Colour [default: when writing to a terminal].")
-@_format_option
+@color_option
+@_output
 @click.pass_obj
 def phrases_cmd(obj, min_docs, since, until, doc_id, limit, boilerplate, current_only, color, fmt) -> None:
     """Recurring formulations: families of variant sentences shared by several documents.
@@ -82,15 +94,13 @@ def phrases_cmd(obj, min_docs, since, until, doc_id, limit, boilerplate, current
     first and last seen (letter date and document) and its number of variants. Trace one with
     `docaudit trace --family ID`.
     """
-    from ..cli import _parse_date
-    from .families import phrases
-    from .render import render
+    from .families import find_phrases
+    from .render import render_phrases
 
-    since, until = _parse_date(since, "--since"), _parse_date(until, "--until")
     if since and until and since > until:
         raise click.BadParameter(f"--since {since} is after --until {until}", param_hint="--since")
     with obj.store() as store:
-        report = phrases(
+        report = find_phrases(
             store,
             min_docs=min_docs,
             since=since,
@@ -100,15 +110,16 @@ def phrases_cmd(obj, min_docs, since, until, doc_id, limit, boilerplate, current
             include_boilerplate=boilerplate,
             current_only=current_only,
         )
-    click.echo(render(report, fmt, color=_color(color)), nl=False)
+    colored = use_color(color)
+    click.echo(render_phrases(report, fmt, color=colored), nl=False, color=colored)
 
 
 @click.command("trace")
 @click.argument("text", required=False)
 @click.option("--family", "family_id", type=int, help="Trace a family from `docaudit phrases` instead of a text.")
 @click.option("--min-similarity", type=click.FloatRange(0, 1), help="Hide occurrences less similar than this.")
-@click.option("--color/--no-color", default=None, help="Colour [default: when writing to a terminal].")
-@_format_option
+@color_option
+@_output
 @click.pass_obj
 def trace_cmd(obj, text: str | None, family_id: int | None, min_similarity, color, fmt) -> None:
     """Every letter carrying TEXT or a variant of it, in date order, with the wording's changes.
@@ -117,7 +128,7 @@ def trace_cmd(obj, text: str | None, family_id: int | None, min_similarity, colo
     tense or an inserted clause are found; each shows a similarity score, a word diff against the
     first appearance and the meaning flags (negation, modality, number, date…) of the change.
     """
-    from .render import render
+    from .render import render_phrases
     from .trace import trace
 
     if text == "-":
@@ -126,4 +137,5 @@ def trace_cmd(obj, text: str | None, family_id: int | None, min_similarity, colo
         raise click.UsageError("give a TEXT to trace or --family ID (one of the two)")
     with obj.store() as store:
         result = trace(store, text, family=family_id, min_similarity=min_similarity)
-    click.echo(render(result, fmt, color=_color(color)), nl=False)
+    colored = use_color(color)
+    click.echo(render_phrases(result, fmt, color=colored), nl=False, color=colored)

@@ -172,7 +172,7 @@ def build_family(family_id: int, rows: list[_Row]) -> Family:
     )
 
 
-def phrases(
+def find_phrases(
     store,
     *,
     min_docs: int = 2,

@@ -1,7 +1,7 @@
 """The phrase index: every stored version's sentences, fingerprinted, grouped into families of variants.
 
-Kept up to date inside the transaction that stores a version (:meth:`Indexer.index`, called by
-``Store.add_bytes``), so a version and its index rows commit together. :func:`update` indexes versions
+Kept up to date inside the transaction that stores a version (:func:`index_new_version`, a hook this
+module registers with the store), so a version and its index rows commit together. :func:`update` indexes versions
 stored while the index was off or before it existed; :func:`rebuild` starts over. Both work in bulk from
 :data:`BULK` versions on: fingerprinting in worker processes, writing in this one, families linked once
 at the end (:func:`link_families`).
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from ..errors import DocauditError
 from ..segment import sentences as _sentences
+from ..store import register_hook
 from . import fingerprint as fp
 
 FAMILY_SIMILARITY = fp.SIMILARITY
@@ -287,6 +288,21 @@ def record_params(conn: sqlite3.Connection) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (PARAMS,),
     )
+
+
+def index_new_version(conn: sqlite3.Connection, version) -> None:
+    """Store hook: add a version just written to the index, in its transaction. An index built with other
+    parameters is left alone (the version stays pending until ``docaudit index --rebuild``)."""
+    built = check_params(conn)
+    if built is not None and built != PARAMS:
+        return
+    if built is None:
+        record_params(conn)
+    # A fresh indexer each time: its cache must not outlive a transaction that may roll back.
+    Indexer(conn).index(version.id, version.doc_id, version.number, version.normalized)
+
+
+register_hook("phrases", index_new_version)
 
 
 def require_params(conn: sqlite3.Connection) -> str | None:

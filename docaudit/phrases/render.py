@@ -199,12 +199,15 @@ def trace_markdown(result: Trace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(value: PhraseReport | Trace, fmt: str = "text", *, color: bool = False) -> str:
-    """A phrase report or a trace in one of ``text``, ``json``, ``csv``, ``markdown``."""
+FORMATS = ("terminal", "json", "csv", "markdown")
+
+
+def render_phrases(value: PhraseReport | Trace, fmt: str = "terminal", *, color: bool = False) -> str:
+    """A phrase report or a trace in one of ``terminal``, ``json``, ``csv``, ``markdown``."""
     if isinstance(value, PhraseReport):
         text, as_json, as_csv, as_md = phrases_text, phrases_json, phrases_csv, phrases_markdown
     else:
         text, as_json, as_csv, as_md = trace_text, trace_json, trace_csv, trace_markdown
-    if fmt == "text":
+    if fmt in ("terminal", "text"):  # "text": the name before 0.2
         return text(value, color=color)  # type: ignore[arg-type]
     return {"json": as_json, "csv": as_csv, "markdown": as_md}[fmt](value)  # type: ignore[operator]

@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..diff.inputs import loaded, versions_diff
+from ..comparison import compare_inputs, version_input
 from ..diff.render.html import context as diff_context
 from ..errors import DocauditError
 from ..normalize import paragraphs
-from ..store import Store, Version, now
-from ..templating import asset, render
+from ..store import Store, Version
+from ..templating import asset, render_template
+from ..values import now
 from . import chart
 from .site import Site
 from .steps import Step, apply, summarize
@@ -73,6 +74,14 @@ class ReportResult:
     @property
     def index(self) -> Path:
         return self.root / "index.html"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["root"] = str(self.root)
+        out["index"] = str(self.index)
+        out["ok"] = self.ok
+        out["failed"] = [{"doc": d, "error": e} for d, e in self.failed]
+        return out
 
     def message(self) -> str:
         parts = [
@@ -186,7 +195,7 @@ class _Builder:
     def page(self, rel: str, template: str, nav: str, **values: Any) -> None:
         """Render a page at ``rel``; its links are relative (``root`` leads back to the top folder)."""
         root = "../" * rel.count("/")
-        self.site.write(rel, render(template, root=root, site_title=self.title, nav=nav, **values))
+        self.site.write(rel, render_template(template, root=root, site_title=self.title, nav=nav, **values))
 
     def run(self, family_pages: int, timeline: int) -> ReportResult:
         self.progress("phrase families")
@@ -299,7 +308,7 @@ class _Builder:
         if self.site.fresh(rel, page_key) and (summary := self.site.recall(rel)) is not None:
             self.result.cached += 1
         else:
-            diff = versions_diff(loaded(old, title), loaded(new, title))
+            diff = compare_inputs(version_input(old, title), version_input(new, title))
             summary = summarize(diff)
             pair = {
                 "doc": old.doc_id,
@@ -356,10 +365,10 @@ class _Builder:
 
     def _families(self, limit: int) -> tuple[list[dict[str, Any]], list[Any]]:
         """Every qualifying family in brief (for document pages), and the ones that get a page."""
-        from ..phrases.families import phrases
+        from ..phrases.families import find_phrases
 
         try:
-            report = phrases(self.store, min_docs=self.min_docs, limit=None)
+            report = find_phrases(self.store, min_docs=self.min_docs, limit=None)
         except DocauditError as exc:
             self.result.phrase_note = f"phrase pages left empty: {exc}"
             return [], []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..cli_options import RESULT, output_options, quiet_option
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(report_cmd)
@@ -44,7 +46,8 @@ def register(cli: click.Group) -> None:
 )
 @click.option("--no-snapshots", is_flag=True, help="Leave the raw snapshot files (and their links) out of the site.")
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty and holds no earlier report.")
-@click.option("--quiet", "-q", is_flag=True, help="Only errors.")
+@quiet_option
+@output_options(RESULT)
 @click.pass_obj
 def report_cmd(
     obj,
@@ -56,6 +59,7 @@ def report_cmd(
     no_snapshots: bool,
     force: bool,
     quiet: bool,
+    fmt: str,
 ) -> None:
     """Write the audit as a static HTML site: documents, their version histories with the semantic diff of
     each change, a timeline of all changes filterable by flag, and recurring formulations.
@@ -67,10 +71,10 @@ def report_cmd(
     """
     import sys
 
-    from . import build_report
+    from .build import build_report
 
     def progress(message: str) -> None:  # on a terminal only: cron mails whatever reaches stderr
-        if not quiet and sys.stderr.isatty():
+        if not quiet and fmt == "terminal" and sys.stderr.isatty():
             click.echo(f"\r\033[K{message}", err=True, nl=False)
 
     with obj.store() as store:
@@ -87,7 +91,11 @@ def report_cmd(
         )
     if not quiet and sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
-    if not quiet:
+    if fmt == "json":
+        from ..formatting import to_json
+
+        click.echo(to_json(result.to_dict()))
+    elif not quiet:
         click.echo(result.message())
         click.echo(f"open {result.index} (file://{result.index.resolve()})")
     for doc, error in result.failed:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..fetch import Fetched, Fetcher, FetchError
-from ..store import now
+from ..values import now
 from .sources import Source
 
 GONE = frozenset({404, 410})

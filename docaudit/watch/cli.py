@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
+
+from ..cli_options import DATE, LISTING, emit_listing, output_options, quiet_option
 
 
 def register(cli: click.Group) -> None:
@@ -18,17 +19,15 @@ def register(cli: click.Group) -> None:
 @click.argument("source")
 @click.option("--doc", help="Document id for the versions (default: from the URL or the Tweede Kamer number).")
 @click.option("--name", help="A label for people.")
-@click.option("--since", help="tk:dossier/… and tk:query/…: only documents dated on or after YYYY-MM-DD.")
+@click.option("--since", type=DATE, help="tk:dossier/… and tk:query/…: only documents dated on or after YYYY-MM-DD.")
 @click.pass_obj
 def track_cmd(obj, source: str, doc: str | None, name: str | None, since: str | None) -> None:
     """Track SOURCE: an http(s) URL, tk:2024D46963, tk:dossier/32317 or tk:query/<OData filter>.
 
     `docaudit run` then checks it. Tracking the same id again updates it.
     """
-    from ..cli import _parse_date
     from .sources import track
 
-    since = _parse_date(since, "--since")
     with obj.store(create=True) as store:
         s = track(store, source, doc=doc, name=name, since=since)
     what = "documents go by their Tweede Kamer number" if s.collection else f"versions go to document {s.doc_id}"
@@ -48,35 +47,44 @@ def untrack_cmd(obj, source_ids: tuple[str, ...]) -> None:
             click.echo(f"no longer tracking {s.id} ({s.spec}); its history is kept")
 
 
+_SOURCE_COLUMNS = [
+    ("label", "id"),
+    ("source", "source"),
+    ("state", "status"),
+    ("last_check", "last check"),
+    ("last_change", "last change"),
+    ("problem", "last error"),
+]
+
+
 @click.command("sources")
 @click.option("--all", "include_inactive", is_flag=True, help="Include untracked sources.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@output_options(LISTING)
 @click.pass_obj
-def sources_cmd(obj, include_inactive: bool, as_json: bool) -> None:
+def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
     """List tracked sources with their last check, last change and last error."""
-    from ..render import table, to_json
     from .sources import list_sources
 
     with obj.store() as store:
         sources = list_sources(store, include_inactive=include_inactive)
-    if as_json:
-        click.echo(to_json([s.to_dict() for s in sources]))
+    if fmt == "json":
+        emit_listing([s.to_dict() for s in sources], _SOURCE_COLUMNS, fmt)
         return
-    if not sources:
-        click.echo("Nothing tracked yet: docaudit track URL --doc ID, or docaudit track tk:2024D46963")
-        return
-    rows = [
-        (
-            s.id + ("" if s.active else " (untracked)"),
-            s.spec,
-            s.status or "never checked",
-            s.last_check,
-            s.last_change,
-            (f"{s.last_error} ({s.failures}× in a row)" if s.failures else s.last_error) if s.last_error else "",
+    rows = []
+    for s in sources:
+        problem = ""
+        if s.last_error:
+            problem = f"{s.last_error} ({s.failures}× in a row)" if s.failures else s.last_error
+        rows.append(
+            {
+                **s.to_dict(),
+                "label": s.id + ("" if s.active else " (untracked)"),
+                "state": s.status or "never checked",
+                "problem": problem,
+            }
         )
-        for s in sources
-    ]
-    click.echo(table(["id", "source", "status", "last check", "last change", "last error"], rows, max_width=50))
+    empty = "Nothing tracked yet: docaudit track URL --doc ID, or docaudit track tk:2024D46963"
+    emit_listing(rows, _SOURCE_COLUMNS, fmt, empty=empty, max_width=50)
 
 
 @click.command("run")
@@ -91,27 +99,11 @@ def sources_cmd(obj, include_inactive: bool, as_json: bool) -> None:
 @click.option("--notify", "notify_urls", multiple=True, metavar="URL", help="apprise URL to tell; repeatable.")
 @click.option("--no-notify", is_flag=True, help="Send no notifications this run.")
 @click.option("--feed", "feed_path", type=click.Path(dir_okay=False), help="Rewrite this Atom feed after the run.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only changes and failures (nothing when all is quiet).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per checked document (JSON lines).")
+@quiet_option
+@output_options(("terminal", "json"), json_help="One JSON object per checked document (JSON lines).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when something changed (new, changed or withdrawn).")
 @click.pass_obj
-def run_cmd(
-    obj,
-    only,
-    config,
-    wait,
-    concurrency,
-    timeout,
-    retries,
-    backoff,
-    tk_api,
-    notify_urls,
-    no_notify,
-    feed_path,
-    quiet,
-    as_json,
-    exit_code,
-) -> None:
+def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, **options) -> None:
     """Check every tracked source once and store what changed: the cron entry point.
 
     \b
@@ -123,39 +115,18 @@ def run_cmd(
          the lock past --wait, or the watchlist or database is unusable
     """
     from ..errors import DocauditError
-    from .config import find_config, load_config, sync_sources
-    from .run import EXIT_NOTHING_RAN, run
+    from .config import find_config, load_config
+    from .job import run_watchlist
+    from .run import EXIT_NOTHING_RAN
 
+    as_json = fmt == "json"
     try:
-        watchlist = load_config(find_config(obj.db, config))
-        settings = watchlist.settings
-        if wait is not None:
-            settings.wait = wait
-        if concurrency is not None:
-            settings.concurrency = concurrency
-        if timeout is not None:
-            settings.fetch.timeout = timeout
-        if retries is not None:
-            settings.fetch.retries = retries
-        if backoff is not None:
-            settings.fetch.backoff = backoff
-        if tk_api:
-            settings.tk_api = tk_api
-        targets = [] if no_notify else [*watchlist.notify, *notify_urls]
-        notify_on = "changes" if notify_urls and watchlist.notify_on == "never" else watchlist.notify_on
-        feed_file = Path(feed_path) if feed_path else watchlist.feed_path
-        with obj.store(create=True, max_size=settings.fetch.max_size) as store:
-            sync_sources(store, watchlist)
-
-            def after_store(report):
-                _after_store(store, report, targets, notify_on, feed_file, watchlist.feed_title)
-
-            report = run(
-                store,
-                only=only or None,
-                settings=settings,
-                on_outcome=lambda o: _print_outcome(o, quiet=quiet, as_json=as_json),
-                after_store=after_store,
+        watchlist = load_config(find_config(obj.db, config)).with_options(
+            notify=notify_urls, no_notify=no_notify, **options
+        )
+        with obj.store(create=True, max_size=watchlist.settings.fetch.max_size) as store:
+            report = run_watchlist(
+                store, watchlist, only=only, on_outcome=lambda o: _print_outcome(o, quiet=quiet, as_json=as_json)
             )
     except DocauditError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -165,16 +136,6 @@ def run_cmd(
             click.echo(f"notification failed: {error}", err=True)
         click.echo(report.summary())
     sys.exit(report.exit_code(exit_on_change=exit_code))
-
-
-def _after_store(store, report, targets, notify_on, feed_file, feed_title) -> None:
-    from .feed import write_feed
-    from .notify import build_message, send, should_notify
-
-    if targets and should_notify(report, notify_on):
-        report.notified, report.notify_errors = send(build_message(store, report), targets)
-    if feed_file and (report.changes or not feed_file.exists()):
-        write_feed(store, feed_file, title=feed_title)
 
 
 _MARKS = {"new": "+", "changed": "~", "withdrawn": "!", "failed": "✗"}

@@ -39,14 +39,16 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..errors import DocauditError
 from ..fetch import FetchSettings
-from ..store import Store, parse_size
+from ..store import Store
+from ..values import parse_size
 from .run import RunSettings
 from .sources import Source, list_sources, parse_source, track, untrack
 
@@ -68,6 +70,43 @@ class Watchlist:
     feed_path: Path | None = None
     feed_title: str | None = None
     schedule: str | None = None
+
+    def with_options(
+        self,
+        *,
+        wait: float | None = None,
+        concurrency: int | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
+        backoff: float | None = None,
+        tk_api: str | None = None,
+        notify: Sequence[str] = (),
+        no_notify: bool = False,
+        feed_path: str | os.PathLike[str] | None = None,
+    ) -> Watchlist:
+        """This watchlist with command-line options laid over it (``None`` or empty: keep the file's value).
+
+        URLs given with ``notify`` are told of changes even when the file says ``on = "never"``;
+        ``no_notify`` silences every target.
+        """
+        settings = replace(self.settings, fetch=replace(self.settings.fetch))
+        for obj, key, value in (
+            (settings, "wait", wait),
+            (settings, "concurrency", concurrency),
+            (settings.fetch, "timeout", timeout),
+            (settings.fetch, "retries", retries),
+            (settings.fetch, "backoff", backoff),
+            (settings, "tk_api", tk_api or None),
+        ):
+            if value is not None:
+                setattr(obj, key, value)
+        return replace(
+            self,
+            settings=settings,
+            notify=[] if no_notify else [*self.notify, *notify],
+            notify_on="changes" if notify and self.notify_on == "never" else self.notify_on,
+            feed_path=Path(feed_path) if feed_path else self.feed_path,
+        )
 
 
 def find_config(db_path: str | os.PathLike[str], explicit: str | os.PathLike[str] | None = None) -> Path | None:

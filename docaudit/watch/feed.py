@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..snapshots import atomic_write
-from ..store import Store, Version, now
+from ..store import Store, Version
+from ..values import now
 
 ATOM = "http://www.w3.org/2005/Atom"
 _NS = uuid.UUID("6f1d7c1e-3b8e-4c55-9d3e-5b0f6f0d2a11")
@@ -37,7 +38,7 @@ def build_feed(
     doc: str | None = None,
 ) -> bytes:
     """The feed as UTF-8 XML bytes."""
-    from ..diff.inputs import version_diff
+    from ..comparison import compare_versions
 
     ET.register_namespace("", ATOM)
     instance = instance_id(store)
@@ -57,7 +58,7 @@ def build_feed(
     if self_url:
         _link(feed, self_url, "self", "application/atom+xml")
     for v in versions:
-        feed.append(_entry(store, v, instance, version_diff))
+        feed.append(_entry(store, v, instance, compare_versions))
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
@@ -69,7 +70,7 @@ def write_feed(store: Store, path: str | os.PathLike[str], **options) -> Path:
     return target
 
 
-def _entry(store: Store, v: Version, instance: str, version_diff) -> ET.Element:
+def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Element:
     doc_title = store.document_title(v.doc_id) or v.doc_id
     entry = ET.Element(f"{{{ATOM}}}entry")
     _sub(entry, "id", f"urn:uuid:{uuid.uuid5(_NS, f'{instance}/{v.doc_id}/{v.number}/{v.raw_sha256}')}")
@@ -88,7 +89,7 @@ def _entry(store: Store, v: Version, instance: str, version_diff) -> ET.Element:
     previous = f"{v.doc_id}@{v.number - 1}"
     _sub(entry, "title", f"Changed: {doc_title} ({previous} → {v.ref})")
     try:
-        diff = version_diff(store, previous, v.ref)
+        diff = compare_versions(store, previous, v.ref)
     except Exception as exc:  # one bad version must not take the whole feed down
         _sub(entry, "summary", f"{previous} → {v.ref}: no summary ({exc})")
         return entry

@@ -42,11 +42,11 @@ def should_notify(report: RunReport, on: str) -> bool:
 
 def build_message(store: Store, report: RunReport) -> Message:
     """The run's message: a title with the counts, a Markdown body with the details."""
-    from ..diff.inputs import version_diff
+    from ..comparison import compare_versions
 
     sections: list[str] = []
     for o in report.changes:
-        sections.append(_change_section(store, o, version_diff))
+        sections.append(_change_section(store, o, compare_versions))
     withdrawn = [o for o in report.outcomes if o.outcome == "withdrawn"]
     if withdrawn:
         sections.append("**Withdrawn** (history kept):\n" + "\n".join(f"- {o.doc}: {o.error}" for o in withdrawn))
@@ -57,14 +57,14 @@ def build_message(store: Store, report: RunReport) -> Message:
     return Message(f"docaudit: {report.summary()}", body, kind)
 
 
-def _change_section(store: Store, o: Outcome, version_diff) -> str:
+def _change_section(store: Store, o: Outcome, compare_versions) -> str:
     title = store.document_title(o.doc) if o.doc else None
     head = f"**{o.doc}**" + (f" — {title}" if title else "")
     if o.outcome == "new":
         return f"{head}\nnew: {o.version} stored ({o.url})"
     lines = [f"{head}\n{o.previous} → {o.version}"]
     try:
-        diff = version_diff(store, o.previous, o.version)
+        diff = compare_versions(store, o.previous, o.version)
     except Exception as exc:  # a summary that cannot be made must not hide the change itself
         lines.append(f"(no summary: {exc})")
         return "\n".join(lines)

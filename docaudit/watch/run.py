@@ -22,8 +22,10 @@ from typing import Any
 
 from ..errors import DocauditError
 from ..fetch import Fetcher, FetchSettings
+from ..ingest import Prepared, add_bytes, prepare
 from ..snapshots import sha256
-from ..store import AddResult, Prepared, Store, now, prepare
+from ..store import AddResult, Store
+from ..values import now
 from .check import Check, Item, check_source
 from .lock import RunLock
 from .sources import Source, get_source, list_sources
@@ -366,7 +368,8 @@ def _record_item(
         try:
             if error is not None:
                 raise error
-            store.add_bytes(
+            add_bytes(
+                store,
                 item.fetched.data,
                 item.doc_id,
                 filename=item.filename,

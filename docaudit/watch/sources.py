@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import DocauditError, NotFound
-from ..store import Store, did_you_mean, now, validate_doc_id
+from ..store import Store
+from ..values import did_you_mean, now, validate_doc_id
 
 KINDS = ("url", "tk-document", "tk-dossier", "tk-query")
 COLLECTIONS = ("tk-dossier", "tk-query")

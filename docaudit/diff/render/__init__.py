@@ -10,7 +10,7 @@ FORMATS = ("terminal", "unified", "json", "html", "markdown")
 AnyDiff = SemanticDiff | LineDiff | WordDiff
 
 
-def render(diff: AnyDiff, fmt: str = "terminal", *, color: bool = False, cosmetic: bool = False) -> str:
+def render_diff(diff: AnyDiff, fmt: str = "terminal", *, color: bool = False, cosmetic: bool = False) -> str:
     """Render ``diff`` in ``fmt``; ``color`` for the terminal, ``cosmetic`` to list cosmetic changes too."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")

@@ -55,7 +55,6 @@ def context(diff) -> dict[str, Any]:
 
 
 def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
-    from ...templating import render as render_template
-    from ...templating import stylesheet
+    from ...templating import render_template, stylesheet
 
     return render_template("diff.html", inline_css=stylesheet(), **context(diff))

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
+from ...formatting import markdown_escape as escape
 from ..model import LineDiff, SemanticDiff, WordDiff
 from . import change_words, context_paragraphs, cosmetic_note, location, shown, title, word_paragraphs
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_LINE_START = re.compile(r"^(\s*)(#|[-+>]|\d+\.)(?=\s|$)")
-
-
-def escape(text: str) -> str:
-    """Escape document text so that Markdown shows it literally."""
-    text = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def _wrap(text: str, mark: str) -> str:

@@ -1,0 +1,120 @@
+"""What to compare: stored versions (``DOC@N``) or document files of any supported format, in any mix.
+
+:func:`compare` is the front door of ``docaudit diff``; :func:`compare_versions` is the semantic diff of
+two stored versions that notifications, the feed and the report show. The diffs themselves are
+computed on texts by :mod:`docaudit.diff`.
+
+>>> from docaudit import Store, compare
+>>> with Store("audit.db") as store:                                   # doctest: +SKIP
+...     compare("2024D46963", store=store).summary_line()
+'1 modified (1 date)'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .diff.model import LineDiff, SemanticDiff, Side, WordDiff
+from .diff.texts import diff_texts, semantic_diff
+from .errors import DocauditError, NotFound
+from .ingest import read_file
+
+if TYPE_CHECKING:
+    from .store import Store, Version
+
+StoreFactory = Callable[[], "Store | None"]
+
+
+@dataclass
+class Input:
+    """One side of a comparison: its normalized text, where it came from, and its page furniture."""
+
+    text: str
+    side: Side
+    furniture: list[str] = field(default_factory=list)  # headers, footers and margin lines
+
+
+def file_input(path: str | os.PathLike[str]) -> Input:
+    """A document file, read as ``docaudit add`` would read it; the side's sha256 is that of its bytes."""
+    read = read_file(path)
+    ex = read.prepared.extraction
+    return Input(
+        read.prepared.normalized,
+        Side(str(path), read.sha256, ex.title, read.letter_date),
+        ex.headers + ex.footers + ex.margin,
+    )
+
+
+def version_input(version: Version, title: str | None) -> Input:
+    """A stored version; the side's sha256 is that of its raw snapshot."""
+    v = version
+    return Input(v.normalized, Side(v.ref, v.raw_sha256, title, v.letter_date), v.headers + v.footers + v.margin)
+
+
+def ref_input(store: Store, ref: str) -> Input:
+    """A stored version by reference (``DOC``, ``DOC@N``, ``DOC@-1``)."""
+    v = store.resolve(ref)
+    return version_input(v, store.document_title(v.doc_id))
+
+
+def resolve_input(arg: str, store_factory: StoreFactory | None = None) -> Input:
+    """A file if one exists by that name, else a stored version reference."""
+    if os.path.exists(arg):
+        return file_input(arg)
+    if store_factory is None:
+        raise DocauditError(f"{arg}: no such file")
+    store = store_factory()
+    if store is None:
+        raise NotFound(f"{arg}: no such file, and no database to look it up in")
+    return ref_input(store, arg)
+
+
+def last_two(store: Store, doc_id: str) -> tuple[Input, Input]:
+    """The version before the latest and the latest of a stored document."""
+    versions = store.versions(doc_id)
+    if len(versions) < 2:
+        raise DocauditError(f"{doc_id} has only one version; nothing to compare yet")
+    title = store.document_title(doc_id)
+    return version_input(versions[-2], title), version_input(versions[-1], title)
+
+
+def compare(
+    old: str,
+    new: str | None = None,
+    *,
+    store: Store | None = None,
+    store_factory: StoreFactory | None = None,
+    mode: str = "semantic",
+    by: str = "paragraph",
+    context: int | None = None,
+) -> SemanticDiff | LineDiff | WordDiff:
+    """Diff two sources, each a file path or a stored version reference; ``new=None`` compares the last
+    two versions of the stored document ``old``. Give an open ``store`` (or a ``store_factory`` that
+    opens one when a reference needs it). ``mode``: ``semantic``, ``line`` or ``word``.
+    """
+    factory = (lambda: store) if store is not None else store_factory
+    if new is None:
+        if os.path.exists(old):
+            raise DocauditError(f"{old} is a file: give a second file or version to compare it with")
+        opened = factory() if factory else None
+        if opened is None:
+            raise NotFound(f"{old}: no database to look it up in")
+        a, b = last_two(opened, old)
+    else:
+        a, b = resolve_input(old, factory), resolve_input(new, factory)
+    return diff_texts(
+        a.text, b.text, a.side, b.side, mode=mode, by=by, context=context, furniture=(a.furniture, b.furniture)
+    )
+
+
+def compare_inputs(a: Input, b: Input) -> SemanticDiff:
+    """The semantic diff of two inputs, page furniture included."""
+    return semantic_diff(a.text, b.text, a.side, b.side, old_furniture=a.furniture, new_furniture=b.furniture)
+
+
+def compare_versions(store: Store, old_ref: str, new_ref: str) -> SemanticDiff:
+    """The semantic diff of two stored versions (what notifications, the feed and the report show)."""
+    return compare_inputs(ref_input(store, old_ref), ref_input(store, new_ref))

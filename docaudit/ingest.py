@@ -1,0 +1,187 @@
+"""Bytes in, a stored version out: extract → normalize → metadata, then the date and title decisions.
+
+This is the one road from a document's bytes to a :class:`~docaudit.store.NewVersion` that the store
+writes. ``docaudit add``, ``docaudit run`` and ``docaudit diff FILE`` all take it, so a file gives the same
+text whichever command reads it.
+
+>>> from docaudit import Store, ingest
+>>> with Store("audit.db") as store:                          # doctest: +SKIP
+...     ingest.add_file(store, "brief.docx", "2024D46963").message()
+'stored as 2024D46963@1 (docx, 8,123 characters, dated 2024-11-26)'
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import DocauditError, FileTooLarge
+from .extract import Extraction, extract
+from .formatting import human_size
+from .metadata import find_metadata
+from .normalize import normalize_text
+
+# Phrase indexing registers its hook with the store on import: every version written through this
+# module is indexed in its own transaction.
+from .phrases import index as _phrase_index  # noqa: F401  (imported for its registration)
+from .snapshots import sha256
+from .store import DEFAULT_MAX_SIZE, AddResult, NewVersion, Store
+from .values import parse_date
+
+
+@dataclass
+class Prepared:
+    """The CPU-heavy part of storing bytes (extract, normalize, find metadata): picklable, so a run can
+    do it in worker processes and store the result in the main one."""
+
+    extraction: Extraction
+    normalized: str
+    normalized_sha256: str
+    found: dict[str, Any]
+
+
+def prepare(data: bytes) -> Prepared:
+    """Extract and normalize document bytes; raises an ExtractionError for unreadable input."""
+    extraction = extract(data)
+    normalized = normalize_text(extraction.text)
+    return Prepared(extraction, normalized, sha256(normalized.encode("utf-8")), find_metadata(extraction.context))
+
+
+def read_document(path: str | os.PathLike[str], max_size: int = DEFAULT_MAX_SIZE) -> bytes:
+    """The bytes of a regular file, refused past ``max_size`` (devices, FIFOs and folders are refused too:
+    their reported size says nothing about what a read would bring)."""
+    p = Path(path)
+    try:
+        info = p.stat()
+    except OSError as exc:
+        raise DocauditError(f"cannot read file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DocauditError("is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise DocauditError("not a regular file (a device, FIFO or socket): give a document file")
+    if info.st_size > max_size:
+        raise FileTooLarge(f"file is {human_size(info.st_size)}, over the {human_size(max_size)} limit (--max-size)")
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(max_size + 1)
+    except OSError as exc:
+        raise DocauditError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > max_size:  # grew while we read it
+        raise FileTooLarge(f"file is over the {human_size(max_size)} limit (--max-size)")
+    return data
+
+
+def new_version(
+    data: bytes,
+    prepared: Prepared,
+    *,
+    filename: str | None = None,
+    title: str | None = None,
+    letter_date: date | str | None = None,
+    meta: dict[str, Any] | None = None,
+    default_date: tuple[str, str] | None = None,
+) -> NewVersion:
+    """Decide what a version records: its letter date (given, else found in the text, else
+    ``default_date``) with where the date came from, its metadata and its title."""
+    extraction, found = prepared.extraction, prepared.found
+    given = parse_date(letter_date)
+    if given:
+        when, date_source = given, "given"
+    elif found.get("date"):
+        when, date_source = str(found["date"]), "text"
+    elif default_date:
+        when, date_source = default_date
+    else:
+        when, date_source = None, None
+    version_meta = {**found, **(meta or {})}
+    if extraction.encoding:
+        version_meta.setdefault("encoding", extraction.encoding)
+    return NewVersion(
+        raw=data,
+        extraction=extraction,
+        normalized=prepared.normalized,
+        normalized_sha256=prepared.normalized_sha256,
+        letter_date=when,
+        date_source=date_source,
+        filename=filename,
+        meta=version_meta,
+        title=title,
+        fallback_title=extraction.title or (Path(filename).stem if filename else None),
+    )
+
+
+def add_bytes(
+    store: Store,
+    data: bytes,
+    doc_id: str,
+    *,
+    filename: str | None = None,
+    title: str | None = None,
+    letter_date: date | str | None = None,
+    meta: dict[str, Any] | None = None,
+    added_at: str | None = None,
+    default_date: tuple[str, str] | None = None,
+    then: Callable[[AddResult], None] | None = None,
+    prepared: Prepared | None = None,
+) -> AddResult:
+    """Store bytes as the next version of ``doc_id`` unless they or their text are unchanged.
+
+    ``default_date``: (date, source) used when neither ``letter_date`` nor the text gives a date,
+    e.g. the date the Tweede Kamer API records for the document. ``then`` is called with the result
+    inside the write transaction, so what the caller records about it commits (or not) with the version.
+    ``prepared``: the result of :func:`prepare` on these bytes, if already computed.
+    """
+    if len(data) > store.max_size:
+        raise FileTooLarge(f"{human_size(len(data))}, over the {human_size(store.max_size)} limit (--max-size)")
+    unchanged = store.unchanged(doc_id, raw_sha256=sha256(data), filename=filename, then=then)
+    if unchanged is not None:
+        return unchanged
+    prepared = prepared or prepare(data)
+    unchanged = store.unchanged(doc_id, normalized_sha256=prepared.normalized_sha256, filename=filename, then=then)
+    if unchanged is not None:
+        return unchanged
+    version = new_version(
+        data, prepared, filename=filename, title=title, letter_date=letter_date, meta=meta, default_date=default_date
+    )
+    return store.write_version(doc_id, version, added_at=added_at, then=then)
+
+
+def add_file(
+    store: Store,
+    path: str | os.PathLike[str],
+    doc_id: str,
+    *,
+    title: str | None = None,
+    letter_date: date | str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> AddResult:
+    """Store a file as the next version of ``doc_id`` unless its text is unchanged."""
+    data = read_document(path, store.max_size)
+    return add_bytes(store, data, doc_id, filename=Path(path).name, title=title, letter_date=letter_date, meta=meta)
+
+
+@dataclass
+class ReadFile:
+    """A document file read for comparison, not stored: its bytes' sha256 and what :func:`prepare` made."""
+
+    sha256: str
+    prepared: Prepared
+
+    @property
+    def letter_date(self) -> str | None:
+        found = self.prepared.found.get("date")
+        return str(found) if found else None
+
+
+def read_file(path: str | os.PathLike[str], max_size: int = DEFAULT_MAX_SIZE) -> ReadFile:
+    """Read and prepare a document file without storing it (``docaudit diff FILE``)."""
+    try:
+        data = read_document(path, max_size)
+        return ReadFile(sha256(data), prepare(data))
+    except DocauditError as exc:
+        raise type(exc)(f"{path}: {exc}") from None

@@ -1,0 +1,34 @@
+"""The nightly job behind ``docaudit run``: the watchlist synced, every source checked once, then, still
+under the run's lock, notifications sent and the Atom feed rewritten."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..store import Store
+from .config import Watchlist, sync_sources
+from .run import Outcome, RunReport, run
+
+
+def run_watchlist(
+    store: Store,
+    watchlist: Watchlist,
+    *,
+    only: Iterable[str] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> RunReport:
+    """Track what ``watchlist`` lists, check every active source (or those in ``only``), store what
+    changed, tell the notification targets and rewrite the feed; the report says what happened."""
+    sync_sources(store, watchlist)
+
+    def after_store(report: RunReport) -> None:
+        from .feed import write_feed
+        from .notify import build_message, send, should_notify
+
+        if watchlist.notify and should_notify(report, watchlist.notify_on):
+            report.notified, report.notify_errors = send(build_message(store, report), watchlist.notify)
+        feed = watchlist.feed_path
+        if feed and (report.changes or not feed.exists()):
+            write_feed(store, feed, title=watchlist.feed_title)
+
+    return run(store, only=only or None, settings=watchlist.settings, on_outcome=on_outcome, after_store=after_store)
