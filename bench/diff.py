@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 

@@ -17,24 +17,19 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
-
-sys.path.insert(0, str(ROOT / "tests"))
-
-from test_diff_quality import Score  # noqa: E402
-from test_inplace import placement_problems  # noqa: E402
 
 from docaudit.diff import semantic_diff  # noqa: E402
 from docaudit.diff.flags import SENTENCE_OPENERS  # noqa: E402
 from docaudit.diff.inplace import in_place  # noqa: E402
 from docaudit.normalize import normalize_text  # noqa: E402
 from docaudit.segment import split_sentences  # noqa: E402
+from docaudit.testing.diffset import Score  # noqa: E402
+from docaudit.testing.inplace import placement_problems  # noqa: E402
 
 LETTERS = ROOT / "tests" / "fixtures" / "letters"
 HELD_OUT = LETTERS / "2024-10-01_open_brief_kabinet.txt"

@@ -32,11 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
 
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
-
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def build_corpus(n: int) -> dict[str, list[Path]]:

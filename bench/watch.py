@@ -34,8 +34,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from results import publish  # noqa: E402
 
@@ -45,7 +43,7 @@ LETTERS = ["2024D46963", "2023Z08511", "kamerbrief-deens-voorstel", "nota-onderb
 
 def serve(port_queue, n_sources: int, flaky: float, phase_file: str) -> None:
     """Child process: the local server. Phase 2 (a file exists) serves the changed letters."""
-    from localserver import LocalServer, Reply, Request
+    from docaudit.testing.localserver import LocalServer, Reply, Request
 
     rng = random.Random(7)
     sentences = [

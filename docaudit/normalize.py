@@ -205,6 +205,26 @@ _NUMBER_SPACING = re.compile(r"(\d)[ .](?=\d{3}\b)")
 _INTRA_HYPHEN = re.compile(r"-(?<=[^\W\d_]-)(?=[^\W\d_])")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1")
 _LEADING_MARKER = re.compile(r"^(?:[-*+•▪◦●‣►]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,5}[.)]\s+|#{1,6}\s+)+")
+
+
+def fold_number_spacing(text: str) -> str:
+    """"1 000 000" and "1.000.000" as "1000000"."""
+    return _NUMBER_SPACING.sub(r"\1", text)
+
+
+def strip_emphasis(text: str) -> str:
+    """Markdown ``*bold*`` and ``_italics_`` marks dropped, their text kept."""
+    return _EMPHASIS.sub(r"\2", text)
+
+
+def strip_list_marker(text: str) -> str:
+    """A leading bullet, list number or heading mark dropped."""
+    return _LEADING_MARKER.sub("", text)
+
+
+def join_hyphens(text: str) -> str:
+    """Hyphens inside words dropped ("CSAM-verordening" and "CSAMverordening" compare equal)."""
+    return _INTRA_HYPHEN.sub("", text)
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?)])")
 
 

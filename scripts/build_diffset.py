@@ -23,11 +23,8 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import sys
 import textwrap
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import build_fixtures as bf  # noqa: E402
 

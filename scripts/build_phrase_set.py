@@ -24,10 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import build_fixtures as bf  # noqa: E402
 

@@ -11,19 +11,15 @@ the browser tests leave full-page screenshots of every kind of page in build/scr
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from browser import Browser  # noqa: E402
 
 from docaudit.demo import store_examples  # noqa: E402
 from docaudit.report import build_report  # noqa: E402
 from docaudit.store import Store  # noqa: E402
+from docaudit.testing.browser import Browser  # noqa: E402
 
 SHOTS = {
     "report-diff.png": ("docs/2024D46963/v2.html", 1100, False),

@@ -1,35 +1,26 @@
+"""Fixtures only: shared helpers live in :mod:`docaudit.testing` (servers, the TK stand-in, the browser,
+the labelled sets) and the checkout's fixture paths in :mod:`docaudit.testing.repo`."""
+
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import pytest
-
-FIXTURES = Path(__file__).parent / "fixtures"
-LETTERS = FIXTURES / "letters"
-# letters built by scripts/build_fixtures.py: each has a source text and .docx/.pdf renderings
-BUILT = ["2024D46963", "2023Z08511", "kamerbrief-deens-voorstel", "nota-onderbouwing-standpunt"]
 
 
 @pytest.fixture
 def store(tmp_path):
+    """A fresh store in a temporary folder."""
     from docaudit.store import Store
 
     with Store(tmp_path / "audit.db") as s:
         yield s
 
 
-def fixture_bytes(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def source_text(name: str) -> str:
-    return (LETTERS / f"{name}.txt").read_text(encoding="utf-8")
-
-
 @pytest.fixture
 def server():
-    """A real HTTP server on 127.0.0.1 (see tests/localserver.py)."""
-    from localserver import LocalServer
+    """A real HTTP server on 127.0.0.1 (see docaudit.testing.localserver)."""
+    from docaudit.testing.localserver import LocalServer
 
     with LocalServer() as srv:
         yield srv
@@ -37,32 +28,17 @@ def server():
 
 @pytest.fixture
 def da(tmp_path, monkeypatch):
-    """Invoke the CLI in a fresh watch folder (the working directory); ``run`` retries once, quickly."""
-    from click.testing import CliRunner
-
-    from docaudit.cli import cli
+    """Invoke the CLI in a fresh folder (the working directory); ``run`` retries once, quickly."""
+    from docaudit.testing.cli import invoker
 
     monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args):
-        if args and args[0] == "run" and "--retries" not in args:
-            args = (*args, "--retries", "1", "--backoff", "0.01")
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
-
-
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "build" / "screenshots"  # git-ignored; the browser tests leave their screenshots here
+    return invoker()
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's chromium, headless with a fresh profile, driven over DevTools (see tests/browser.py)."""
-    import os
-
-    from browser import CHROMIUM, Browser
+    """Debian's chromium, headless with a fresh profile, driven over DevTools (see docaudit.testing.browser)."""
+    from docaudit.testing.browser import CHROMIUM, Browser
 
     if CHROMIUM is None:
         if os.environ.get("CI"):

@@ -12,7 +12,7 @@ from docaudit.errors import EmptyDocument, ExtractionError, FileTooLarge, Unsupp
 from docaudit.extract import extract
 from docaudit.ingest import add_file
 from docaudit.sniff import sniff
-from tests.conftest import fixture_bytes
+from docaudit.testing.repo import fixture_bytes
 
 
 def test_sniff_uses_bytes_not_names():

@@ -4,78 +4,49 @@ import json
 import subprocess
 import sys
 
-import pytest
-from click.testing import CliRunner
-
-from docaudit.cli import cli
-from tests.conftest import FIXTURES
-
-EXAMPLES = FIXTURES.parent.parent / "docaudit" / "examples"
+from docaudit.testing.repo import EXAMPLES, FIXTURES
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
-
-
-def test_add_log_show_search_verify(run, tmp_path):
-    r = run("add", EXAMPLES / "2024D46963_v1.docx", "--doc", "2024D46963", "--meta", "bron=tkconv")
+def test_add_log_show_search_verify(da, tmp_path):
+    r = da("add", EXAMPLES / "2024D46963_v1.docx", "--doc", "2024D46963", "--meta", "bron=tkconv")
     assert r.exit_code == 0, r.output
     assert "stored as 2024D46963@1 (docx" in r.output and "dated 2024-11-29" in r.output
     assert (tmp_path / "audit.db").exists() and list((tmp_path / "snapshots").glob("??/*.docx"))
-    r = run("add", EXAMPLES / "2024D46963_v2.docx", "--doc", "2024D46963")
+    r = da("add", EXAMPLES / "2024D46963_v2.docx", "--doc", "2024D46963")
     assert "stored as 2024D46963@2" in r.output
-    r = run("add", EXAMPLES / "2024D46963_v2.docx", "--doc", "2024D46963")
+    r = da("add", EXAMPLES / "2024D46963_v2.docx", "--doc", "2024D46963")
     assert "unchanged (same bytes), still version 2" in r.output and r.exit_code == 0
 
-    r = run("log", "2024D46963")
+    r = da("log", "2024D46963")
     assert r.exit_code == 0 and "2024D46963_v1.docx" in r.output and "+74" in r.output
-    log = json.loads(run("log", "2024D46963", "--json").output)
+    log = json.loads(da("log", "2024D46963", "--json").output)
     assert [v["number"] for v in log] == [1, 2] and log[0]["meta"]["bron"] == "tkconv"
     assert log[1]["ref"] == "2024D46963@2" and "text" not in log[1]
 
-    r = run("show", "2024D46963@-1")
+    r = da("show", "2024D46963@-1")
     assert "lijkt het op dit moment aannemelijk" in r.output
-    assert "niet aannemelijk" in run("show", "2024D46963").output
-    assert "# kamerstuk: 32317-906" in run("show", "2024D46963@1", "--meta").output
-    assert json.loads(run("show", "2024D46963@latest", "--json").output)["number"] == 2
+    assert "niet aannemelijk" in da("show", "2024D46963").output
+    assert "# kamerstuk: 32317-906" in da("show", "2024D46963@1", "--meta").output
+    assert json.loads(da("show", "2024D46963@latest", "--json").output)["number"] == 2
 
-    r = run("search", "niet aannemelijk")
+    r = da("search", "niet aannemelijk")
     assert "2024D46963@2" in r.output and "[niet]" in r.output
-    hits = json.loads(run("search", "aannemelijk", "--json").output)
+    hits = json.loads(da("search", "aannemelijk", "--json").output)
     assert {h["ref"] for h in hits} == {"2024D46963@1", "2024D46963@2"}
 
-    docs = json.loads(run("docs", "--json").output)
+    docs = json.loads(da("docs", "--json").output)
     assert docs[0]["id"] == "2024D46963" and docs[0]["versions"] == 2
-    assert run("verify").output.strip() == "checked 2 versions: all ok"
+    assert da("verify").output.strip() == "checked 2 versions: all ok"
 
 
-def test_add_reports_bad_files_and_stores_the_good_ones(run, tmp_path):
+def test_add_reports_bad_files_and_stores_the_good_ones(da, tmp_path):
     empty = tmp_path / "leeg.txt"
     empty.write_bytes(b"")
     garbage = tmp_path / "rommel.pdf"
     garbage.write_bytes(bytes(range(256)) * 20)
     truncated = tmp_path / "kapot.docx"
     truncated.write_bytes((FIXTURES / "2024D46963.docx").read_bytes()[:9000])
-    r = CliRunner().invoke(
-        cli,
-        [
-            "add",
-            str(empty),
-            str(FIXTURES / "2024D46963.pdf"),
-            str(garbage),
-            str(FIXTURES / "encrypted.pdf"),
-            str(truncated),
-            "--doc",
-            "d",
-        ],
-    )
+    r = da("add", empty, FIXTURES / "2024D46963.pdf", garbage, FIXTURES / "encrypted.pdf", truncated, "--doc", "d")
     assert r.exit_code == 1
     errors = [line for line in r.output.splitlines() if line.startswith("Error:")]
     assert errors == [
@@ -86,35 +57,35 @@ def test_add_reports_bad_files_and_stores_the_good_ones(run, tmp_path):
     ]
     assert "Traceback" not in r.output
     assert "stored as d@1 (pdf" in r.output
-    assert json.loads(run("docs", "--json").output)[0]["versions"] == 1
+    assert json.loads(da("docs", "--json").output)[0]["versions"] == 1
 
 
-def test_max_size_option(run, tmp_path):
-    r = run("add", FIXTURES / "2024D46963.pdf", "--doc", "d", "--max-size", "10KB")
+def test_max_size_option(da, tmp_path):
+    r = da("add", FIXTURES / "2024D46963.pdf", "--doc", "d", "--max-size", "10KB")
     assert r.exit_code == 1
     assert r.output.startswith(f"Error: {FIXTURES / '2024D46963.pdf'}: file is 33.2 KB, over the 10.0 KB limit")
 
 
-def test_bad_options_and_missing_things(run):
-    r = run("add", FIXTURES / "2024D46963.pdf", "--doc", "d", "--date", "29-11-2024")
+def test_bad_options_and_missing_things(da):
+    r = da("add", FIXTURES / "2024D46963.pdf", "--doc", "d", "--date", "29-11-2024")
     assert r.exit_code == 2 and "is not a date" in r.output
-    r = run("add", FIXTURES / "2024D46963.pdf", "--doc", "d", "--meta", "geen-is-teken")
+    r = da("add", FIXTURES / "2024D46963.pdf", "--doc", "d", "--meta", "geen-is-teken")
     assert r.exit_code == 2 and "expected key=value" in r.output
-    r = run("docs")
+    r = da("docs")
     assert r.exit_code == 1 and "no database at audit.db" in r.output
-    run("add", FIXTURES / "2024D46963.pdf", "--doc", "d")
-    r = run("show", "d@5")
+    da("add", FIXTURES / "2024D46963.pdf", "--doc", "d")
+    r = da("show", "d@5")
     assert r.exit_code == 1 and r.output.strip() == "Error: d has no version 5 (it has 1)"
-    r = run("log", "e")
+    r = da("log", "e")
     assert r.exit_code == 1 and "no document 'e'" in r.output
-    r = run("add", FIXTURES / "2024D46963.pdf", "--doc", "a@b")
+    r = da("add", FIXTURES / "2024D46963.pdf", "--doc", "a@b")
     assert r.exit_code == 1 and "invalid document id" in r.output
 
 
-def test_verify_fails_on_missing_snapshot(run, tmp_path):
-    run("add", FIXTURES / "2024D46963.docx", "--doc", "d")
+def test_verify_fails_on_missing_snapshot(da, tmp_path):
+    da("add", FIXTURES / "2024D46963.docx", "--doc", "d")
     next((tmp_path / "snapshots").glob("??/*.docx")).unlink()
-    r = run("verify")
+    r = da("verify")
     assert r.exit_code == 1
     assert "MISSING  d@1" in r.output and "1 problem(s)" in r.output
 

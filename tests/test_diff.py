@@ -12,7 +12,7 @@ from docaudit.diff.flags import compute_flags
 from docaudit.diff.sequence import decode, encode, grouped, opcodes
 from docaudit.diff.words import tokenize
 from docaudit.diff.words import word_diff as word_ops
-from tests.conftest import source_text
+from docaudit.testing.repo import source_text
 
 LETTER = source_text("2024D46963")
 

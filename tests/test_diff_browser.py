@@ -3,11 +3,10 @@ page — its stylesheet inlined, nothing fetched — on which document text neve
 
 from __future__ import annotations
 
-from conftest import SCREENSHOTS
-
 from docaudit.diff import semantic_diff
 from docaudit.diff.render import render_diff
 from docaudit.templating import asset
+from docaudit.testing.repo import SCREENSHOTS
 
 HOSTILE = "<script>document.title='pwned'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
 OLD = (

@@ -6,24 +6,10 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from click.testing import CliRunner
 
-from docaudit.cli import cli
-from tests.conftest import FIXTURES
+from docaudit.testing.repo import EXAMPLES, FIXTURES
 
-EXAMPLES = FIXTURES.parent.parent / "docaudit" / "examples"
 DIFFSET = FIXTURES / "diffset"
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture
@@ -83,8 +69,8 @@ def validate_contract(doc: dict) -> None:
     assert counted == doc["summary"]
 
 
-def test_json_follows_the_contract(run, letters):
-    r = run("diff", *letters, "--format", "json")
+def test_json_follows_the_contract(da, letters):
+    r = da("diff", *letters, "--format", "json")
     assert r.exit_code == 1
     doc = json.loads(r.output)
     validate_contract(doc)
@@ -94,8 +80,8 @@ def test_json_follows_the_contract(run, letters):
     assert [-1, "zal"] in modified["words"] and [1, "kan"] in modified["words"]
 
 
-def test_json_contract_on_the_planted_pdf_set(run):
-    r = run("diff", FIXTURES / "2023Z08511.pdf", DIFFSET / "2023Z08511_edited.pdf", "--format", "json")
+def test_json_contract_on_the_planted_pdf_set(da):
+    r = da("diff", FIXTURES / "2023Z08511.pdf", DIFFSET / "2023Z08511_edited.pdf", "--format", "json")
     doc = json.loads(r.output)
     validate_contract(doc)
     assert doc["summary"]["modified"] >= 7 and doc["summary"]["moved"] == 1
@@ -104,93 +90,93 @@ def test_json_contract_on_the_planted_pdf_set(run):
 # --- exit codes ----------------------------------------------------------------------------------
 
 
-def test_exit_status_is_0_for_cosmetic_only_and_1_for_substantive(run):
-    r = run("diff", FIXTURES / "2024D46963.pdf", FIXTURES / "2024D46963.docx")
+def test_exit_status_is_0_for_cosmetic_only_and_1_for_substantive(da):
+    r = da("diff", FIXTURES / "2024D46963.pdf", FIXTURES / "2024D46963.docx")
     assert r.exit_code == 0, r.output
     assert "no substantive changes; 2 cosmetic" in r.output
-    r = run("diff", FIXTURES / "2024D46963.docx", DIFFSET / "2024D46963_edited.docx")
+    r = da("diff", FIXTURES / "2024D46963.docx", DIFFSET / "2024D46963_edited.docx")
     assert r.exit_code == 1
     assert r.output.splitlines()[1].startswith("7 modified (")
 
 
 @pytest.mark.parametrize("mode", ["line", "word"])
-def test_every_mode_exits_by_the_semantic_verdict(run, mode):
-    assert run("diff", FIXTURES / "2024D46963.pdf", FIXTURES / "2024D46963.docx", "--mode", mode).exit_code == 0
+def test_every_mode_exits_by_the_semantic_verdict(da, mode):
+    assert da("diff", FIXTURES / "2024D46963.pdf", FIXTURES / "2024D46963.docx", "--mode", mode).exit_code == 0
     edited = DIFFSET / "2024D46963_edited.docx"
-    assert run("diff", FIXTURES / "2024D46963.docx", edited, "--mode", mode).exit_code == 1
+    assert da("diff", FIXTURES / "2024D46963.docx", edited, "--mode", mode).exit_code == 1
 
 
-def test_trouble_exits_2_with_one_line(run, tmp_path):
-    r = run("diff", tmp_path / "missing.pdf", FIXTURES / "2024D46963.pdf")
+def test_trouble_exits_2_with_one_line(da, tmp_path):
+    r = da("diff", tmp_path / "missing.pdf", FIXTURES / "2024D46963.pdf")
     assert r.exit_code == 2 and "Error:" in r.output and "no database" in r.output
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n garbage")
-    r = run("diff", broken, FIXTURES / "2024D46963.pdf")
+    r = da("diff", broken, FIXTURES / "2024D46963.pdf")
     assert r.exit_code == 2 and "broken.pdf" in r.output
-    r = run("diff", FIXTURES / "encrypted.pdf", FIXTURES / "2024D46963.pdf")
+    r = da("diff", FIXTURES / "encrypted.pdf", FIXTURES / "2024D46963.pdf")
     assert r.exit_code == 2 and "encrypted" in r.output
-    assert run("diff", FIXTURES / "2024D46963.pdf").exit_code == 2
-    assert run("diff", "a", "b", "--mode", "nonsense").exit_code == 2
+    assert da("diff", FIXTURES / "2024D46963.pdf").exit_code == 2
+    assert da("diff", "a", "b", "--mode", "nonsense").exit_code == 2
 
 
 # --- stored versions -----------------------------------------------------------------------------
 
 
-def test_stored_versions_by_reference_and_mixed_with_files(run):
+def test_stored_versions_by_reference_and_mixed_with_files(da):
     v1, v2 = EXAMPLES / "2023Z08511_v1.pdf", EXAMPLES / "2023Z08511_v2.pdf"
-    run("add", v1, v2, "--doc", "2023Z08511")
-    last_two = run("diff", "2023Z08511", "--format", "json")
+    da("add", v1, v2, "--doc", "2023Z08511")
+    last_two = da("diff", "2023Z08511", "--format", "json")
     assert last_two.exit_code == 1
     doc = json.loads(last_two.output)
     assert (doc["old"]["ref"], doc["new"]["ref"]) == ("2023Z08511@1", "2023Z08511@2")
-    by_ref = json.loads(run("diff", "2023Z08511@-1", "2023Z08511@latest", "--format", "json").output)
+    by_ref = json.loads(da("diff", "2023Z08511@-1", "2023Z08511@latest", "--format", "json").output)
     assert by_ref["changes"] == doc["changes"]
-    mixed = json.loads(run("diff", "2023Z08511@1", v2, "--format", "json").output)
+    mixed = json.loads(da("diff", "2023Z08511@1", v2, "--format", "json").output)
     assert mixed["changes"] == doc["changes"] and mixed["new"]["ref"] == str(v2)
     assert doc["new"]["sha256"] == mixed["new"]["sha256"]  # the snapshot's hash is the file's hash
-    assert run("diff", "2023Z08511@2", v2).exit_code == 0
+    assert da("diff", "2023Z08511@2", v2).exit_code == 0
 
 
-def test_stored_reference_trouble(run):
-    run("add", EXAMPLES / "2023Z08511_v1.pdf", "--doc", "2023Z08511")
-    r = run("diff", "2023Z08511")
+def test_stored_reference_trouble(da):
+    da("add", EXAMPLES / "2023Z08511_v1.pdf", "--doc", "2023Z08511")
+    r = da("diff", "2023Z08511")
     assert r.exit_code == 2 and "only one version" in r.output
-    r = run("diff", "2023Z08511@1", "2023Z08511@7")
+    r = da("diff", "2023Z08511@1", "2023Z08511@7")
     assert r.exit_code == 2 and "no version 7" in r.output
-    r = run("diff", "nope@1", "2023Z08511@1")
+    r = da("diff", "nope@1", "2023Z08511@1")
     assert r.exit_code == 2 and "no document 'nope'" in r.output
 
 
 # --- formats -------------------------------------------------------------------------------------
 
 
-def test_terminal_is_plain_when_piped_and_coloured_when_asked(run, letters):
-    plain = run("diff", *letters).output
+def test_terminal_is_plain_when_piped_and_coloured_when_asked(da, letters):
+    plain = da("diff", *letters).output
     assert "\x1b[" not in plain
     assert "[-zal-]{+kan+}" in plain
     assert plain.splitlines()[1] == "1 modified (1 negation, 1 modality, 1 date), 1 inserted, 1 deleted; 1 cosmetic"
     assert "1 cosmetic change not shown (case ×1)" in plain
-    coloured = run("diff", *letters, "--color", "always").output
+    coloured = da("diff", *letters, "--color", "always").output
     assert "\x1b[" in coloured and "[-zal-]" not in coloured
-    listed = run("diff", *letters, "--cosmetic").output
+    listed = da("diff", *letters, "--cosmetic").output
     assert "cosmetic  [case]" in listed
 
 
-def test_unified_semantic_hunks_name_kind_and_flags(run, letters):
-    out = run("diff", *letters, "--format", "unified").output.splitlines()
+def test_unified_semantic_hunks_name_kind_and_flags(da, letters):
+    out = da("diff", *letters, "--format", "unified").output.splitlines()
     assert out[0].startswith("--- ") and out[1].startswith("+++ ")
     assert "@@ -1 +1 @@ modified negation modality date" in out
     assert "@@ -3 +0,0 @@ deleted" in out
 
 
-def test_line_mode_unified_is_what_patch_tools_expect(run, letters):
-    out = run("diff", *letters, "--mode", "line", "--format", "unified", "-U", "0").output.splitlines()
+def test_line_mode_unified_is_what_patch_tools_expect(da, letters):
+    out = da("diff", *letters, "--mode", "line", "--format", "unified", "-U", "0").output.splitlines()
     assert out[2] == "@@ -1,3 +1,3 @@"
     assert out[3].startswith("-Het kabinet zal") and out[6].startswith("+Het kabinet kan")
 
 
-def test_markdown_escapes_document_text(run, letters):
-    out = run("diff", *letters, "--format", "markdown").output
+def test_markdown_escapes_document_text(da, letters):
+    out = da("diff", *letters, "--format", "markdown").output
     assert "**1 modified (1 negation, 1 modality, 1 date), 1 inserted, 1 deleted; 1 cosmetic**" in out
     assert "~~zal~~" in out and "**kan**" in out
     assert "\\[nieuwe\\](javascript:alert(1))" in out  # no live link
@@ -210,9 +196,9 @@ class _Collect(HTMLParser):
         self.text.append(data)
 
 
-def test_html_is_one_self_contained_page_with_escaped_text(run, letters, tmp_path):
+def test_html_is_one_self_contained_page_with_escaped_text(da, letters, tmp_path):
     out = tmp_path / "diff.html"
-    r = run("diff", *letters, "--format", "html", "-o", out)
+    r = da("diff", *letters, "--format", "html", "-o", out)
     assert r.exit_code == 1 and r.output == ""
     page = out.read_text(encoding="utf-8")
     parsed = _Collect()
@@ -230,8 +216,8 @@ def test_html_is_one_self_contained_page_with_escaped_text(run, letters, tmp_pat
 
 @pytest.mark.parametrize("fmt", ["terminal", "unified", "json", "html", "markdown"])
 @pytest.mark.parametrize("mode", ["semantic", "line", "word"])
-def test_every_mode_renders_in_every_format(run, letters, fmt, mode):
-    r = run("diff", *letters, "--mode", mode, "--format", fmt)
+def test_every_mode_renders_in_every_format(da, letters, fmt, mode):
+    r = da("diff", *letters, "--mode", mode, "--format", fmt)
     assert r.exit_code == 1, r.output
     assert "kan" in r.output
     if fmt == "json":

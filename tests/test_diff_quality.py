@@ -1,127 +1,20 @@
 """The labelled diff set (built by scripts/build_diffset.py): planted edits in real letters, .docx and .pdf.
 
 Every planted edit must be found with the right kind (and, for modified sentences, exactly the right
-flags); cosmetic-only pairs must have no substantive change (exit status 0). Run this file as a script
-for the precision/recall table in the README:
-
-    python tests/test_diff_quality.py
+flags); cosmetic-only pairs must have no substantive change (exit status 0). The precision/recall
+table in the docs comes from ``python -m docaudit.testing.diffset``.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from docaudit.testing.diffset import Score, labels, pair_id, semantic
 
-from docaudit.comparison import compare  # noqa: E402
-from docaudit.diff.model import SemanticDiff  # noqa: E402
-from docaudit.normalize import comparison_key  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures"
-LABELS = json.loads((FIXTURES / "diffset" / "labels.json").read_text(encoding="utf-8"))
+LABELS = labels()
 
 
-@cache
-def semantic(old: str, new: str) -> SemanticDiff:
-    result = compare(str(FIXTURES / old), str(FIXTURES / new))
-    assert isinstance(result, SemanticDiff)
-    return result
-
-
-def _has(snippet: str | None, text: str | None) -> bool:
-    return snippet is None or (text is not None and comparison_key(snippet) in comparison_key(text))
-
-
-def matches(label: dict, change) -> bool:
-    """Whether ``change`` is the change that ``label`` describes (same kind, snippets on both sides)."""
-    return (
-        change.kind == label["kind"]
-        and _has(label.get("old"), change.old_text)
-        and _has(label.get("new"), change.new_text)
-    )
-
-
-@dataclass
-class Score:
-    """Counts for precision and recall over a set of pairs."""
-
-    planted: int = 0
-    found: int = 0  # right kind, and for modified the exact flags
-    found_kind: int = 0  # right kind, flags aside
-    reported: int = 0  # substantive changes the diff reported
-    true_reported: int = 0  # of those, ones a label accounts for
-    flag_tp: int = 0
-    flag_fp: int = 0
-    flag_fn: int = 0
-    misses: list[str] = field(default_factory=list)
-    false: list[str] = field(default_factory=list)
-
-    def add(self, pair: dict, diff: SemanticDiff) -> None:
-        substantive = [c for c in diff.changes if c.substantive]
-        self.reported += len(substantive)
-        accounted: set[int] = set()
-        for label in pair["edits"]:
-            hits = [c for c in diff.changes if matches(label, c)]
-            where = f"{pair['old']} → {pair['new']}"
-            if label["kind"] == "cosmetic":
-                # a planted cosmetic touch must not surface as a substantive change
-                bad = [c for c in substantive if _has(label.get("new"), c.new_text) and c.kind != "modified"]
-                if bad:
-                    self.misses.append(f"{where}: cosmetic edit reported as {bad[0].kind}: {label['new']!r}")
-                continue
-            self.planted += 1
-            if not hits:
-                self.misses.append(f"{where}: {label['kind']} not found: {label.get('new') or label.get('old')!r}")
-                continue
-            change = hits[0]
-            accounted.add(id(change))
-            self.found_kind += 1
-            if label["kind"] == "modified":
-                want, got = set(label["flags"]), set(change.flags)
-                self.flag_tp += len(want & got)
-                self.flag_fp += len(got - want)
-                self.flag_fn += len(want - got)
-                if want != got:
-                    self.misses.append(f"{where}: flags {sorted(got)} instead of {sorted(want)}: {label['new']!r}")
-                    continue
-            self.found += 1
-        for c in substantive:
-            if id(c) in accounted:
-                self.true_reported += 1
-            else:
-                self.false.append(
-                    f"{pair['old']} → {pair['new']}: extra {c.kind} {c.flags}: {c.new_text or c.old_text!r}"
-                )
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.planted if self.planted else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.true_reported / self.reported if self.reported else 1.0
-
-    @property
-    def flag_precision(self) -> float:
-        return self.flag_tp / (self.flag_tp + self.flag_fp) if self.flag_tp + self.flag_fp else 1.0
-
-    @property
-    def flag_recall(self) -> float:
-        return self.flag_tp / (self.flag_tp + self.flag_fn) if self.flag_tp + self.flag_fn else 1.0
-
-
-def _id(pair: dict) -> str:
-    return f"{pair['old']}→{pair['new'].removeprefix('diffset/')}"
-
-
-@pytest.mark.parametrize("pair", LABELS["planted"], ids=_id)
+@pytest.mark.parametrize("pair", LABELS["planted"], ids=pair_id)
 def test_every_planted_edit_is_found_with_its_kind_and_flags(pair):
     score = Score()
     score.add(pair, semantic(pair["old"], pair["new"]))
@@ -129,14 +22,14 @@ def test_every_planted_edit_is_found_with_its_kind_and_flags(pair):
     assert score.found == score.planted
 
 
-@pytest.mark.parametrize("pair", LABELS["planted"], ids=_id)
+@pytest.mark.parametrize("pair", LABELS["planted"], ids=pair_id)
 def test_nothing_but_the_planted_edits_is_reported(pair):
     score = Score()
     score.add(pair, semantic(pair["old"], pair["new"]))
     assert score.false == []
 
 
-@pytest.mark.parametrize("pair", LABELS["cosmetic"], ids=_id)
+@pytest.mark.parametrize("pair", LABELS["cosmetic"], ids=pair_id)
 def test_cosmetic_only_pairs_have_no_substantive_change(pair):
     diff = semantic(pair["old"], pair["new"])
     assert [c for c in diff.changes if c.substantive] == []
@@ -148,37 +41,3 @@ def test_typography_pairs_are_not_empty_diffs():
     diff = semantic("2024D46963.docx", "diffset/2024D46963_typography.docx")
     reasons = {r for c in diff.changes for r in c.reasons}
     assert {"quotes and dashes", "case", "number spacing", "hyphenation"} <= reasons
-
-
-def report() -> str:
-    """The precision/recall table for the README."""
-    rows = []
-    total = Score()
-    groups: dict[str, Score] = {}
-    for pair in LABELS["planted"]:
-        kind = f"{Path(pair['old']).suffix[1:]} → {Path(pair['new']).suffix[1:]}"
-        diff = semantic(pair["old"], pair["new"])
-        for s in (total, groups.setdefault(kind, Score())):
-            s.add(pair, diff)
-    for name, s in [*groups.items(), ("all", total)]:
-        rows.append(
-            f"| {name} | {s.planted} | {s.found} | {s.recall:.2f} | {s.precision:.2f} | "
-            f"{s.flag_precision:.2f} | {s.flag_recall:.2f} |"
-        )
-    cosmetic_ok = sum(
-        1 for p in LABELS["cosmetic"] if not any(c.substantive for c in semantic(p["old"], p["new"]).changes)
-    )
-    lines = [
-        "| pairs | planted edits | found (kind and flags) | recall | precision | flag precision | flag recall |",
-        "|---|---|---|---|---|---|---|",
-        *rows,
-        "",
-        f"Cosmetic-only pairs with exit status 0: {cosmetic_ok} of {len(LABELS['cosmetic'])}.",
-    ]
-    for miss in total.misses + total.false:
-        lines.append(f"- {miss}")
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(report())

@@ -8,7 +8,7 @@ import pytest
 from docaudit.extract import extract
 from docaudit.normalize import comparison_key
 from docaudit.segment import sentences
-from tests.conftest import BUILT, FIXTURES, fixture_bytes, source_text
+from docaudit.testing.repo import BUILT, FIXTURES, fixture_bytes, source_text
 
 
 def keys(text: str) -> list[str]:

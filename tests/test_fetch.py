@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 
 import pytest
-from localserver import Reply
 
 from docaudit.fetch import Fetcher, FetchError, FetchSettings
+from docaudit.testing.localserver import Reply
 
 
 def fetcher(**kw) -> tuple[Fetcher, list[float]]:

@@ -7,7 +7,6 @@ Run as a script for the precision/recall table in the README:
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from itertools import combinations
@@ -15,27 +14,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from docaudit.ingest import add_file  # noqa: E402
-from docaudit.phrases import fingerprint as fp  # noqa: E402
-from docaudit.phrases.families import find_phrases  # noqa: E402
-from docaudit.phrases.trace import trace  # noqa: E402
-from docaudit.store import Store  # noqa: E402
-
-SET = ROOT / "tests" / "fixtures" / "phrases"
-
-
-def load_labels() -> dict:
-    return json.loads((SET / "labels.json").read_text(encoding="utf-8"))
-
-
-def add_letters(store: Store, labels: dict, names: list[str] | None = None) -> None:
-    """Store the set's letters (or those named) with their labelled dates."""
-    for letter in labels["letters"]:
-        if names is None or letter["doc"] in names:
-            add_file(store, SET / letter["file"], letter["doc"], letter_date=letter["date"])
+from docaudit.phrases import fingerprint as fp
+from docaudit.phrases.families import find_phrases
+from docaudit.phrases.trace import trace
+from docaudit.store import Store
+from docaudit.testing.phraseset import add_letters, load_labels
 
 
 def build_store(folder: Path, labels: dict) -> Store:

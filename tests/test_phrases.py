@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_phrase_quality import SET, load_labels
-from test_phrase_quality import add_letters as _add_letters
 
 from docaudit.ingest import add_bytes, add_file
 from docaudit.phrases import fingerprint as fp
@@ -21,6 +19,8 @@ from docaudit.phrases.families import find_phrases
 from docaudit.phrases.index import PARAMS, rebuild, update
 from docaudit.phrases.trace import trace
 from docaudit.store import Store
+from docaudit.testing.phraseset import SET, load_labels
+from docaudit.testing.phraseset import add_letters as _add_letters
 
 LABELS = load_labels()
 ZORGEN = next(f for f in LABELS["formulations"] if f["id"] == "zorgen-onvoldoende-weggenomen")["query"]
@@ -189,16 +189,9 @@ def labelled(tmp_path_factory):
 
 @pytest.fixture
 def cli(labelled):
-    from click.testing import CliRunner
+    from docaudit.testing.cli import invoker
 
-    from docaudit.cli import cli as group
-
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(group, ["--db", str(labelled), *map(str, args)], catch_exceptions=False)
-
-    return invoke
+    return invoker("--db", labelled)
 
 
 def test_boilerplate_is_hidden_unless_asked(cli):

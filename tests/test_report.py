@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import report_letters as letters
 
 from docaudit.errors import DocauditError
 from docaudit.ingest import add_bytes
@@ -21,6 +20,7 @@ from docaudit.report import build_report, slug
 from docaudit.report import chart as charts
 from docaudit.report.site import FORMAT, LOCK, MANIFEST
 from docaudit.store import Store
+from docaudit.testing import letters
 
 
 class Page(HTMLParser):
@@ -115,7 +115,7 @@ def test_document_text_and_titles_are_escaped_everywhere(built):
         html = path.read_text(encoding="utf-8")
         assert "__pwned" in html, path  # the text is there …
         assert "<script>window" not in html and "<img" not in html, path  # … but never as markup
-        assert "&lt;script&gt;window.__pwned = 1;" in html or "&lt;script&gt;" in html
+        assert "&lt;script&gt;" in html, path  # … shown escaped (a word diff may split the rest of the line)
     # the title shows as text in the <title> element too
     assert "<title>Brief over &lt;script&gt;window.__pwned" in (site / "docs" / "hostile.html").read_text()
 
@@ -401,8 +401,8 @@ def test_report_command(da, tmp_path):
 
 
 def test_watched_documents_show_withdrawal_and_failed_checks(da, server, tmp_path):
-    from conftest import fixture_bytes
-    from localserver import Reply
+    from docaudit.testing.localserver import Reply
+    from docaudit.testing.repo import fixture_bytes
 
     server.route("/brief.docx", Reply(body=fixture_bytes("2024D46963.docx")))
     server.route("/andere.docx", Reply(body=fixture_bytes("2023Z08511.docx")))

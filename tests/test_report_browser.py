@@ -7,11 +7,11 @@ phone's width. Screenshots are left in ``build/screenshots/`` for a human to loo
 from __future__ import annotations
 
 import pytest
-import report_letters as letters
-from conftest import SCREENSHOTS
 
 from docaudit.report import build_report
 from docaudit.store import Store
+from docaudit.testing import letters
+from docaudit.testing.repo import SCREENSHOTS
 
 PWNED = "[window.__pwned, document.body.getAttribute('data-pwned'), document.title === 'pwned']"
 

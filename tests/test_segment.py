@@ -1,7 +1,7 @@
 import pytest
 
 from docaudit.segment import sentences, split_sentences
-from tests.conftest import LETTERS
+from docaudit.testing.repo import LETTERS
 
 # Real sentences from ../shared/corpus (copied to tests/fixtures/letters).
 CASES = [

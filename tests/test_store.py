@@ -10,10 +10,10 @@ from docaudit.errors import NotFound, StoreError
 from docaudit.ingest import add_bytes, add_file
 from docaudit.migrations import SCHEMA_VERSION
 from docaudit.store import Store
+from docaudit.testing.repo import EXAMPLES, FIXTURES, fixture_bytes
 from docaudit.values import parse_size
-from tests.conftest import FIXTURES, fixture_bytes
 
-V2 = FIXTURES.parent.parent / "docaudit" / "examples"
+V2 = EXAMPLES
 
 
 def test_a_version_keeps_bytes_text_hashes_extractor_and_metadata(store):

@@ -6,10 +6,10 @@ import json
 import sqlite3
 
 import pytest
-from localserver import Reply
 
 from docaudit.store import Store
-from tests.conftest import FIXTURES, fixture_bytes
+from docaudit.testing.localserver import Reply
+from docaudit.testing.repo import fixture_bytes
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 V1 = fixture_bytes("2024D46963.docx")
@@ -294,10 +294,6 @@ def test_a_bad_watchlist_stops_with_a_clear_error(da, tmp_path, toml, message):
 def test_run_with_nothing_tracked(da):
     r = da("run")
     assert r.exit_code == 0 and "nothing to check" in r.output
-
-
-def test_fixture_letters_exist():
-    assert (FIXTURES / "diffset" / "2024D46963_edited.docx").exists()
 
 
 def test_extraction_in_worker_processes(server, tmp_path):

@@ -9,10 +9,9 @@ import subprocess
 import sys
 import time
 
-from localserver import Reply
-
 from docaudit.store import Store
-from tests.conftest import fixture_bytes
+from docaudit.testing.localserver import Reply
+from docaudit.testing.repo import fixture_bytes
 
 V1 = fixture_bytes("2024D46963.docx")
 PDF = fixture_bytes("2023Z08511.pdf")

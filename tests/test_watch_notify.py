@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import feedparser
-from localserver import Reply
 
+from docaudit.testing.localserver import Reply
+from docaudit.testing.repo import fixture_bytes
 from docaudit.watch.notify import redact, redact_text
-from tests.conftest import fixture_bytes
 
 V1 = fixture_bytes("2024D46963.docx")
 V2 = fixture_bytes("diffset/2024D46963_edited.docx")

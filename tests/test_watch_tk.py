@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from tkapi import FakeTK
 
 from docaudit.store import Store
-from tests.conftest import fixture_bytes
+from docaudit.testing.repo import fixture_bytes
+from docaudit.testing.tkapi import FakeTK
 
 V1 = fixture_bytes("2024D46963.docx")
 V2 = fixture_bytes("diffset/2024D46963_edited.docx")
@@ -140,7 +140,7 @@ def test_query_source_and_a_filter_the_api_rejects(da, tk):
 
 
 def test_a_failed_download_is_asked_again_next_run(da, tk, tmp_path):
-    from localserver import Reply
+    from docaudit.testing.localserver import Reply
 
     tk.publish("2024D46963", V1, fmt="docx", onderwerp=ONDERWERP, datum="2024-11-29")
     rec = tk.publish("2025D01234", DEENS, fmt="pdf", onderwerp="Deens voorstel", datum="2025-02-03")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..normalize import _EMPHASIS, _INTRA_HYPHEN, _LEADING_MARKER, _NUMBER_SPACING, fold_quotes
+from ..normalize import fold_number_spacing, fold_quotes, join_hyphens, strip_emphasis, strip_list_marker
 
 _WS = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+(?=[,.;:!?)])")
@@ -15,10 +15,10 @@ _SPACE_PUNCT = re.compile(r"\s+(?=[,.;:!?)])")
 FOLDS: list[tuple[str, Callable[[str], str]]] = [
     ("whitespace", lambda t: _SPACE_PUNCT.sub("", _WS.sub(" ", t)).strip()),
     ("quotes and dashes", lambda t: fold_quotes(t).replace('"', "'")),
-    ("number spacing", lambda t: _NUMBER_SPACING.sub(r"\1", t)),
-    ("emphasis", lambda t: _EMPHASIS.sub(r"\2", t)),
-    ("list numbering", lambda t: _LEADING_MARKER.sub("", t)),
-    ("hyphenation", lambda t: _INTRA_HYPHEN.sub("", t)),
+    ("number spacing", fold_number_spacing),
+    ("emphasis", strip_emphasis),
+    ("list numbering", strip_list_marker),
+    ("hyphenation", join_hyphens),
     ("case", str.casefold),
 ]
 

@@ -26,7 +26,8 @@ from ..ingest import Prepared, add_bytes, prepare
 from ..snapshots import sha256
 from ..store import AddResult, Store
 from ..values import now
-from .check import Check, Item, check_source
+from .check import Check, check_source
+from .items import Item
 from .lock import RunLock
 from .sources import Source, get_source, list_sources
 from .tk import DEFAULT_API, next_cursor

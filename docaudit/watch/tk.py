@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import DocauditError
 from ..fetch import Fetcher, FetchError
-from .check import GONE, Item
+from .items import GONE, Item
 from .sources import Source
 
 DEFAULT_API = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0"

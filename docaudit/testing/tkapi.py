@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
-from localserver import LocalServer, Reply, Request
+from .localserver import LocalServer, Reply, Request
 
 PREFIX = "/OData/v4/2.0"
 CONTENT_TYPES = {
