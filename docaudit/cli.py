@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -35,8 +34,86 @@ class Context:
         return Store(self.db, self.snapshots, create=create, max_size=max_size or DEFAULT_MAX_SIZE)
 
 
+# Commands that live in their own packages, loaded only when used: name -> (module, attribute, summary).
+# The summary is what `docaudit --help` lists without importing the module; tests/test_layout.py checks
+# that it is the command's own first sentence.
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "feed": (
+        "docaudit.watch.cli",
+        "feed_cmd",
+        "Write an Atom feed of stored versions (one entry each, with the diff summary and flags).",
+    ),
+    "index": (
+        "docaudit.phrases.cli",
+        "index_cmd",
+        "Bring the phrase index up to date (new versions are indexed as they are stored).",
+    ),
+    "phrases": (
+        "docaudit.phrases.cli",
+        "phrases_cmd",
+        "Recurring formulations: families of variant sentences shared by several documents.",
+    ),
+    "report": (
+        "docaudit.report.cli",
+        "report_cmd",
+        "Write the audit as a static HTML site: documents, their version histories with the semantic diff of "
+        "each change, a timeline of all changes filterable by flag, and recurring formulations.",
+    ),
+    "run": (
+        "docaudit.watch.cli",
+        "run_cmd",
+        "Check every tracked source once and store what changed: the cron entry point.",
+    ),
+    "sources": (
+        "docaudit.watch.cli",
+        "sources_cmd",
+        "List tracked sources with their last check, last change and last error.",
+    ),
+    "trace": (
+        "docaudit.phrases.cli",
+        "trace_cmd",
+        "Every letter carrying TEXT or a variant of it, in date order, with the wording's changes.",
+    ),
+    "track": (
+        "docaudit.watch.cli",
+        "track_cmd",
+        "Track SOURCE: an http(s) URL, tk:2024D46963, tk:dossier/32317 or tk:query/<OData filter>.",
+    ),
+    "untrack": ("docaudit.watch.cli", "untrack_cmd", "Stop checking sources."),
+}
+
+
 class Group(click.Group):
-    """Turns expected failures (DocauditError) into one line on stderr instead of a traceback."""
+    """Loads the commands of other packages on first use (``LAZY_COMMANDS``), and turns expected failures
+    (DocauditError) into one line on stderr instead of a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, attribute, _summary = LAZY_COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, without importing the lazy commands' modules for their summaries."""
+        from click.utils import make_default_short_help
+
+        names = [n for n in self.list_commands(ctx) if n in LAZY_COMMANDS or not self.commands[n].hidden]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in self.commands:
+                rows.append((name, self.commands[name].get_short_help_str(limit)))
+            else:
+                rows.append((name, make_default_short_help(LAZY_COMMANDS[name][2], limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         from .errors import DocauditError
@@ -167,6 +244,8 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
     Files are stored in the order given. A file that cannot be read is reported and skipped; the others
     are still stored. Exit status 1 if any file failed.
     """
+    import json
+
     from .errors import DocauditError
     from .ingest import add_file
 
@@ -391,29 +470,6 @@ def demo(ctx: click.Context, color: str) -> None:
         "\nNext: docaudit phrases, docaudit trace 'Dat een Verordening nodig is', docaudit show 2024D46963@1, "
         "docaudit search 'end-to-end', docaudit verify"
     )
-
-
-def _register_watch() -> None:
-    from .watch.cli import register
-
-    register(cli)
-
-
-def _register_phrases() -> None:
-    from .phrases.cli import register
-
-    register(cli)
-
-
-def _register_report() -> None:
-    from .report.cli import register
-
-    register(cli)
-
-
-_register_watch()
-_register_phrases()
-_register_report()
 
 
 def main() -> None:  # pragma: no cover - console entry point

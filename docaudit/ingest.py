@@ -25,10 +25,6 @@ from .extract import Extraction, extract
 from .formatting import human_size
 from .metadata import find_metadata
 from .normalize import normalize_text
-
-# Phrase indexing registers its hook with the store on import: every version written through this
-# module is indexed in its own transaction.
-from .phrases import index as _phrase_index  # noqa: F401  (imported for its registration)
 from .snapshots import sha256
 from .store import DEFAULT_MAX_SIZE, AddResult, NewVersion, Store
 from .values import parse_date
@@ -145,10 +141,18 @@ def add_bytes(
     unchanged = store.unchanged(doc_id, normalized_sha256=prepared.normalized_sha256, filename=filename, then=then)
     if unchanged is not None:
         return unchanged
+    _register_hooks()
     version = new_version(
         data, prepared, filename=filename, title=title, letter_date=letter_date, meta=meta, default_date=default_date
     )
     return store.write_version(doc_id, version, added_at=added_at, then=then)
+
+
+def _register_hooks() -> None:
+    """Phrase indexing registers its hook with the store when imported: every version written through
+    this module is indexed in its own transaction. (Imported here, not at the top, so that reading a file
+    for ``docaudit diff`` does not load the index.)"""
+    from .phrases import index  # noqa: F401
 
 
 def add_file(

@@ -208,7 +208,7 @@ _LEADING_MARKER = re.compile(r"^(?:[-*+•▪◦●‣►]\s+|\(?\d{1,3}[.)]\s+|
 
 
 def fold_number_spacing(text: str) -> str:
-    """"1 000 000" and "1.000.000" as "1000000"."""
+    """ "1 000 000" and "1.000.000" as "1000000"."""
     return _NUMBER_SPACING.sub(r"\1", text)
 
 
@@ -225,6 +225,8 @@ def strip_list_marker(text: str) -> str:
 def join_hyphens(text: str) -> str:
     """Hyphens inside words dropped ("CSAM-verordening" and "CSAMverordening" compare equal)."""
     return _INTRA_HYPHEN.sub("", text)
+
+
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?)])")
 
 

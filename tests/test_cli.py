@@ -109,3 +109,34 @@ def test_demo_from_a_fresh_folder_with_the_installed_command(tmp_path):
         [sys.executable, "-m", "docaudit", "demo"], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert again.stdout.count("already stored as") == 12
+
+
+def test_every_listing_takes_format_and_json(da):
+    da("demo")
+    for args in (["docs"], ["log", "2024D46963"], ["search", "encryptie"], ["sources"], ["phrases"]):
+        as_json = da(*args, "--json")
+        assert as_json.exit_code == 0, (args, as_json.output)
+        assert json.loads(as_json.stdout) == json.loads(da(*args, "--format", "json").stdout)
+        csv_out = da(*args, "--format", "csv").stdout
+        assert csv_out.splitlines()[0].count(",") >= 1, args
+        md = da(*args, "--format", "markdown").stdout
+        assert md.startswith("|") or md.startswith("#"), args
+    clash = da("docs", "--json", "--format", "csv")
+    assert clash.exit_code == 2 and "give one" in clash.output
+
+
+def test_old_spellings_still_work_with_a_note(da):
+    da("demo")
+    old = da("phrases", "--csv")
+    assert old.exit_code == 0 and "deprecated" in old.stderr and old.stdout == da("phrases", "--format", "csv").stdout
+    old = da("trace", "Dat een Verordening nodig is", "--no-color")
+    assert old.exit_code == 0 and "use --color never" in old.stderr
+
+
+def test_color_means_the_same_everywhere(da):
+    da("demo")
+    for args in (["diff", "2024D46963"], ["phrases"], ["search", "encryptie"]):
+        plain = da(*args, "--color", "never").stdout
+        colored = da(*args, "--color", "always").stdout
+        assert "\x1b[" not in plain and "\x1b[" in colored, args
+        assert da(*args, "--color").stdout == colored, args  # --color alone: always

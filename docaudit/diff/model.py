@@ -107,6 +107,8 @@ class SemanticDiff:
         return {
             "old": asdict(self.old),
             "new": asdict(self.new),
+            "mode": "semantic",
+            "substantive": self.substantive,
             "summary": self.summary,
             "changes": [c.to_dict() for c in self.changes],
         }

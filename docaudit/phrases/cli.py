@@ -9,11 +9,6 @@ import click
 from ..cli_options import DATE, LISTING, RESULT, color_option, output_options, quiet_option, use_color
 
 
-def register(cli: click.Group) -> None:
-    for command in (index_cmd, phrases_cmd, trace_cmd):
-        cli.add_command(command)
-
-
 def _output(f):
     return output_options(LISTING, legacy=("csv", "markdown"))(f)
 

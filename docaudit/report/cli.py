@@ -7,10 +7,6 @@ import click
 from ..cli_options import RESULT, output_options, quiet_option
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(report_cmd)
-
-
 @click.command("report")
 @click.option(
     "-o",

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from ..cli_options import DATE, LISTING, emit_listing, output_options, quiet_option
-
-
-def register(cli: click.Group) -> None:
-    for command in (track_cmd, untrack_cmd, sources_cmd, run_cmd, feed_cmd):
-        cli.add_command(command)
 
 
 @click.command("track")
@@ -143,6 +137,8 @@ _MARKS = {"new": "+", "changed": "~", "withdrawn": "!", "failed": "✗"}
 
 def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
     if as_json:
+        import json
+
         click.echo(json.dumps(o.to_dict(), ensure_ascii=False))
         return
     if quiet and o.outcome not in ("new", "changed", "withdrawn", "failed"):
