@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..fetch import Fetcher, FetchError
@@ -23,14 +24,28 @@ class Check:
     items: list[Item]
     error: str | None = None
     duration: float = 0.0
+    read_to: int | None = None  # tk:feed: the skiptoken the check read up to
 
 
-def check_source(source: Source, fetcher: Fetcher, *, tk_api: str, known: dict[str, str] | None = None) -> Check:
-    """Check one source; ``known`` maps document ids to their stored API timestamps (tk sources)."""
+def check_source(
+    source: Source,
+    fetcher: Fetcher,
+    *,
+    tk_api: str,
+    tk_feed: str | None = None,
+    known: dict[str, dict[str, Any]] | None = None,
+) -> Check:
+    """Check one source; ``known`` maps document ids to the API fields of their stored latest version
+    (Tweede Kamer sources skip the records whose file they already have)."""
     started = time.monotonic()
+    read_to = None
     try:
         if source.kind == "url":
             items = [check_url(source, fetcher)]
+        elif source.kind == "tk-feed":
+            from .tkfeed import DEFAULT_FEED, check_feed
+
+            items, read_to = check_feed(source, fetcher, feed=tk_feed or DEFAULT_FEED, api=tk_api, known=known or {})
         else:
             from .tk import check_tk
 
@@ -38,7 +53,7 @@ def check_source(source: Source, fetcher: Fetcher, *, tk_api: str, known: dict[s
         error = None
     except Exception as exc:  # a check must never take the run down with it
         items, error = [Item.failure(source, exc)], str(exc) or type(exc).__name__
-    return Check(source, items, error, time.monotonic() - started)
+    return Check(source, items, error, time.monotonic() - started, read_to)
 
 
 def check_url(source: Source, fetcher: Fetcher) -> Item:

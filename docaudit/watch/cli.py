@@ -16,7 +16,16 @@ from ..cli_options import DATE, LISTING, emit_listing, output_options, quiet_opt
 @click.option("--since", type=DATE, help="tk:dossier/… and tk:query/…: only documents dated on or after YYYY-MM-DD.")
 @click.pass_obj
 def track_cmd(obj, source: str, doc: str | None, name: str | None, since: str | None) -> None:
-    """Track SOURCE: an http(s) URL, tk:2024D46963, tk:dossier/32317 or tk:query/<OData filter>.
+    """Track SOURCE: an http(s) URL, tk:2024D46963, tk:dossier/32317[-XV], tk:query/<filter> or tk:feed[?…].
+
+    \b
+    tk:2024D46963          one Tweede Kamer document (each new file is a version)
+    tk:dossier/36800       every document of a kamerstukdossier, whatever its
+                           Toevoeging (36800-I … 36800-XXII); tk:dossier/36800-XV
+                           only that one
+    tk:query/<filter>      every document an OData $filter selects
+    tk:feed                the SyncFeed: every change to every document, in order,
+                           deletions included; filter with ?soort=…&dossier=…
 
     `docaudit run` then checks it. Tracking the same id again updates it.
     """
@@ -90,6 +99,7 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
 @click.option("--retries", type=click.IntRange(0, 10), help="Retries on timeouts, connection errors, 429, 5xx.")
 @click.option("--backoff", type=click.FloatRange(0), help="Seconds before the first retry, doubling [default 1].")
 @click.option("--tk-api", envvar="DOCAUDIT_TK_API", help="Tweede Kamer OData base URL (env DOCAUDIT_TK_API).")
+@click.option("--tk-feed", envvar="DOCAUDIT_TK_FEED", help="Tweede Kamer SyncFeed base URL (env DOCAUDIT_TK_FEED).")
 @click.option("--notify", "notify_urls", multiple=True, metavar="URL", help="apprise URL to tell; repeatable.")
 @click.option("--no-notify", is_flag=True, help="Send no notifications this run.")
 @click.option("--feed", "feed_path", type=click.Path(dir_okay=False), help="Rewrite this Atom feed after the run.")

@@ -80,6 +80,7 @@ class Watchlist:
         retries: int | None = None,
         backoff: float | None = None,
         tk_api: str | None = None,
+        tk_feed: str | None = None,
         notify: Sequence[str] = (),
         no_notify: bool = False,
         feed_path: str | os.PathLike[str] | None = None,
@@ -97,6 +98,7 @@ class Watchlist:
             (settings.fetch, "retries", retries),
             (settings.fetch, "backoff", backoff),
             (settings, "tk_api", tk_api or None),
+            (settings, "tk_feed", tk_feed or None),
         ):
             if value is not None:
                 setattr(obj, key, value)
@@ -170,9 +172,11 @@ def load_config(path: Path | None) -> Watchlist:
         raise ConfigError(f"{where} [run]: {exc}") from None
     w.schedule = run.get("schedule")
     tk = _table(data, "tk", where)
-    _keys(tk, {"api"}, f"{where} [tk]")
+    _keys(tk, {"api", "feed"}, f"{where} [tk]")
     if "api" in tk:
         w.settings.tk_api = str(tk["api"])
+    if "feed" in tk:
+        w.settings.tk_feed = str(tk["feed"])
     notify = _table(data, "notify", where)
     _keys(notify, {"urls", "on"}, f"{where} [notify]")
     urls = notify.get("urls", [])

@@ -35,7 +35,9 @@ class Item:
     filename: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     default_date: tuple[str, str] | None = None
-    stamp: str | None = None
+    stamp: str | None = None  # the API's ApiGewijzigdOp (Tweede Kamer OData sources)
+    position: int | None = None  # the SyncFeed skiptoken of this entry (tk:feed)
+    resume_from: int | None = None  # the skiptoken to read this entry again from
     state: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -30,7 +30,8 @@ from .check import Check, check_source
 from .items import Item
 from .lock import RunLock
 from .sources import Source, get_source, list_sources
-from .tk import DEFAULT_API, next_cursor
+from .tk import DEFAULT_API
+from .tkfeed import DEFAULT_FEED
 
 OUTCOMES = ("new", "changed", "unchanged", "withdrawn", "failed", "skipped")
 EXIT_OK, EXIT_CHANGES, EXIT_FAILURES, EXIT_NOTHING_RAN = 0, 1, 2, 3
@@ -43,6 +44,7 @@ class RunSettings:
     concurrency: int = 8
     fetch: FetchSettings = field(default_factory=FetchSettings)
     tk_api: str = DEFAULT_API
+    tk_feed: str = DEFAULT_FEED
     wait: float = 0.0
     extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     parallel_from: int = 20  # runs with fewer sources extract in this process (a pool costs ~1 s to start)
@@ -202,7 +204,7 @@ def _check_all(
     on_outcome: Callable[[Outcome], None] | None,
 ) -> None:
     """Fetch in threads; extract changed bytes in worker processes; store and record in this thread."""
-    known = _known_stamps(store)
+    known = _known_tk(store)
     workers = max(1, min(settings.concurrency, len(sources) or 1))
     parallel = settings.extract_workers > 1 and len(sources) >= settings.parallel_from
     pending: dict[Future, tuple[str, Any]] = {}
@@ -224,7 +226,8 @@ def _check_all(
         _Extractors(settings.extract_workers if parallel else 0) as extractors,
     ):
         for s in sources:
-            pending[pool.submit(check_source, s, fetcher, tk_api=settings.tk_api, known=known)] = ("check", s)
+            job = pool.submit(check_source, s, fetcher, tk_api=settings.tk_api, tk_feed=settings.tk_feed, known=known)
+            pending[job] = ("check", s)
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -308,13 +311,19 @@ def _needs_extraction(store: Store, item: Item) -> bool:
     return row is None or row[0] != sha256(item.fetched.data)
 
 
-def _known_stamps(store: Store) -> dict[str, str]:
-    """Document id → the API's ``GewijzigdOp`` of its stored latest version (tk sources skip those)."""
+def _known_tk(store: Store) -> dict[str, dict[str, Any]]:
+    """Document id → the Tweede Kamer API fields of its stored latest version (tk sources skip the records
+    whose file they already have)."""
     rows = store.conn.execute(
-        """SELECT v.doc_id, json_extract(v.meta, '$.tk_gewijzigd_op') AS stamp FROM versions v
-           WHERE v.number = (SELECT max(number) FROM versions WHERE doc_id = v.doc_id) AND stamp IS NOT NULL"""
+        """SELECT v.doc_id, v.meta FROM versions v
+           WHERE v.number = (SELECT max(number) FROM versions WHERE doc_id = v.doc_id)
+             AND json_extract(v.meta, '$.tk_id') IS NOT NULL"""
     ).fetchall()
-    return {r["doc_id"]: r["stamp"] for r in rows}
+    known = {}
+    for r in rows:
+        meta = json.loads(r["meta"] or "{}")
+        known[r["doc_id"]] = {k: v for k, v in meta.items() if k.startswith("tk_")}
+    return known
 
 
 def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
@@ -322,10 +331,16 @@ def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
     source = check.source
     with store.transaction() as conn:
         state = dict(get_source(store, source.id).state)
-        if source.collection or source.kind == "tk-document":
-            cursor = next_cursor(check.items, state.get("cursor"))
-            if cursor:
-                state["cursor"] = cursor
+        if source.kind == "tk-feed":
+            from . import tkfeed
+
+            state = tkfeed.advance_state(state, check.items, check.read_to)
+            if check.source.state.get("dossier_ids"):
+                state["dossier_ids"] = check.source.state["dossier_ids"]
+        elif source.kind.startswith("tk-"):
+            from . import tk
+
+            state = tk.advance_state(state, check.items)
         failed = [o for o in outcomes if o.outcome == "failed"]
         changed = [o for o in outcomes if o.outcome in ("new", "changed")]
         gone = [o for o in outcomes if o.outcome == "withdrawn"]

@@ -16,14 +16,15 @@ import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import DocauditError, NotFound
 from ..store import Store
 from ..values import did_you_mean, now, validate_doc_id
 
-KINDS = ("url", "tk-document", "tk-dossier", "tk-query")
-COLLECTIONS = ("tk-dossier", "tk-query")
+KINDS = ("url", "tk-document", "tk-dossier", "tk-query", "tk-feed")
+COLLECTIONS = ("tk-dossier", "tk-query", "tk-feed")
+FEED_FILTERS = ("soort", "dossier")
 _DOCNUMMER = re.compile(r"^\d{4}D\d{5}$", re.I)
 
 
@@ -52,6 +53,8 @@ class Source:
         """The source as the user wrote it (``https://…``, ``tk:2024D46963``, ``tk:dossier/32317``)."""
         if self.kind == "url":
             return self.target
+        if self.kind == "tk-feed":
+            return "tk:feed" + (f"?{self.target}" if self.target else "")
         return {"tk-document": "tk:", "tk-dossier": "tk:dossier/", "tk-query": "tk:query/"}[self.kind] + self.target
 
     @property
@@ -83,6 +86,12 @@ def parse_source(spec: str, *, doc: str | None = None, since: str | None = None)
         return Source(id=doc_id, kind="url", target=spec, doc_id=doc_id, since=since)
     if spec.startswith("tk:"):
         rest = spec[3:].strip()
+        if rest == "feed" or rest.startswith("feed?"):
+            target = rest.removeprefix("feed").removeprefix("?").strip()
+            parse_feed_filter(target)
+            digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:10] if target else "all"
+            source_id = validate_doc_id(doc or f"tk-feed-{digest}")
+            return Source(id=source_id, kind="tk-feed", target=target, since=since)
         if rest.startswith("dossier/"):
             number = rest.removeprefix("dossier/").strip()
             if not re.fullmatch(r"\d{1,6}(?:-[A-Za-z0-9]{1,10})?", number):
@@ -98,12 +107,32 @@ def parse_source(spec: str, *, doc: str | None = None, since: str | None = None)
             return Source(id=source_id, kind="tk-query", target=query, since=since)
         if not _DOCNUMMER.match(rest):
             raise DocauditError(
-                f"not a Tweede Kamer document number: {rest!r} (use tk:2024D46963, tk:dossier/32317 or tk:query/…)"
+                f"not a Tweede Kamer document number: {rest!r} "
+                "(use tk:2024D46963, tk:dossier/32317, tk:query/… or tk:feed)"
             )
         number = rest.upper()
         doc_id = validate_doc_id(doc or number)
         return Source(id=doc_id, kind="tk-document", target=number, doc_id=doc_id, since=since)
-    raise DocauditError(f"unknown source {spec!r}: use an http(s) URL, tk:2024D46963, tk:dossier/N or tk:query/…")
+    raise DocauditError(
+        f"unknown source {spec!r}: use an http(s) URL, tk:2024D46963, tk:dossier/N[-TOEVOEGING], tk:query/… or tk:feed"
+    )
+
+
+def parse_feed_filter(target: str) -> dict[str, list[str]]:
+    """``soort=Brief regering&dossier=36800-XV`` → ``{"soort": [...], "dossier": [...]}``; unknown keys refused."""
+    out: dict[str, list[str]] = {}
+    for key, value in parse_qsl(target, keep_blank_values=True):
+        key = key.strip().lower()
+        if key not in FEED_FILTERS:
+            raise DocauditError(f"tk:feed filters on {' and '.join(FEED_FILTERS)}, not {key!r}")
+        if not value.strip():
+            raise DocauditError(f"tk:feed: {key}= needs a value")
+        out.setdefault(key, []).append(value.strip())
+    for dossier in out.get("dossier", []):
+        number, _, _suffix = dossier.partition("-")
+        if not number.isdigit():
+            raise DocauditError(f"tk:feed: not a kamerstukdossier number: {dossier!r} (e.g. dossier=36800-XV)")
+    return out
 
 
 def _doc_from_url(url: str) -> str:
