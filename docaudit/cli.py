@@ -304,6 +304,7 @@ _LOG_COLUMNS = [
     ("delta", "Δ chars"),
     ("filename", "file"),
     ("raw_sha256", "sha256"),
+    ("revision", "revision"),
 ]
 
 
@@ -327,6 +328,7 @@ def log(obj: Context, doc_id: str, fmt: str, with_text: bool) -> None:
     for v in versions:
         row = v.to_dict(text=False)
         row["chars"] = len(v.text)
+        row["revision"] = "silent" if v.announced is False else "announced" if v.announced else ""
         row["delta"] = None if previous is None else len(v.text) - len(previous.text)
         if fmt == "terminal":
             row.update(

@@ -51,7 +51,8 @@ def file_input(path: str | os.PathLike[str]) -> Input:
 def version_input(version: Version, title: str | None) -> Input:
     """A stored version; the side's sha256 is that of its raw snapshot."""
     v = version
-    return Input(v.normalized, Side(v.ref, v.raw_sha256, title, v.letter_date), v.headers + v.footers + v.margin)
+    side = Side(v.ref, v.raw_sha256, title, v.letter_date, v.announced, v.announced_by)
+    return Input(v.normalized, side, v.headers + v.footers + v.margin)
 
 
 def ref_input(store: Store, ref: str) -> Input:

@@ -13,6 +13,7 @@ text whichever command reads it.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from .formatting import human_size
 from .metadata import find_metadata
 from .normalize import normalize_text
 from .snapshots import sha256
-from .store import DEFAULT_MAX_SIZE, AddResult, NewVersion, Store
+from .store import DEFAULT_MAX_SIZE, AddResult, NewVersion, Store, Version
 from .values import parse_date
 
 
@@ -72,6 +73,58 @@ def read_document(path: str | os.PathLike[str], max_size: int = DEFAULT_MAX_SIZE
     return data
 
 
+_NUMBERED = re.compile(r"(?:versie|version|(?<![a-z])v)[\s:_-]*(\d{1,3})\b", re.I)
+_MARKER_TEXT = re.compile(r"\b(herdruk|rectificatie|erratum|errata|gewijzigde versie)\b", re.I)
+
+
+def _numbered(name: str | None) -> int | None:
+    m = _NUMBERED.search(name or "")
+    return int(m.group(1)) if m else None
+
+
+def announcement(
+    previous: Version | None, meta: dict[str, Any], text: str, filename: str | None = None
+) -> tuple[bool | None, str | None]:
+    """Whether the source announced this new version, and what announced it; ``(None, None)`` for a first
+    version. A version that changed while nothing announced it is a silent revision.
+
+    Announced by: a higher Tweede Kamer ``Versienummer`` or a new ``DocumentVersie`` (the API's own word;
+    the same number or DocumentVersie is silent, whatever the text says); else a higher "versie: N" in the
+    letter, "herdruk", "rectificatie", "erratum" or "gewijzigde versie" new in the letter, or a file name
+    or URL that says so ("brief-versie-2.docx") where the previous one did not.
+    """
+    if previous is None:
+        return None, None
+    before = previous.meta
+    if before.get("tk_versie") is not None and meta.get("tk_versie") is not None:
+        if int(meta["tk_versie"]) > int(before["tk_versie"]):
+            return True, f"Tweede Kamer Versienummer {before['tk_versie']} → {meta['tk_versie']}"
+        return False, None
+    if before.get("tk_versie_id") and meta.get("tk_versie_id"):
+        if str(meta["tk_versie_id"]).lower() != str(before["tk_versie_id"]).lower():
+            return True, "a new Tweede Kamer DocumentVersie"
+        return False, None
+    if isinstance(meta.get("version"), int) and meta["version"] > int(before.get("version") or 1):
+        return True, f"“versie {meta['version']}” in the letter"
+    old_words = {m.lower() for m in _MARKER_TEXT.findall(previous.text)}
+    for word in _MARKER_TEXT.findall(text):
+        if word.lower() not in old_words:
+            return True, f"“{word.lower()}” in the letter"
+    for name, old, where in (
+        (filename, previous.filename, "the file name"),
+        (meta.get("url"), previous.meta.get("url"), "the URL"),
+    ):
+        if not name or name == old:
+            continue
+        number, before_number = _numbered(str(name)), _numbered(str(old or ""))
+        if number is not None and number > (before_number or 1):
+            return True, f"version {number} in {where}"
+        m = _MARKER_TEXT.search(str(name))
+        if m and not _MARKER_TEXT.search(str(old or "")):
+            return True, f"“{m.group(0).lower()}” in {where}"
+    return False, None
+
+
 def new_version(
     data: bytes,
     prepared: Prepared,
@@ -81,9 +134,11 @@ def new_version(
     letter_date: date | str | None = None,
     meta: dict[str, Any] | None = None,
     default_date: tuple[str, str] | None = None,
+    previous: Version | None = None,
 ) -> NewVersion:
     """Decide what a version records: its letter date (given, else found in the text, else
-    ``default_date``) with where the date came from, its metadata and its title."""
+    ``default_date``) with where the date came from, its metadata, its title, and whether its source
+    announced it (against ``previous``, the latest stored version)."""
     extraction, found = prepared.extraction, prepared.found
     given = parse_date(letter_date)
     if given:
@@ -97,6 +152,7 @@ def new_version(
     version_meta = {**found, **(meta or {})}
     if extraction.encoding:
         version_meta.setdefault("encoding", extraction.encoding)
+    announced, announced_by = announcement(previous, version_meta, extraction.text, filename)
     return NewVersion(
         raw=data,
         extraction=extraction,
@@ -108,6 +164,8 @@ def new_version(
         meta=version_meta,
         title=title,
         fallback_title=extraction.title or (Path(filename).stem if filename else None),
+        announced=announced,
+        announced_by=announced_by,
     )
 
 
@@ -143,7 +201,14 @@ def add_bytes(
         return unchanged
     _register_hooks()
     version = new_version(
-        data, prepared, filename=filename, title=title, letter_date=letter_date, meta=meta, default_date=default_date
+        data,
+        prepared,
+        filename=filename,
+        title=title,
+        letter_date=letter_date,
+        meta=meta,
+        default_date=default_date,
+        previous=store.latest(doc_id),
     )
     return store.write_version(doc_id, version, added_at=added_at, then=then)
 

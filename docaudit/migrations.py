@@ -157,7 +157,15 @@ M003_PHRASES = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH, M003_PHRASES]
+# Whether a new version was announced by its source (a higher Tweede Kamer Versienummer, a new
+# DocumentVersie, "versie 2", "herdruk", "rectificatie", "erratum" in the letter or its file name) or came
+# silently; NULL for first versions and for versions stored before this was recorded.
+M004_ANNOUNCED = [
+    "ALTER TABLE versions ADD COLUMN announced INTEGER",
+    "ALTER TABLE versions ADD COLUMN announced_by TEXT",
+]
+
+MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH, M003_PHRASES, M004_ANNOUNCED]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

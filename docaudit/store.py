@@ -51,6 +51,13 @@ class Version:
     margin: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    announced: bool | None = None  # False: a silent revision; None: a first version, or not recorded
+    announced_by: str | None = None  # what announced it ("Tweede Kamer Versienummer 1 → 2", …)
+
+    @property
+    def silent(self) -> bool:
+        """A later version whose source announced no new version: what watchdogs look for."""
+        return self.announced is False
 
     @property
     def ref(self) -> str:
@@ -62,6 +69,8 @@ class Version:
         for key in ("headers", "footers", "margin", "footnotes"):
             data[key] = json.loads(data[key] or "[]")
         data["meta"] = json.loads(data["meta"] or "{}")
+        if data.get("announced") is not None:
+            data["announced"] = bool(data["announced"])
         return cls(**data)
 
     def to_dict(self, text: bool = True) -> dict[str, Any]:
@@ -88,6 +97,8 @@ class NewVersion:
     meta: dict[str, Any] = field(default_factory=dict)
     title: str | None = None  # given by the user: replaces the document's title
     fallback_title: str | None = None  # found in the document: used when the document has none yet
+    announced: bool | None = None
+    announced_by: str | None = None
 
 
 VersionHook = Callable[[sqlite3.Connection, "Version"], None]
@@ -319,12 +330,16 @@ class Store:
             "margin": json.dumps(extraction.margin, ensure_ascii=False),
             "footnotes": json.dumps(extraction.footnotes, ensure_ascii=False),
             "meta": json.dumps(new.meta, ensure_ascii=False, sort_keys=True),
+            "announced": None if new.announced is None else int(new.announced),
+            "announced_by": new.announced_by,
         }
         with self.transaction():
             latest = self.latest(doc_id)  # another process may have stored a version meanwhile
             if latest is not None and latest.normalized_sha256 == new.normalized_sha256:
                 result = AddResult(doc_id, "unchanged", latest.number, "same text", latest, new.filename)
             else:
+                if latest is None:
+                    row["announced"] = row["announced_by"] = None  # a first version announces nothing
                 self._upsert_document(doc_id, new.title, new.fallback_title, stamp)
                 row["number"] = (latest.number if latest else 0) + 1
                 columns = ", ".join(row)

@@ -122,7 +122,9 @@ def test_feed_is_valid_atom_with_stable_ids(da, server, tmp_path):
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     changed, new = parsed.entries
-    assert changed.title.startswith("Changed: ") and "2024D46963@1 → 2024D46963@2" in changed.title
+    # the same URL served a new text and nothing announced a new version: a silent revision
+    assert changed.title.startswith("Changed silently: ") and "2024D46963@1 → 2024D46963@2" in changed.title
+    assert "silent-revision" in {t.term for t in changed.tags}
     assert "modified" in changed.summary and "negation" in {t.term for t in changed.tags}
     assert "<del>" in changed.content[0].value and "<ins>" in changed.content[0].value
     assert new.title.startswith("New: ") and {t.term for t in new.tags} == {"new-document"}

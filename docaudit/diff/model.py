@@ -20,6 +20,8 @@ class Side:
     sha256: str | None = None
     title: str | None = None
     date: str | None = None
+    announced: bool | None = None  # a stored version: False when its source announced no new version
+    announced_by: str | None = None
 
 
 @dataclass

@@ -275,7 +275,9 @@ class _Builder:
                 href = rel
             else:
                 self.result.missing_snapshots.append(v.ref)
-        return Step(v.doc_id, v.number, v.added_at, v.letter_date, v.format, v.size, v.raw_sha256, href)
+        step = Step(v.doc_id, v.number, v.added_at, v.letter_date, v.format, v.size, v.raw_sha256, href)
+        step.announced, step.announced_by = v.announced, v.announced_by
+        return step
 
     def _pair(self, versions: list[Version], i: int, title: str | None, name: str, before: Step, step: Step) -> None:
         old, new = versions[i - 1], versions[i]

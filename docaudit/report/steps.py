@@ -43,6 +43,8 @@ class Step:
     summary: str = "first version"
     flags: list[str] = field(default_factory=list)
     flagged: list[Flagged] = field(default_factory=list)
+    announced: bool | None = None  # False: a silent revision (see docaudit.ingest.announcement)
+    announced_by: str | None = None
 
 
 def summarize(diff: SemanticDiff) -> dict[str, Any]:

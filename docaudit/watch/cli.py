@@ -160,6 +160,8 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
         line = f"{mark} {o.doc}: new, stored as {o.version}"
     elif o.outcome == "changed":
         line = f"{mark} {o.doc}: changed, {o.previous} → {o.version}"
+        if o.announced is False:
+            line += " (silent revision: no new version announced)"
     elif o.outcome == "withdrawn":
         line = f"{mark} {o.doc}: withdrawn ({o.error})"
     else:

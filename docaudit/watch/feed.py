@@ -87,13 +87,17 @@ def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Elem
         _content(entry, f"<p>{html.escape(summary)}</p>")
         return entry
     previous = f"{v.doc_id}@{v.number - 1}"
-    _sub(entry, "title", f"Changed: {doc_title} ({previous} → {v.ref})")
+    what = "Changed silently" if v.silent else "Changed"
+    _sub(entry, "title", f"{what}: {doc_title} ({previous} → {v.ref})")
+    if v.silent:
+        _category(entry, "silent-revision")
     try:
         diff = compare_versions(store, previous, v.ref)
     except Exception as exc:  # one bad version must not take the whole feed down
         _sub(entry, "summary", f"{previous} → {v.ref}: no summary ({exc})")
         return entry
-    _sub(entry, "summary", f"{previous} → {v.ref}: {diff.summary_line()}")
+    note = " (silent revision: no new version was announced)" if v.silent else ""
+    _sub(entry, "summary", f"{previous} → {v.ref}{note}: {diff.summary_line()}")
     flags = sorted({f for c in diff.changes if c.substantive for f in c.flags})
     for flag in flags:
         _category(entry, flag)

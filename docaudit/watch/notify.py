@@ -63,6 +63,8 @@ def _change_section(store: Store, o: Outcome, compare_versions) -> str:
     if o.outcome == "new":
         return f"{head}\nnew: {o.version} stored ({o.url})"
     lines = [f"{head}\n{o.previous} → {o.version}"]
+    if o.announced is False:
+        lines.insert(1, "⚠ silent revision: the text changed while its source announced no new version")
     try:
         diff = compare_versions(store, o.previous, o.version)
     except Exception as exc:  # a summary that cannot be made must not hide the change itself

@@ -67,6 +67,7 @@ class Outcome:
     error: str | None = None
     warning: str | None = None
     title: str | None = None
+    announced: bool | None = None  # a changed document: False when its source announced no new version
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -431,6 +432,7 @@ def _record_stored(store: Store, run_id: int, source: Source, item: Item, outcom
     version = result.version
     if result.stored:
         outcome.outcome = "changed" if result.previous is not None else "new"
+        outcome.announced = version.announced if version is not None else None
         if result.previous is not None:
             outcome.previous = result.previous.ref
             if version is not None and result.previous.format != version.format:

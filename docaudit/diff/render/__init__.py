@@ -54,7 +54,17 @@ def location(change: Change) -> str:
 
 
 def title(diff: AnyDiff) -> str:
-    return f"{diff.old.ref} → {diff.new.ref}"
+    """``A@1 → A@2``, and ``(silent revision)`` when the new version's source announced nothing."""
+    return f"{diff.old.ref} → {diff.new.ref}" + (" (silent revision)" if diff.new.announced is False else "")
+
+
+def revision_note(diff: AnyDiff) -> str | None:
+    """What the source said of the new version: silent, or what announced it (stored versions only)."""
+    if diff.new.announced is False:
+        return "silent revision: the text changed while its source announced no new version"
+    if diff.new.announced:
+        return f"announced: {diff.new.announced_by}" if diff.new.announced_by else "announced"
+    return None
 
 
 def shown(diff: SemanticDiff, cosmetic: bool) -> list[Change]:
