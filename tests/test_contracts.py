@@ -145,9 +145,12 @@ def test_sources_and_run(tmp_path, server):
     server.route("/weg.pdf", Reply(status=404))
     da("track", server.url("/brief.docx"), "--doc", "brief")
     da("track", server.url("/weg.pdf"))
+    da("track", "tk:feed?soort=Brief regering", "--doc", "brieven")
+    da("untrack", "brieven")
     run = lines(da("run", "--json").stdout)
     assert sorted((o["doc"], o["outcome"]) for o in run) == [("brief", "new"), ("weg", "failed")]
     for outcome in run:
         assert errors("run", outcome) == []
     sources = json.loads(da("sources", "--json", "--all").stdout)
-    assert len(sources) == 2 and errors("sources", sources) == []
+    assert len(sources) == 3 and errors("sources", sources) == []
+    assert {s["kind"] for s in sources} == {"url", "tk-feed"}
