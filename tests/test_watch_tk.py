@@ -51,6 +51,18 @@ def filters(tk: FakeTK) -> list[str]:
     return [r.query["$filter"][0] for r in tk.server.hits(LISTING)]
 
 
+def publish_antwoorden(tk: FakeTK, **kw) -> dict:
+    return tk.publish(
+        "2023D20001",
+        ANTWOORDEN,
+        fmt="pdf",
+        onderwerp="Antwoorden",
+        datum="2023-08-22",
+        soort="Antwoord schriftelijke vragen",
+        **kw,
+    )
+
+
 def outcomes(result) -> list[tuple[str, str]]:
     return sorted((o["doc"], o["outcome"]) for o in map(json.loads, result.stdout.splitlines()))
 
@@ -238,14 +250,7 @@ def test_the_advertised_file_link_is_preferred(server, da, monkeypatch):
 
 def test_query_source_and_a_filter_the_api_rejects(da, tk):
     tk.publish("2024D46963", V1, fmt="docx", onderwerp=ONDERWERP, datum="2024-11-29")
-    tk.publish(
-        "2023D20001",
-        ANTWOORDEN,
-        fmt="pdf",
-        onderwerp="Antwoorden",
-        datum="2023-08-22",
-        soort="Antwoord schriftelijke vragen",
-    )
+    publish_antwoorden(tk)
     tk.settle()
     da("track", "tk:query/Soort eq 'Antwoord schriftelijke vragen'", "--doc", "antwoorden")
     da("track", "tk:query/Titel has 'x'", "--doc", "bad")
@@ -299,14 +304,7 @@ def test_a_cursor_kept_on_gewijzigdop_by_an_older_docaudit_is_taken_over(da, tk,
 def test_feed_stores_every_change_in_order_with_deletions(da, tk, tmp_path):
     tk.page_size = 2
     tk.publish("2024D46963", V1, fmt="docx", onderwerp=ONDERWERP, datum="2024-11-29")
-    tk.publish(
-        "2023D20001",
-        ANTWOORDEN,
-        fmt="pdf",
-        onderwerp="Antwoorden",
-        datum="2023-08-22",
-        soort="Antwoord schriftelijke vragen",
-    )
+    publish_antwoorden(tk)
     tk.publish("2025D01234", DEENS, fmt="pdf", onderwerp="Deens voorstel", datum="2025-02-03")
     tk.settle()
     r = da("track", "tk:feed")
@@ -328,16 +326,7 @@ def test_feed_stores_every_change_in_order_with_deletions(da, tk, tmp_path):
 
 def test_feed_filters_on_soort_dossier_and_since(da, tk):
     tk.publish("2024D46963", V1, fmt="docx", onderwerp=ONDERWERP, datum="2024-11-29", dossier=36800, toevoeging="VI")
-    tk.publish(
-        "2023D20001",
-        ANTWOORDEN,
-        fmt="pdf",
-        onderwerp="Antwoorden",
-        datum="2023-08-22",
-        soort="Antwoord schriftelijke vragen",
-        dossier=36800,
-        toevoeging="VI",
-    )
+    publish_antwoorden(tk, dossier=36800, toevoeging="VI")
     tk.publish("2025D01234", DEENS, fmt="pdf", onderwerp="Deens voorstel", datum="2025-02-03", dossier=99999)
     tk.settle()
     da("track", "tk:feed?soort=Brief regering", "--doc", "brieven")
