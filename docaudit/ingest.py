@@ -21,32 +21,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import DocauditError, FileTooLarge
-from .extract import Extraction, extract
+from .errors import DocauditError, ExtractionError, FileTooLarge
 from .formatting import human_size
-from .metadata import find_metadata
-from .normalize import normalize_text
+from .isolation import prepare_isolated
+from .limits import Limits
+from .prepare import Prepared, prepare_here
 from .snapshots import sha256
 from .store import DEFAULT_MAX_SIZE, AddResult, NewVersion, Store, Version
 from .values import parse_date
 
 
-@dataclass
-class Prepared:
-    """The CPU-heavy part of storing bytes (extract, normalize, find metadata): picklable, so a run can
-    do it in worker processes and store the result in the main one."""
-
-    extraction: Extraction
-    normalized: str
-    normalized_sha256: str
-    found: dict[str, Any]
-
-
-def prepare(data: bytes) -> Prepared:
-    """Extract and normalize document bytes; raises an ExtractionError for unreadable input."""
-    extraction = extract(data)
-    normalized = normalize_text(extraction.text)
-    return Prepared(extraction, normalized, sha256(normalized.encode("utf-8")), find_metadata(extraction.context))
+def prepare(data: bytes, limits: Limits | None = None) -> Prepared:
+    """Extract and normalize untrusted document bytes under ``limits`` (by default those of the environment,
+    :meth:`Limits.from_env`): in a child process with memory, CPU and time limits unless
+    ``limits.isolate`` is false. Raises an ExtractionError for unreadable or oversized input."""
+    limits = limits or Limits.from_env()
+    if limits.isolate:
+        return prepare_isolated(data, limits)
+    try:
+        return prepare_here(data, limits)
+    except MemoryError:
+        raise ExtractionError("ran out of memory reading the document (it expands too far)") from None
 
 
 def read_document(path: str | os.PathLike[str], max_size: int = DEFAULT_MAX_SIZE) -> bytes:
@@ -182,20 +177,22 @@ def add_bytes(
     default_date: tuple[str, str] | None = None,
     then: Callable[[AddResult], None] | None = None,
     prepared: Prepared | None = None,
+    limits: Limits | None = None,
 ) -> AddResult:
     """Store bytes as the next version of ``doc_id`` unless they or their text are unchanged.
 
     ``default_date``: (date, source) used when neither ``letter_date`` nor the text gives a date,
     e.g. the date the Tweede Kamer API records for the document. ``then`` is called with the result
     inside the write transaction, so what the caller records about it commits (or not) with the version.
-    ``prepared``: the result of :func:`prepare` on these bytes, if already computed.
+    ``prepared``: the result of :func:`prepare` on these bytes, if already computed; ``limits``: what
+    reading them may cost (default: :meth:`Limits.from_env`).
     """
     if len(data) > store.max_size:
         raise FileTooLarge(f"{human_size(len(data))}, over the {human_size(store.max_size)} limit (--max-size)")
     unchanged = store.unchanged(doc_id, raw_sha256=sha256(data), filename=filename, then=then)
     if unchanged is not None:
         return unchanged
-    prepared = prepared or prepare(data)
+    prepared = prepared or prepare(data, limits)
     unchanged = store.unchanged(doc_id, normalized_sha256=prepared.normalized_sha256, filename=filename, then=then)
     if unchanged is not None:
         return unchanged

@@ -29,6 +29,7 @@ FLOORS: list[tuple[str, list[str]]] = [
             "docaudit",  # the package __init__: the public API, imported lazily by name
             "docaudit.errors",
             "docaudit.values",
+            "docaudit.limits",
             "docaudit.formatting",
             "docaudit.snapshots",
             "docaudit.sniff",
@@ -38,7 +39,7 @@ FLOORS: list[tuple[str, list[str]]] = [
             "docaudit.__main__",
         ],
     ),
-    ("reading", ["docaudit.extract", "docaudit.metadata", "docaudit.fetch"]),
+    ("reading", ["docaudit.extract", "docaudit.metadata", "docaudit.fetch", "docaudit.prepare", "docaudit.isolation"]),
     ("storage", ["docaudit.store", "docaudit.migrations"]),
     ("diffs", ["docaudit.diff"]),
     ("phrases", ["docaudit.phrases"]),

@@ -133,7 +133,7 @@ def load_config(path: Path | None) -> Watchlist:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     where = str(path)
-    _keys(data, {"run", "tk", "notify", "feed", "source"}, where)
+    _keys(data, {"run", "tk", "notify", "feed", "source", "limits"}, where)
     w = Watchlist(path)
     run = _table(data, "run", where)
     _keys(
@@ -171,6 +171,10 @@ def load_config(path: Path | None) -> Watchlist:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where} [run]: {exc}") from None
     w.schedule = run.get("schedule")
+    try:
+        w.settings.limits = w.settings.limits.with_values(_table(data, "limits", where), f"{where} [limits]")
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(exc) if "[limits]" in str(exc) else f"{where} [limits]: {exc}") from None
     tk = _table(data, "tk", where)
     _keys(tk, {"api", "feed"}, f"{where} [tk]")
     if "api" in tk:

@@ -15,14 +15,14 @@ import socket
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import DocauditError
 from ..fetch import Fetcher, FetchSettings
 from ..ingest import Prepared, add_bytes, prepare
+from ..limits import Limits
 from ..snapshots import sha256
 from ..store import AddResult, Store
 from ..values import now
@@ -45,6 +45,7 @@ class RunSettings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     tk_api: str = DEFAULT_API
     tk_feed: str = DEFAULT_FEED
+    limits: Limits = field(default_factory=Limits.from_env)
     wait: float = 0.0
     extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     parallel_from: int = 20  # runs with fewer sources extract in this process (a pool costs ~1 s to start)
@@ -224,7 +225,7 @@ def _check_all(
 
     with (
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-fetch") as pool,
-        _Extractors(settings.extract_workers if parallel else 0) as extractors,
+        _Extractors(settings.extract_workers if parallel else 0, settings.limits) as extractors,
     ):
         for s in sources:
             job = pool.submit(check_source, s, fetcher, tk_api=settings.tk_api, tk_feed=settings.tk_feed, known=known)
@@ -243,7 +244,8 @@ def _check_all(
                                 pending[job] = ("extract", (entry, item))
                                 entry.extracting += 1
                             else:
-                                add(entry, _record_item(store, report.run_id, check.source, item))
+                                outcome = _record_item(store, report.run_id, check.source, item, limits=settings.limits)
+                                add(entry, outcome)
                         close_if_done(entry)
                     else:
                         entry, item = context
@@ -268,11 +270,13 @@ class _OpenCheck:
 
 
 class _Extractors:
-    """A process pool for extraction (pdfminer is pure Python: threads would share one core)."""
+    """Extraction in parallel: threads that each wait on an isolated child process (see
+    :mod:`docaudit.isolation`), so several documents are read at once, each under its own limits."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, limits: Limits | None = None) -> None:
         self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
+        self.limits = limits
+        self.pool: ThreadPoolExecutor | None = None
 
     @property
     def active(self) -> bool:
@@ -287,20 +291,16 @@ class _Extractors:
 
     def submit(self, data: bytes) -> Future:
         if self.pool is None:
-            import multiprocessing
-
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        return self.pool.submit(prepare, data)
+            self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="docaudit-extract")
+        return self.pool.submit(prepare, data, self.limits)
 
     @staticmethod
     def result(future: Future) -> tuple[Prepared | None, DocauditError | None]:
-        """The prepared text, or the extraction error; a crashed worker means: extract here instead."""
+        """The prepared text, or the extraction error."""
         try:
             return future.result(), None
         except DocauditError as exc:
             return None, exc
-        except BrokenProcessPool:
-            return None, None
 
 
 def _needs_extraction(store: Store, item: Item) -> bool:
@@ -367,6 +367,7 @@ def _record_item(
     *,
     prepared: Prepared | None = None,
     error: DocauditError | None = None,
+    limits: Limits | None = None,
 ) -> Outcome:
     outcome = Outcome(
         source.id,
@@ -395,6 +396,7 @@ def _record_item(
                 default_date=item.default_date,
                 then=lambda result: _record_stored(store, run_id, source, item, outcome, result),
                 prepared=prepared,
+                limits=limits,
             )
         except DocauditError as exc:
             item.outcome = "failed"

@@ -1,0 +1,131 @@
+"""Hostile documents cannot take a run down: each expansion, memory, CPU and time limit holds, refuses with
+one line that names it and how to raise it, and the other documents are still stored."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import pytest
+
+from docaudit.errors import ExtractionError
+from docaudit.ingest import prepare
+from docaudit.limits import Limits
+from docaudit.testing.localserver import Reply
+from docaudit.testing.repo import fixture_bytes
+
+MB = 1024 * 1024
+
+
+def docx_bomb(megabytes: int) -> bytes:
+    """A valid .docx whose document.xml inflates to ``megabytes`` MB of paragraphs (it zips to ~1/1000)."""
+    paragraph = "<w:p><w:r><w:t>Het kabinet zal de Kamer informeren.</w:t></w:r></w:p>"
+    body = paragraph * (megabytes * MB // len(paragraph))
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
+        '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        "word/document.xml": document,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return out.getvalue()
+
+
+def nested_html(depth: int) -> bytes:
+    return b"<html><body>" + b"<div><span>x " * depth + b"</body></html>"
+
+
+def test_a_docx_that_would_inflate_past_the_limit_is_refused_before_inflating():
+    bomb = docx_bomb(40)
+    assert len(bomb) < MB
+    with pytest.raises(ExtractionError, match=r"would inflate to 40 MB, over the 8 MB limit.*DOCAUDIT_LIMIT_EXPANDED"):
+        prepare(bomb, Limits(expanded=8 * MB))
+
+
+def test_memory_is_bounded_in_the_worker():
+    with pytest.raises(ExtractionError, match=r"more than 150 MB of memory.*\[limits\] memory"):
+        prepare(b"woord " * 5_000_000, Limits(memory=150 * MB))
+
+
+def test_cpu_and_wall_clock_are_bounded():
+    with pytest.raises(ExtractionError, match=r"took over 1 s of CPU.*DOCAUDIT_LIMIT_CPU"):
+        prepare(nested_html(120_000), Limits(cpu=1, wall=60))
+    with pytest.raises(ExtractionError, match=r"took over 1 s; .*DOCAUDIT_LIMIT_WALL"):
+        prepare(nested_html(120_000), Limits(cpu=60, wall=1))
+
+
+def test_characters_and_html_size_are_bounded():
+    with pytest.raises(ExtractionError, match=r"expands to 11,999 characters, over the 1,000 limit"):
+        prepare(b"abc\n" * 3000, Limits(characters=1000))
+    with pytest.raises(ExtractionError, match=r"HTML page is 2 MB, over the 1 MB limit"):
+        prepare(b"<html><body>" + b"<p>x</p>" * (2 * MB // 8) + b"</body></html>", Limits(html=MB))
+
+
+def test_a_worker_survives_a_refusal_and_reads_the_next_document():
+    with pytest.raises(ExtractionError):
+        prepare(b"", Limits())
+    assert prepare(fixture_bytes("2024D46963.docx"), Limits()).extraction.format == "docx"
+
+
+def test_limits_come_from_the_environment_and_the_watchlist(tmp_path):
+    assert Limits.from_env({"DOCAUDIT_LIMIT_MEMORY": "4GB", "DOCAUDIT_LIMIT_CPU": "30"}).memory == 4096 * MB
+    from docaudit.watch.config import ConfigError, load_config
+
+    config = tmp_path / "docaudit.toml"
+    config.write_text('[limits]\nexpanded = "64MB"\nwall = 60\n', encoding="utf-8")
+    limits = load_config(config).settings.limits
+    assert (limits.expanded, limits.wall) == (64 * MB, 60)
+    config.write_text("[limits]\nmemroy = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key.*memroy"):
+        load_config(config)
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/urandom"])
+def test_devices_are_refused_at_once(da, path):
+    r = da("add", path, "--doc", "x")
+    assert r.exit_code == 1 and "not a regular file" in r.output
+    r = da("diff", path, "/dev/null")
+    assert r.exit_code == 2 and "not a regular file" in r.output
+
+
+def test_a_fifo_is_refused_without_hanging(da, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    r = da("add", fifo, "--doc", "x")
+    assert r.exit_code == 1 and "not a regular file" in r.output
+
+
+def test_add_names_the_limit_and_stores_the_rest(da, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCAUDIT_LIMIT_EXPANDED", "8MB")
+    bomb = tmp_path / "bom.docx"
+    bomb.write_bytes(docx_bomb(40))
+    good = tmp_path / "brief.docx"
+    good.write_bytes(fixture_bytes("2024D46963.docx"))
+    r = da("add", bomb, good, "--doc", "d")
+    assert r.exit_code == 1
+    assert f"Error: {bomb}: the .docx would inflate to 40 MB, over the 8 MB limit" in r.output
+    assert "stored as d@1" in r.output
+
+
+def test_a_hostile_page_does_not_stop_the_run(da, server, monkeypatch):
+    monkeypatch.setenv("DOCAUDIT_LIMIT_WALL", "2")
+    server.route("/bom.html", Reply(body=nested_html(120_000), content_type="text/html"))
+    server.route("/brief.docx", Reply(body=fixture_bytes("2024D46963.docx")))
+    da("track", server.url("/bom.html"))
+    da("track", server.url("/brief.docx"))
+    r = da("run")
+    assert r.exit_code == 2 and "1 new, 1 failed" in r.output
+    assert "took over 2 s" in r.output and "DOCAUDIT_LIMIT_WALL" in r.output
