@@ -37,7 +37,7 @@ from results import publish  # noqa: E402  (bench/ is on sys.path when its scrip
 
 
 def build_corpus(n: int) -> dict[str, list[Path]]:
-    import build_fixtures as bf
+    from docaudit.testing import fixtures as bf
 
     corpus = ROOT / "tests" / "fixtures" / "letters"
     letters = [

@@ -26,7 +26,7 @@ import json
 import textwrap
 from pathlib import Path
 
-import build_fixtures as bf  # noqa: E402
+from docaudit.testing import fixtures as bf  # noqa: E402
 
 OUT = bf.FIX / "diffset"
 

@@ -26,11 +26,10 @@ import json
 import random
 from pathlib import Path
 
-import build_fixtures as bf  # noqa: E402
-
 from docaudit.phrases.boilerplate import rule  # noqa: E402
 from docaudit.phrases.fingerprint import words  # noqa: E402
 from docaudit.segment import sentences  # noqa: E402
+from docaudit.testing import fixtures as bf  # noqa: E402
 
 OUT = bf.FIX / "phrases"
 
