@@ -359,7 +359,7 @@ def show(obj: Context, ref: str, normalized: bool, with_meta: bool, fmt: str, ra
     with obj.store() as store:
         version = store.resolve(ref)
         if raw:
-            sys.stdout.buffer.write(store.snapshots.read(version.snapshot))
+            sys.stdout.buffer.write(store.snapshots.read(version.snapshot, version.raw_sha256))
             return
     if fmt == "json":
         click.echo(to_json(version.to_dict()))

@@ -40,8 +40,21 @@ class Snapshots:
         atomic_write(target, data)
         return rel
 
-    def read(self, relpath: str) -> bytes:
-        return self.path(relpath).read_bytes()
+    def read(self, relpath: str, expected_sha256: str | None = None) -> bytes:
+        """A snapshot's bytes; with ``expected_sha256``, refused (StoreError) unless they still hash to it."""
+        from .errors import StoreError
+
+        try:
+            data = self.path(relpath).read_bytes()
+        except FileNotFoundError:
+            raise StoreError(f"snapshot {relpath} is missing (docaudit verify lists what else is)") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read snapshot {relpath}: {exc.strerror or exc}") from None
+        if expected_sha256 is not None and sha256(data) != expected_sha256:
+            raise StoreError(
+                f"snapshot {relpath} was altered: its bytes no longer match their sha256 (see docaudit verify)"
+            )
+        return data
 
     def hash_file(self, relpath: str) -> str | None:
         """sha256 of a stored file, or None when it is missing."""

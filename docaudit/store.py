@@ -432,6 +432,8 @@ class Store:
                 raise NotFound(f"no document {doc_id!r}" + _suggest(self, doc_id))
             return latest
         number = int(n)
+        if abs(number) > 2**62:
+            raise NotFound(f"{doc_id} has no version {n}")
         if number <= 0:
             latest = self.latest(doc_id)
             if latest is None:

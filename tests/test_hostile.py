@@ -13,9 +13,10 @@ from docaudit.errors import ExtractionError
 from docaudit.ingest import prepare
 from docaudit.limits import Limits
 from docaudit.testing.localserver import Reply
-from docaudit.testing.repo import fixture_bytes
+from docaudit.testing.repo import EXAMPLES, fixture_bytes
 
 MB = 1024 * 1024
+EXAMPLE = EXAMPLES / "nota-onderbouwing-standpunt_v1.md"
 
 
 def docx_bomb(megabytes: int) -> bytes:
@@ -129,3 +130,20 @@ def test_a_hostile_page_does_not_stop_the_run(da, server, monkeypatch):
     r = da("run")
     assert r.exit_code == 2 and "1 new, 1 failed" in r.output
     assert "took over 2 s" in r.output and "DOCAUDIT_LIMIT_WALL" in r.output
+
+
+def test_a_huge_version_number_is_not_a_traceback(da):
+    da("add", EXAMPLE, "--doc", "a")
+    r = da("show", "a@99999999999999999999999")
+    assert r.exit_code == 1 and r.output.startswith("Error: a has no version 99999999999999999999999")
+
+
+def test_raw_bytes_are_checked_before_they_are_shown(da, tmp_path):
+    da("add", EXAMPLE, "--doc", "a")
+    [snapshot] = list((tmp_path / "snapshots").rglob("*.txt"))  # text is stored as .txt
+    snapshot.write_bytes(snapshot.read_bytes() + b"\nEen toegevoegde zin.")
+    r = da("show", "--raw", "a")
+    assert r.exit_code == 1 and "was altered" in r.output and "Een toegevoegde zin" not in r.output
+    snapshot.unlink()
+    r = da("show", "--raw", "a")
+    assert r.exit_code == 1 and "is missing" in r.output

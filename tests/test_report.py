@@ -172,8 +172,9 @@ def test_every_file_can_be_served_by_a_web_server(built):
     assert {p.stat().st_mode & 0o777 for p in files} == {FILE_MODE}
 
 
-def test_a_private_snapshot_is_copied_not_linked(tmp_path, store):
-    """Snapshots written by older versions were 0600; the site gets a readable copy, the store is left alone."""
+def test_snapshots_are_copied_never_linked(tmp_path, store):
+    """The site gets readable copies: writing in the web folder must not alter the archive, and snapshots
+    written by older versions (0600) stay as they are in the store."""
     from docaudit.snapshots import FILE_MODE
 
     letters.build(store)
@@ -185,9 +186,10 @@ def test_a_private_snapshot_is_copied_not_linked(tmp_path, store):
     assert copy.stat().st_mode & 0o777 == FILE_MODE and copy.read_bytes() == private.read_bytes()
     assert private.stat().st_mode & 0o777 == 0o600 and copy.stat().st_ino != private.stat().st_ino
     other = store.version("hostile", 2)
-    assert (tmp_path / "site" / "snapshots" / other.snapshot).stat().st_ino == (
-        store.snapshots.path(other.snapshot).stat().st_ino
-    )  # readable ones are hard-linked
+    published = tmp_path / "site" / "snapshots" / other.snapshot
+    assert published.stat().st_ino != store.snapshots.path(other.snapshot).stat().st_ino
+    published.write_bytes(b"edited on the web server")  # e.g. an over-eager deploy script
+    assert store.verify().ok  # the archive is untouched
 
 
 def test_snapshots_are_copied_byte_for_byte(built):

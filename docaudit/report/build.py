@@ -8,7 +8,7 @@ Pages (paths from the site's top folder)::
     docs/<doc>/v<N>.html       the semantic diff of version N-1 → N (the same template as diff --format html)
     phrases.html               recurring formulations with a timeline chart each
     phrases/<family>.html      one formulation: its wordings, the letters carrying them, how it mutated
-    snapshots/…                the raw bytes of every version (hard links or copies of the store's snapshots)
+    snapshots/…                the raw bytes of every version (copies of the store's snapshots, never links)
     assets/style.css, report.js
 
 Every page is rendered through :mod:`docaudit.templating` (autoescaped). Pages are rewritten only when

@@ -100,14 +100,9 @@ class Site:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.unlink(missing_ok=True)
-        try:
-            os.link(source, tmp)  # snapshots never change in place, so a hard link is a copy …
-            if tmp.stat().st_mode & 0o777 != FILE_MODE:  # … unless its permissions would hide it from a web server
-                tmp.unlink()
-                raise OSError("permissions differ")
-        except OSError:
-            shutil.copyfile(source, tmp)
-            tmp.chmod(FILE_MODE)
+        # a copy, never a hard link: whatever writes in the web folder must not alter the archive
+        shutil.copyfile(source, tmp)
+        tmp.chmod(FILE_MODE)
         os.replace(tmp, target)
         self.copied += 1
         return True
