@@ -248,6 +248,7 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
 
     from .errors import DocauditError
     from .ingest import add_file
+    from .values import printable
 
     user_meta = _parse_meta(meta)
     failed = 0
@@ -259,12 +260,12 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
                 failed += 1
                 if fmt == "json":
                     click.echo(json.dumps({"file": str(path), "status": "error", "error": str(exc)}))
-                click.echo(f"Error: {path}: {exc}", err=True)
+                click.echo(f"Error: {printable(path)}: {exc}", err=True)
                 continue
             if fmt == "json":
                 click.echo(json.dumps({"file": str(path), **result.to_dict()}, ensure_ascii=False))
             else:
-                click.echo(f"{path}: {result.message()}")
+                click.echo(f"{printable(path)}: {result.message()}")
     if failed:
         sys.exit(1)
 

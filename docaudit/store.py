@@ -18,7 +18,7 @@ from typing import Any
 from .errors import DocauditError, FileTooLarge, NotFound, StoreError
 from .formatting import human_size
 from .snapshots import Snapshots, sha256
-from .values import did_you_mean, now, validate_doc_id
+from .values import did_you_mean, now, one_line, validate_doc_id
 
 DEFAULT_DB = "audit.db"
 DEFAULT_MAX_SIZE = 50 * 1024 * 1024
@@ -355,6 +355,7 @@ class Store:
         return result
 
     def _upsert_document(self, doc_id: str, title: str | None, fallback_title: str | None, stamp: str) -> None:
+        title, fallback_title = one_line(title), one_line(fallback_title)
         existing = self.conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if existing is None:
             self.conn.execute(

@@ -38,14 +38,84 @@ def parse_date(value: str | date | None) -> str | None:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+_DOC_ID = re.compile(r"[\w][\w .\-/]{0,199}")
+
+
 def validate_doc_id(doc_id: str) -> str:
-    """Document ids are short, printable and free of "@" (which separates the version number)."""
+    """Document ids are letters, digits, spaces and ``- _ . /`` (at most 200, starting with a letter or digit):
+    no "@" (it separates the version number), no control or direction characters."""
     from .errors import DocauditError
 
     doc_id = (doc_id or "").strip()
-    if not doc_id or len(doc_id) > 200 or "@" in doc_id or any(ch.isspace() and ch != " " for ch in doc_id):
-        raise DocauditError(f"invalid document id {doc_id!r}: use letters, digits, - _ . / (no @)")
+    if not _DOC_ID.fullmatch(doc_id):
+        raise DocauditError(
+            f"invalid document id {printable(doc_id)}: use letters, digits, spaces and - _ . / "
+            "(at most 200, no @), starting with a letter or digit"
+        )
     return doc_id
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str | None, limit: int = 500) -> str | None:
+    """A title or label fit for a terminal, a feed and a page: control and direction characters dropped,
+    whitespace (newlines included) folded to single spaces, at most ``limit`` characters."""
+    if text is None:
+        return None
+    text = " ".join(_UNPRINTABLE.sub("", text).split())
+    return text[:limit] or None
+
+
+def printable(value: object) -> str:
+    """A value to echo in a message: control characters shown escaped (a file name with a newline or an
+    escape sequence cannot write to the terminal)."""
+    text = str(value)
+    return repr(text) if _UNPRINTABLE.search(text) or "\n" in text or "\t" in text else text
+
+
+_SECRET_PARAMS = re.compile(
+    r"^(?:.*token|.*key|.*secret|password|passwd|pwd|pass|sig|signature|auth|authorization|session|sessionid|"
+    r"sid|code|credential|credentials|jwt|hash)$",
+    re.I,
+)
+
+
+def public_url(url: str | None) -> str | None:
+    """``url`` fit to print or publish: no ``user:password@``, and the values of secret-looking query
+    parameters (``token``, ``api_key``, ``sig``, ``password``, …) replaced by ``REDACTED``."""
+    if not url:
+        return url
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port:
+        netloc += f":{parts.port}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(_SECRET_PARAMS.match(k) for k, _ in pairs):
+            query = urlencode([(k, "REDACTED" if _SECRET_PARAMS.match(k) else v) for k, v in pairs], safe="/:")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def hide_secrets(text: str | None, url: str | None) -> str | None:
+    """``text`` (an error message, say) with the secrets of ``url`` blanked wherever they appear."""
+    if not text or not url:
+        return text
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    secrets = [parts.password, parts.username]
+    secrets += [v for k, v in parse_qsl(parts.query) if _SECRET_PARAMS.match(k)]
+    text = text.replace(url, public_url(url) or "")
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            text = text.replace(secret, "REDACTED")
+    return text
 
 
 def did_you_mean(name: str, candidates: list[str]) -> str:

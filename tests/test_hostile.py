@@ -147,3 +147,44 @@ def test_raw_bytes_are_checked_before_they_are_shown(da, tmp_path):
     snapshot.unlink()
     r = da("show", "--raw", "a")
     assert r.exit_code == 1 and "is missing" in r.output
+
+
+# -- secrets and control characters ----------------------------------------------------------------
+
+
+def test_credentials_and_tokens_never_reach_an_output(da, server, tmp_path):
+    server.route("/brief.docx", Reply(body=fixture_bytes("2024D46963.docx")))
+    server.route("/weg.pdf", Reply(status=500))
+    secret_url = server.url("/brief.docx").replace("http://", "http://admin:s3cretpw@") + "?token=t0psecret&x=1"
+    failing = server.url("/weg.pdf") + "?api_key=k3ysecret"
+    outputs = [da("track", secret_url, "--doc", "brief").output, da("track", failing, "--doc", "weg").output]
+    outputs.append(da("run", "--json").stdout)
+    outputs += [da("sources").output, da("sources", "--json").stdout, da("log", "brief", "--json").stdout]
+    da("feed", "-o", "feed.xml")
+    da("report", "-o", "site")
+    published = [p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html")]
+    published.append((tmp_path / "feed.xml").read_text(encoding="utf-8"))
+    for text in outputs + published:
+        for secret in ("s3cretpw", "t0psecret", "k3ysecret", "admin:"):
+            assert secret not in text
+    assert "token=REDACTED" in outputs[0] and "x=1" in outputs[0]
+
+
+def test_titles_lose_control_characters_and_ids_follow_their_rule(da, tmp_path):
+    letter = tmp_path / "brief.txt"
+    letter.write_text("Het kabinet zal de Kamer informeren.\n", encoding="utf-8")
+    r = da("add", letter, "--doc", "brief", "--title", "Titel\x1b[2J\u202eomgekeerd\nregel twee")
+    assert r.exit_code == 0
+    listing = da("docs").output
+    assert "\x1b" not in listing and "\u202e" not in listing and "regel twee" in listing
+    for bad in ("a\x1bb", "x\u202ey", "a@1", "-x", "a\nb"):
+        r = da("add", letter, "--doc", bad)
+        assert r.exit_code == 1 and "use letters, digits, spaces and - _ . /" in r.output
+        assert "\x1b" not in r.output and "\u202e" not in r.output
+
+
+def test_file_names_are_echoed_escaped(da, tmp_path):
+    odd = tmp_path / "brief\x1b[31m\nnaam.txt"
+    odd.write_text("Een brief.\n", encoding="utf-8")
+    r = da("add", odd, "--doc", "odd")
+    assert r.exit_code == 0 and "\x1b" not in r.output and "\\x1b" in r.output

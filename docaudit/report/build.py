@@ -35,7 +35,7 @@ from ..errors import DocauditError
 from ..normalize import paragraphs
 from ..store import Store, Version
 from ..templating import asset, render_template
-from ..values import now
+from ..values import hide_secrets, now, public_url
 from . import chart
 from .site import Site
 from .steps import Step, apply, summarize
@@ -141,7 +141,7 @@ def build_report(
 def last_checks(store: Store) -> dict[str, dict[str, Any]]:
     """Per watched document, its latest check: outcome, when, the error, and since when that outcome holds."""
     rows = store.conn.execute(
-        """SELECT f.doc_id, f.outcome, f.started_at, f.error,
+        """SELECT f.doc_id, f.outcome, f.started_at, f.error, f.url,
                   (SELECT min(w.started_at) FROM fetches w
                    WHERE w.doc_id = f.doc_id AND w.outcome = f.outcome
                      AND w.id > coalesce((SELECT max(o.id) FROM fetches o WHERE o.doc_id = f.doc_id
@@ -150,7 +150,9 @@ def last_checks(store: Store) -> dict[str, dict[str, Any]]:
            WHERE f.id IN (SELECT max(id) FROM fetches WHERE doc_id IS NOT NULL AND outcome != 'skipped'
                           GROUP BY doc_id)"""
     ).fetchall()
-    return {r[0]: {"outcome": r[1], "at": r[2], "error": r[3], "since": r[4] or r[2]} for r in rows}
+    return {
+        r[0]: {"outcome": r[1], "at": r[2], "error": hide_secrets(r[3], r[4]), "since": r[5] or r[2]} for r in rows
+    }
 
 
 def _key(inputs: list[Any]) -> str:
@@ -177,7 +179,8 @@ def _engine() -> str:
 
 
 def _http(url: Any) -> str | None:
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+    """A link fit to publish: http(s) only, credentials and secret query values redacted."""
+    return public_url(url) if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
 class _Builder:

@@ -34,7 +34,7 @@ def track_cmd(obj, source: str, doc: str | None, name: str | None, since: str | 
     with obj.store(create=True) as store:
         s = track(store, source, doc=doc, name=name, since=since)
     what = "documents go by their Tweede Kamer number" if s.collection else f"versions go to document {s.doc_id}"
-    click.echo(f"tracking {s.spec} as {s.id} ({what}); check it with: docaudit run --only {s.id}")
+    click.echo(f"tracking {s.display} as {s.id} ({what}); check it with: docaudit run --only {s.id}")
 
 
 @click.command("untrack")
@@ -47,7 +47,7 @@ def untrack_cmd(obj, source_ids: tuple[str, ...]) -> None:
     with obj.store() as store:
         for source_id in source_ids:
             s = untrack(store, source_id)
-            click.echo(f"no longer tracking {s.id} ({s.spec}); its history is kept")
+            click.echo(f"no longer tracking {s.id} ({s.display}); its history is kept")
 
 
 _SOURCE_COLUMNS = [

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import __version__
 from ..snapshots import atomic_write
 from ..store import Store, Version
-from ..values import now
+from ..values import now, public_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 _NS = uuid.UUID("6f1d7c1e-3b8e-4c55-9d3e-5b0f6f0d2a11")
@@ -74,7 +74,7 @@ def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Elem
     doc_title = store.document_title(v.doc_id) or v.doc_id
     entry = ET.Element(f"{{{ATOM}}}entry")
     _sub(entry, "id", f"urn:uuid:{uuid.uuid5(_NS, f'{instance}/{v.doc_id}/{v.number}/{v.raw_sha256}')}")
-    url = v.meta.get("url")
+    url = public_url(v.meta.get("url"))
     if url:
         _link(entry, url, "alternate", None)
     _sub(entry, "published", v.added_at)

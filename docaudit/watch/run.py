@@ -25,7 +25,7 @@ from ..ingest import Prepared, add_bytes, prepare
 from ..limits import Limits
 from ..snapshots import sha256
 from ..store import AddResult, Store
-from ..values import now
+from ..values import hide_secrets, now, one_line, public_url
 from .check import Check, check_source
 from .items import Item
 from .lock import RunLock
@@ -372,14 +372,14 @@ def _record_item(
     outcome = Outcome(
         source.id,
         item.doc_id,
-        item.url,
+        public_url(item.url) or "",
         "failed",
         status=item.status,
         bytes=len(item.fetched.data) if item.fetched else 0,
         duration_ms=round(item.duration * 1000),
         attempts=item.attempts,
-        error=item.error,
-        title=item.title,
+        error=hide_secrets(item.error, item.url),
+        title=one_line(item.title),
     )
     if item.outcome == "fetched" and item.fetched is not None and item.doc_id:
         started = time.monotonic()
@@ -392,7 +392,7 @@ def _record_item(
                 item.doc_id,
                 filename=item.filename,
                 title=item.title,
-                meta={**item.meta, "source": source.id, "url": item.fetched.final_url or item.url},
+                meta={**item.meta, "source": source.id, "url": public_url(item.fetched.final_url or item.url)},
                 default_date=item.default_date,
                 then=lambda result: _record_stored(store, run_id, source, item, outcome, result),
                 prepared=prepared,

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import DocauditError, NotFound
 from ..store import Store
-from ..values import did_you_mean, now, validate_doc_id
+from ..values import did_you_mean, hide_secrets, now, public_url, validate_doc_id
 
 KINDS = ("url", "tk-document", "tk-dossier", "tk-query", "tk-feed")
 COLLECTIONS = ("tk-dossier", "tk-query", "tk-feed")
@@ -58,6 +58,11 @@ class Source:
         return {"tk-document": "tk:", "tk-dossier": "tk:dossier/", "tk-query": "tk:query/"}[self.kind] + self.target
 
     @property
+    def display(self) -> str:
+        """The source as it may be printed or published: credentials and secret query values redacted."""
+        return public_url(self.spec) if self.kind == "url" else self.spec  # type: ignore[return-value]
+
+    @property
     def collection(self) -> bool:
         return self.kind in COLLECTIONS
 
@@ -70,7 +75,10 @@ class Source:
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["source"] = self.spec
+        out["source"] = self.display
+        if self.kind == "url":
+            out["target"] = public_url(self.target)
+        out["last_error"] = hide_secrets(self.last_error, self.target if self.kind == "url" else None)
         out.pop("state")
         return out
 
