@@ -70,6 +70,41 @@ class FetchSettings:
     max_redirects: int = 10
     per_host: int = 4
     total_timeout: float = 300.0
+    allow_private_redirects: bool = False  # follow a redirect from another origin into loopback/private ranges
+
+
+def address_kind(host: str) -> str:
+    """``loopback``, ``link-local``, ``private`` or ``public`` for a host name or address (a name that does not
+    resolve is ``public``: the fetch itself will fail)."""
+    import ipaddress
+    import socket
+
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            addresses = [ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)]
+        except (OSError, UnicodeError, ValueError):
+            return "public"
+    kinds = set()
+    for address in addresses:
+        if getattr(address, "ipv4_mapped", None):
+            address = address.ipv4_mapped
+        if address.is_loopback:
+            kinds.add("loopback")
+        elif address.is_link_local:
+            kinds.add("link-local")
+        elif address.is_private or address.is_reserved or address.is_unspecified or address.is_multicast:
+            kinds.add("private")
+    for kind in ("loopback", "link-local", "private"):
+        if kind in kinds:
+            return kind
+    return "public"
+
+
+def _origin(url: httpx.URL | str) -> tuple[str, str, int | None]:
+    u = httpx.URL(str(url))
+    return (u.scheme, u.host, u.port)
 
 
 class Fetcher:
@@ -84,7 +119,9 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=s.max_redirects,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            event_hooks={"request": [self._check_redirect]},
         )
+        self._current = threading.local()
         self._sleep = sleep
         self._hosts: dict[str, threading.Semaphore] = {}
         self._hosts_lock = threading.Lock()
@@ -97,6 +134,24 @@ class Fetcher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _check_redirect(self, request: httpx.Request) -> None:
+        """Refuse a redirect from another origin into loopback or link-local addresses (and into private ranges
+        from a public origin): a tracked page must not make docaudit fetch and publish an internal one."""
+        start = getattr(self._current, "url", None)
+        if start is None or self.settings.allow_private_redirects or _origin(request.url) == _origin(start):
+            return
+        target = address_kind(request.url.host)
+        if target == "public":
+            return
+        origin = address_kind(httpx.URL(start).host)
+        if target in ("loopback", "link-local") or origin == "public":
+            raise FetchError(
+                "redirects",
+                f"redirect from {httpx.URL(start).host} to a {target} address ({request.url.host}) refused; "
+                "allow it with [run] allow_private_redirects = true",
+                url=start,
+            )
 
     def _host(self, url: str) -> threading.Semaphore:
         host = urlsplit(url).netloc.lower()
@@ -150,6 +205,7 @@ class Fetcher:
     def _once(self, url: str, headers: dict[str, str], params: dict[str, str] | None) -> Fetched:
         s = self.settings
         deadline = time.monotonic() + s.total_timeout
+        self._current.url = url
         try:
             with self.client.stream("GET", url, headers=headers, params=params) as response:
                 status = response.status_code

@@ -4,6 +4,7 @@ one line that names it and how to raise it, and the other documents are still st
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 
@@ -188,3 +189,35 @@ def test_file_names_are_echoed_escaped(da, tmp_path):
     odd.write_text("Een brief.\n", encoding="utf-8")
     r = da("add", odd, "--doc", "odd")
     assert r.exit_code == 0 and "\x1b" not in r.output and "\\x1b" in r.output
+
+
+# -- where a fetch must not go ---------------------------------------------------------------------
+
+
+def test_a_redirect_into_loopback_from_another_origin_is_refused(da, server, tmp_path):
+    from docaudit.testing.localserver import LocalServer
+
+    with LocalServer() as internal:
+        internal.route("/admin", Reply(body=b"<html><body><p>Intern beheer: wachtwoorden.</p></body></html>"))
+        server.route("/brief.html", Reply(status=302, location=internal.url("/admin")))
+        server.route("/verhuisd.html", Reply(status=301, location=server.url("/nieuw.html")))
+        server.route("/nieuw.html", Reply(body=b"<html><body><p>De brief staat hier nu.</p></body></html>"))
+        da("track", server.url("/brief.html"))
+        da("track", server.url("/verhuisd.html"))
+        r = da("run", "--json")
+        got = {o["doc"]: o for o in map(json.loads, r.stdout.splitlines())}
+        assert got["verhuisd"]["outcome"] == "new"  # a redirect within the origin is followed
+        assert got["brief"]["outcome"] == "failed" and "to a loopback address" in got["brief"]["error"]
+        assert "allow_private_redirects" in got["brief"]["error"] and not internal.hits("/admin")
+        (tmp_path / "docaudit.toml").write_text("[run]\nallow_private_redirects = true\n", encoding="utf-8")
+        got = {o["doc"]: o for o in map(json.loads, da("run", "--json").stdout.splitlines())}
+        assert got["brief"]["outcome"] == "new" and internal.hits("/admin")
+
+
+def test_addresses_are_classified():
+    from docaudit.fetch import address_kind
+
+    assert address_kind("127.0.0.1") == address_kind("localhost") == "loopback"
+    assert address_kind("169.254.169.254") == "link-local"
+    assert address_kind("10.1.2.3") == address_kind("192.168.0.1") == "private"
+    assert address_kind("[::1]") == "loopback" and address_kind("8.8.8.8") == "public"

@@ -147,6 +147,7 @@ def load_config(path: Path | None) -> Watchlist:
             "wait",
             "schedule",
             "per_host",
+            "allow_private_redirects",
             "extract_workers",
         },
         f"{where} [run]",
@@ -163,6 +164,8 @@ def load_config(path: Path | None) -> Watchlist:
             fetch.max_size = parse_size(run["max_size"])
         if "per_host" in run:
             fetch.per_host = max(1, int(run["per_host"]))
+        if "allow_private_redirects" in run:
+            fetch.allow_private_redirects = bool(run["allow_private_redirects"])
         w.settings = RunSettings(
             concurrency=max(1, int(run.get("concurrency", 8))), fetch=fetch, wait=float(run.get("wait", 0))
         )
