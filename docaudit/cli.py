@@ -122,6 +122,12 @@ class Group(click.Group):
             return super().invoke(ctx)
         except DocauditError as exc:
             fail(str(exc))
+        except Exception as exc:
+            import sqlite3
+
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            fail(f"the database is damaged or unreadable ({exc}): run docaudit verify, and restore it from a backup")
 
 
 @click.group(cls=Group)

@@ -471,6 +471,30 @@ class Store:
         """Re-hash every snapshot and every stored text; run SQLite's integrity checks."""
         report = VerifyReport()
         referenced: set[str] = set()
+        try:
+            self._verify_versions(report, referenced)
+        except sqlite3.DatabaseError as exc:  # a damaged page: say so, and go on with what can be checked
+            report.integrity.append(f"reading the versions: {exc}")
+        on_disk = self.snapshots.all_files()
+        report.orphans = sorted(on_disk - referenced)
+        if self.snapshots.root.exists():
+            report.temp_files = sorted(
+                p.relative_to(self.snapshots.root).as_posix() for p in self.snapshots.root.glob("??/.tmp-*")
+            )
+        try:
+            result = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            result = [f"integrity check: {exc}"]
+        if result != ["ok"]:
+            report.integrity.extend(result)
+        try:
+            self.conn.execute("INSERT INTO versions_fts(versions_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            report.integrity.append(f"full-text index: {exc}")
+        return report
+
+    def _verify_versions(self, report: VerifyReport, referenced: set[str]) -> None:
+        """Re-hash each version's snapshot and texts."""
         for row in self.conn.execute(
             "SELECT doc_id, number, snapshot, raw_sha256, text, text_sha256, normalized, normalized_sha256 "
             "FROM versions ORDER BY doc_id, number"
@@ -488,20 +512,6 @@ class Store:
                 or sha256(row["normalized"].encode("utf-8")) != row["normalized_sha256"]
             ):
                 report.bad_text_hash.append(ref)
-        on_disk = self.snapshots.all_files()
-        report.orphans = sorted(on_disk - referenced)
-        if self.snapshots.root.exists():
-            report.temp_files = sorted(
-                p.relative_to(self.snapshots.root).as_posix() for p in self.snapshots.root.glob("??/.tmp-*")
-            )
-        result = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
-        if result != ["ok"]:
-            report.integrity.extend(result)
-        try:
-            self.conn.execute("INSERT INTO versions_fts(versions_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as exc:
-            report.integrity.append(f"full-text index: {exc}")
-        return report
 
 
 class _Transaction:

@@ -221,3 +221,56 @@ def test_addresses_are_classified():
     assert address_kind("169.254.169.254") == "link-local"
     assert address_kind("10.1.2.3") == address_kind("192.168.0.1") == "private"
     assert address_kind("[::1]") == "loopback" and address_kind("8.8.8.8") == "public"
+
+
+# -- corruption must not spread --------------------------------------------------------------------
+
+
+def _damage(db) -> None:
+    """Overwrite pages in the middle of the database file with garbage."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    with open(db, "r+b") as fh:
+        for n in range(pages // 3, pages // 3 + 4):
+            fh.seek(n * page)
+            fh.write(bytes(range(256)) * (page // 256))
+
+
+def test_a_damaged_database_gives_clear_errors_and_leaves_the_published_report_alone(da, tmp_path):
+    assert da("demo").exit_code == 0
+    index = (tmp_path / "site" / "index.html").read_bytes()
+    _damage(tmp_path / "audit.db")
+    r = da("verify")
+    assert r.exit_code == 1 and "DATABASE" in r.output and "Traceback" not in r.output
+    r = da("report", "-o", "site")
+    assert r.exit_code == 1 and r.output.startswith("Error: ") and "docaudit verify" in r.output
+    assert (tmp_path / "site" / "index.html").read_bytes() == index and (tmp_path / "site" / "docs").is_dir()
+    for args in (["search", "encryptie"], ["docs"], ["log", "2024D46963"], ["phrases"]):
+        r = da(*args)
+        assert "Traceback" not in r.output, args
+        assert r.exit_code == 0 or r.output.startswith("Error: "), (args, r.output)
+
+
+def test_pages_of_documents_gone_from_the_database_are_kept_without_force(da, tmp_path):
+    import sqlite3
+
+    assert da("demo").exit_code == 0
+    page = tmp_path / "site" / "docs" / "memo-zonder-datum.html"
+    assert page.exists()
+    conn = sqlite3.connect(tmp_path / "audit.db")  # as if the database had lost a document
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for table in ("phrase_occurrences", "phrase_versions"):
+        conn.execute(f"DELETE FROM {table} WHERE doc_id = 'memo-zonder-datum'")
+    conn.execute("DELETE FROM versions WHERE doc_id = 'memo-zonder-datum'")
+    conn.execute("DELETE FROM documents WHERE id = 'memo-zonder-datum'")
+    conn.commit()
+    conn.close()
+    r = da("report", "-o", "site")
+    assert r.exit_code == 0 and "no longer in the database were kept" in r.output and page.exists()
+    r = da("report", "-o", "site", "--force")
+    assert r.exit_code == 0 and not page.exists()

@@ -65,6 +65,7 @@ class ReportResult:
     removed: int = 0
     missing_snapshots: list[str] = field(default_factory=list)
     phrase_note: str | None = None  # why the phrase pages are empty, when they are for a reason
+    kept_vanished: int = 0  # published pages of documents no longer in the database, kept (--force removes)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (document, error): left out, the rest written
 
     @property
@@ -94,6 +95,11 @@ class ReportResult:
             parts.append(f"{len(self.missing_snapshots)} raw snapshots missing (docaudit verify)")
         if self.phrase_note:
             parts.append(self.phrase_note)
+        if self.kept_vanished:
+            parts.append(
+                f"{self.kept_vanished} published files of documents no longer in the database were kept "
+                "(docaudit never deletes documents: check the database with docaudit verify; --force removes them)"
+            )
         if self.failed:
             parts.append(f"{len(self.failed)} left out, could not be shown: {', '.join(d for d, _ in self.failed)}")
         return "\n".join(parts)
@@ -125,6 +131,12 @@ def build_report(
     ``snapshots=False`` leaves the raw files out (their links too); ``force`` writes into a folder that
     is not empty and holds no earlier report.
     """
+    problems = [r[0] for r in store.conn.execute("PRAGMA quick_check(5)").fetchall()]
+    if problems != ["ok"]:
+        raise DocauditError(
+            f"the database fails its quick check ({'; '.join(problems)}): no report written, the published one "
+            "is left as it was; run docaudit verify and restore audit.db from a backup"
+        )
     with Site(out, force=force) as site:
         result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None)).run(
             family_pages, timeline
@@ -135,6 +147,7 @@ def build_report(
         site.copied,
         site.removed,
     )
+    result.kept_vanished = len(site.kept)
     return result
 
 
@@ -150,9 +163,7 @@ def last_checks(store: Store) -> dict[str, dict[str, Any]]:
            WHERE f.id IN (SELECT max(id) FROM fetches WHERE doc_id IS NOT NULL AND outcome != 'skipped'
                           GROUP BY doc_id)"""
     ).fetchall()
-    return {
-        r[0]: {"outcome": r[1], "at": r[2], "error": hide_secrets(r[3], r[4]), "since": r[5] or r[2]} for r in rows
-    }
+    return {r[0]: {"outcome": r[1], "at": r[2], "error": hide_secrets(r[3], r[4]), "since": r[5] or r[2]} for r in rows}
 
 
 def _key(inputs: list[Any]) -> str:

@@ -18,6 +18,7 @@ from ..errors import DocauditError
 from ..snapshots import FILE_MODE, atomic_write
 
 MANIFEST = ".docaudit-report.json"
+PERMANENT = ("docs/", "snapshots/")  # what a store never deletes: kept when it vanishes, unless --force
 LOCK = ".docaudit-report.lock"
 FORMAT = 2
 
@@ -32,6 +33,7 @@ class Site:
         self.pages: dict[str, dict[str, Any]] = {}  # page → {"key": its inputs' key, "data": kept with it}
         self.previous: dict[str, Any] = {"files": [], "pages": {}}
         self.written = self.unchanged = self.copied = self.removed = 0
+        self.kept: list[str] = []  # pages of documents no longer in the store, kept (see _finish)
         self._lock = None
 
     def __enter__(self) -> Site:
@@ -145,10 +147,17 @@ class Site:
 
     def _finish(self) -> None:
         root = self.root.resolve()
-        for rel in set(self.previous.get("files", [])) - self.files:
+        for rel in sorted(set(self.previous.get("files", [])) - self.files):
             path = (self.root / rel).resolve()
-            if path.is_relative_to(root) and path.is_file():
-                path.unlink()
-                self.removed += 1
+            if not (path.is_relative_to(root) and path.is_file()):
+                continue
+            if rel.startswith(PERMANENT) and not self.force:
+                # documents, versions and snapshots are never deleted from a store: if one is gone, the
+                # database is damaged or another one; its published pages stay until --force
+                self.files.add(rel)
+                self.kept.append(rel)
+                continue
+            path.unlink()
+            self.removed += 1
         manifest = {"format": FORMAT, "files": sorted(self.files), "pages": self.pages}
         atomic_write(self.root / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
