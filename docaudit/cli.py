@@ -83,6 +83,16 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def describe_database_error(exc: Exception) -> str:
+    """One line for an SQLite error that reached the command line: what it means and what to do."""
+    text = str(exc)
+    if any(k in text for k in ("disk is full", "disk I/O", "readonly", "read-only", "unable to open")):
+        return f"cannot write the database ({text}): free space or fix permissions; nothing was stored"
+    if "locked" in text or "busy" in text:
+        return "the database is busy: another docaudit process is writing; try again"
+    return f"the database is damaged or unreadable ({text}): run docaudit verify, and restore it from a backup"
+
+
 class Group(click.Group):
     """Loads the commands of other packages on first use (``LAZY_COMMANDS``), and turns expected failures
     (DocauditError) into one line on stderr instead of a traceback."""
@@ -127,7 +137,7 @@ class Group(click.Group):
 
             if not isinstance(exc, sqlite3.DatabaseError):
                 raise
-            fail(f"the database is damaged or unreadable ({exc}): run docaudit verify, and restore it from a backup")
+            fail(describe_database_error(exc))
 
 
 @click.group(cls=Group)

@@ -37,7 +37,12 @@ class Snapshots:
         target = self.path(rel)
         if target.exists() and target.stat().st_size == len(data):
             return rel
-        atomic_write(target, data)
+        try:
+            atomic_write(target, data)
+        except OSError as exc:
+            from .errors import StoreError
+
+            raise StoreError(f"cannot write the snapshot to {self.root}: {exc.strerror or exc}") from None
         return rel
 
     def read(self, relpath: str, expected_sha256: str | None = None) -> bytes:

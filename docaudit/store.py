@@ -6,6 +6,7 @@ transaction, after its raw bytes are safely on disk, so no row ever points at a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -542,11 +543,20 @@ class _Transaction:
         elif exc_type is None:
             try:
                 self.conn.execute("COMMIT")
+            except sqlite3.Error as commit_error:
+                self._rollback()  # SQLite may have rolled back already: keep the COMMIT's reason, not ROLLBACK's
+                raise StoreError(f"could not save to the database: {commit_error}; nothing was stored") from None
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
         else:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
+
+    def _rollback(self) -> None:
+        # the transaction may be gone already; the error that ended it is the one to report
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
 
 def _quote_fts(query: str) -> str:

@@ -274,3 +274,36 @@ def test_pages_of_documents_gone_from_the_database_are_kept_without_force(da, tm
     assert r.exit_code == 0 and "no longer in the database were kept" in r.output and page.exists()
     r = da("report", "-o", "site", "--force")
     assert r.exit_code == 0 and not page.exists()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 300 KB file system (tmpfs), where the machine lets us mount one."""
+    import subprocess
+
+    where = tmp_path / "tiny"
+    where.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(where)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield where
+    subprocess.run(["umount", str(where)], check=False)
+
+
+def _big_letter(tmp_path):
+    import random
+
+    rnd = random.Random(1)
+    words = "het kabinet zal de Kamer informeren over de voortgang van".split()
+    letter = tmp_path / "groot.txt"
+    letter.write_text(" ".join(f"{rnd.choice(words)}{rnd.randint(0, 99999)}" for _ in range(60000)), encoding="utf-8")
+    return letter
+
+
+def test_a_full_disk_is_one_clear_line_and_stores_nothing(da, tmp_path, tiny_disk):
+    letter = _big_letter(tmp_path)
+    r = da("--snapshots", tiny_disk / "snaps", "add", letter, "--doc", "groot")
+    assert r.exit_code == 1 and "cannot write the snapshot" in r.output and "No space left" in r.output
+    assert "Traceback" not in r.output
+    r = da("--db", tiny_disk / "audit.db", "--snapshots", tmp_path / "snaps", "add", letter, "--doc", "groot")
+    assert r.exit_code == 1 and "cannot write the database" in r.output and "nothing was stored" in r.output
+    assert "No documents yet" in da("--db", tiny_disk / "audit.db", "docs").output  # and nothing half-stored
