@@ -127,7 +127,7 @@ def test_failed_snapshot_write_stores_nothing(tmp_path):
     blocked = tmp_path / "snapshots"
     blocked.write_text("a file where the folder should be")
     with Store(tmp_path / "audit.db", blocked) as store:
-        with pytest.raises(OSError):
+        with pytest.raises(StoreError, match="cannot write the snapshot"):
             add_file(store, FIXTURES / "2024D46963.docx", "a")
         assert store.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 0
         assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
