@@ -69,7 +69,9 @@ class FetchSettings:
     max_size: int = 50 * 1024 * 1024
     max_redirects: int = 10
     per_host: int = 4
-    total_timeout: float = 300.0
+    total_timeout: float = 300.0  # a whole download; one that takes longer is not retried
+    min_rate: float = 2048.0  # bytes per second, judged from ``rate_after`` seconds into a download
+    rate_after: float = 20.0
     allow_private_redirects: bool = False  # follow a redirect from another origin into loopback/private ranges
 
 
@@ -222,6 +224,7 @@ class Fetcher:
                         url=url,
                     )
                 chunks, size = [], 0
+                began = time.monotonic()
                 if status != 304:
                     for chunk in response.iter_bytes():
                         size += len(chunk)
@@ -229,8 +232,19 @@ class Fetcher:
                             raise FetchError(
                                 "too-large", f"response is over the {human_size(s.max_size)} limit", status=status
                             )
-                        if time.monotonic() > deadline:
-                            raise _Retry("timeout", f"download took over {s.total_timeout:.0f} s")
+                        elapsed = time.monotonic() - began
+                        if time.monotonic() > deadline:  # not retried: a slow server would hold the run again
+                            raise FetchError(
+                                "timeout", f"download took over {s.total_timeout:.0f} s ([run] total_timeout)", url=url
+                            )
+                        if elapsed > s.rate_after and size / elapsed < s.min_rate:
+                            raise FetchError(
+                                "timeout",
+                                f"the server sends {size / elapsed:,.0f} bytes/s, under the floor of "
+                                f"{s.min_rate:,.0f} ([run] min_rate); not retried",
+                                status=status,
+                                url=url,
+                            )
                         chunks.append(chunk)
                 return Fetched(
                     url=url,

@@ -307,3 +307,20 @@ def test_a_full_disk_is_one_clear_line_and_stores_nothing(da, tmp_path, tiny_dis
     r = da("--db", tiny_disk / "audit.db", "--snapshots", tmp_path / "snaps", "add", letter, "--doc", "groot")
     assert r.exit_code == 1 and "cannot write the database" in r.output and "nothing was stored" in r.output
     assert "No documents yet" in da("--db", tiny_disk / "audit.db", "docs").output  # and nothing half-stored
+
+
+def test_a_slow_drip_server_is_cut_off_and_not_retried(server):
+    import time
+
+    from docaudit.fetch import Fetcher, FetchError, FetchSettings
+
+    server.route("/druppel.html", Reply(body=b"<p>" + b"x" * 400 + b"</p>", drip=0.01))
+    settings = FetchSettings(retries=3, backoff=0.01, min_rate=1000, rate_after=0.3)
+    started = time.monotonic()
+    with Fetcher(settings) as fetcher, pytest.raises(FetchError, match=r"bytes/s, under the floor of 1,000") as info:
+        fetcher.get(server.url("/druppel.html"))
+    assert info.value.attempts == 1 and time.monotonic() - started < 3
+    slow = FetchSettings(retries=3, total_timeout=0.5, min_rate=0)
+    with Fetcher(slow) as fetcher, pytest.raises(FetchError, match=r"took over [01] s") as info:
+        fetcher.get(server.url("/druppel.html"))
+    assert info.value.attempts == 1 and len(server.hits("/druppel.html")) == 2

@@ -30,6 +30,7 @@ class Reply:
     truncate: int | None = None
     location: str | None = None
     no_length: bool = False  # send no Content-Length; the body ends when the connection closes
+    drip: float = 0.0  # seconds between bytes: a server that sends its body a byte at a time
 
 
 @dataclass
@@ -155,7 +156,12 @@ class LocalServer:
             if reply.truncate is not None or reply.no_length:
                 h.send_header("Connection", "close")
             h.end_headers()
-            if status != 304:
+            if status != 304 and reply.drip:
+                for i in range(len(body)):
+                    h.wfile.write(body[i : i + 1])
+                    h.wfile.flush()
+                    time.sleep(reply.drip)
+            elif status != 304:
                 h.wfile.write(body if reply.truncate is None else body[: reply.truncate])
             h.wfile.flush()
             if reply.truncate is not None or reply.no_length:

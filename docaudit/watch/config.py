@@ -148,6 +148,8 @@ def load_config(path: Path | None) -> Watchlist:
             "schedule",
             "per_host",
             "allow_private_redirects",
+            "total_timeout",
+            "min_rate",
             "extract_workers",
         },
         f"{where} [run]",
@@ -164,6 +166,10 @@ def load_config(path: Path | None) -> Watchlist:
             fetch.max_size = parse_size(run["max_size"])
         if "per_host" in run:
             fetch.per_host = max(1, int(run["per_host"]))
+        if "total_timeout" in run:
+            fetch.total_timeout = max(1.0, float(run["total_timeout"]))
+        if "min_rate" in run:
+            fetch.min_rate = max(0.0, float(run["min_rate"]))
         if "allow_private_redirects" in run:
             fetch.allow_private_redirects = bool(run["allow_private_redirects"])
         w.settings = RunSettings(
