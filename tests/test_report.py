@@ -475,3 +475,19 @@ def test_chart_places_dates_in_order_and_undated_letters_apart():
         [charts.Dot(0, "2024-01-10", "a", "a", "x"), charts.Dot(0, "2024-04-20", "b", "b", "x")], ["W1"]
     )
     assert [t.label for t in months.ticks] == ["2024-02", "2024-03", "2024-04"]
+
+
+def test_a_raw_html_snapshot_is_published_as_text(tmp_path):
+    """A tracked page's own scripts must not run in the report's origin when someone opens its snapshot."""
+    from docaudit.report.build import published_snapshot
+
+    page = b"<html><body><p>Brief van de minister.</p><script>window.__pwned = 1</script></body></html>"
+    with Store(tmp_path / "audit.db") as store:
+        v = add_bytes(store, page, "pagina", filename="pagina.html").version
+        build_report(store, tmp_path / "site")
+    assert v.format == "html" and published_snapshot(v.snapshot).endswith(".html.txt")
+    published = tmp_path / "site" / published_snapshot(v.snapshot)
+    assert published.read_bytes() == page
+    assert not list((tmp_path / "site" / "snapshots").rglob("*.html"))
+    doc_page = (tmp_path / "site" / "docs" / "pagina.html").read_text(encoding="utf-8")
+    assert published_snapshot(v.snapshot) in doc_page

@@ -189,6 +189,13 @@ def _engine() -> str:
     return h.hexdigest()
 
 
+def published_snapshot(snapshot: str) -> str:
+    """Where the site publishes a raw snapshot. An HTML page gets ``.txt`` appended: opened from the report it
+    shows as text, so a hostile page's scripts never run in the report's origin."""
+    suffix = ".txt" if snapshot.lower().endswith((".html", ".htm", ".xhtml", ".svg")) else ""
+    return f"snapshots/{snapshot}{suffix}"
+
+
 def _http(url: Any) -> str | None:
     """A link fit to publish: http(s) only, credentials and secret query values redacted."""
     return public_url(url) if isinstance(url, str) and url.startswith(("https://", "http://")) else None
@@ -284,7 +291,7 @@ class _Builder:
     def _step(self, v: Version) -> Step:
         href = None
         if self.snapshots:
-            rel = f"snapshots/{v.snapshot}"
+            rel = published_snapshot(v.snapshot)
             if self.site.copy(rel, self.store.snapshots.path(v.snapshot)):
                 href = rel
             else:
