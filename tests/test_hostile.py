@@ -324,3 +324,19 @@ def test_a_slow_drip_server_is_cut_off_and_not_retried(server):
     with Fetcher(slow) as fetcher, pytest.raises(FetchError, match=r"took over [01] s") as info:
         fetcher.get(server.url("/druppel.html"))
     assert info.value.attempts == 1 and len(server.hits("/druppel.html")) == 2
+
+
+def test_a_report_folder_that_cannot_be_written_is_one_line(da, tmp_path):
+    da("add", EXAMPLE, "--doc", "a")
+    (tmp_path / "gewoon-een-bestand").write_text("not a folder", encoding="utf-8")
+    r = da("report", "-o", "gewoon-een-bestand")  # a usage error, said by the option itself
+    assert r.exit_code == 2 and "is a file" in r.output and "Traceback" not in r.output
+    from docaudit import Store, build_report
+    from docaudit.errors import DocauditError
+
+    with Store(tmp_path / "audit.db") as store, pytest.raises(DocauditError, match="exists and is not a folder"):
+        build_report(store, tmp_path / "gewoon-een-bestand")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "docs").write_text("a file where the report wants a folder", encoding="utf-8")
+    r = da("report", "-o", "site", "--force")  # the document's pages cannot be written: it is left out, said so
+    assert r.exit_code == 1 and "Error: a: left out of the report" in r.output and "Traceback" not in r.output

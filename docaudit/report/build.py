@@ -137,10 +137,14 @@ def build_report(
             f"the database fails its quick check ({'; '.join(problems)}): no report written, the published one "
             "is left as it was; run docaudit verify and restore audit.db from a backup"
         )
-    with Site(out, force=force) as site:
-        result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None)).run(
-            family_pages, timeline
-        )
+    try:
+        with Site(out, force=force) as site:
+            result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None)).run(
+                family_pages, timeline
+            )
+    except OSError as exc:  # a read-only or full folder, a file where a folder belongs
+        where = exc.filename or out
+        raise DocauditError(f"cannot write the report in {where}: {exc.strerror or exc}") from None
     result.written, result.unchanged, result.copied, result.removed = (
         site.written,
         site.unchanged,
