@@ -21,10 +21,10 @@ MB = 1024 * 1024
 class Limits:
     """What one document may expand to, and what extracting it may cost."""
 
-    expanded: int = 256 * MB  # all parts of a .docx, as the zip directory declares them, inflated
+    expanded: int = 64 * MB  # the XML (text) parts of a .docx, inflated (all parts together: 4 times this)
     characters: int = 20_000_000  # the extracted text
     html: int = 20 * MB  # an HTML page, before parsing
-    memory: int = 2048 * MB  # the extraction process's address space
+    memory: int = 1024 * MB  # the extraction process's address space (a worker needs ~60 MB for a letter)
     cpu: int = 120  # seconds of CPU for one extraction
     wall: int = 300  # seconds of wall clock for one extraction
     isolate: bool = True  # extract in a separate process under the memory and CPU limits

@@ -53,8 +53,22 @@ def nested_html(depth: int) -> bytes:
 def test_a_docx_that_would_inflate_past_the_limit_is_refused_before_inflating():
     bomb = docx_bomb(40)
     assert len(bomb) < MB
-    with pytest.raises(ExtractionError, match=r"would inflate to 40 MB, over the 8 MB limit.*DOCAUDIT_LIMIT_EXPANDED"):
+    with pytest.raises(
+        ExtractionError,
+        match=r"would inflate to 40 MB, over the 8 MB limit on what its text may expand to.*DOCAUDIT_LIMIT_EXPANDED",
+    ):
         prepare(bomb, Limits(expanded=8 * MB))
+
+
+def test_with_the_defaults_a_docx_of_80_mb_of_paragraphs_is_refused_at_once():
+    """The attack as reported: a small .docx whose document.xml inflates to ~100 MB was stored (3.5 GB RSS)."""
+    import time
+
+    bomb = docx_bomb(80)
+    started = time.monotonic()
+    with pytest.raises(ExtractionError, match=r"over the 64 MB limit on what its text may expand to"):
+        prepare(bomb)
+    assert time.monotonic() - started < 5
 
 
 def test_memory_is_bounded_in_the_worker():

@@ -491,3 +491,14 @@ def test_a_raw_html_snapshot_is_published_as_text(tmp_path):
     assert not list((tmp_path / "site" / "snapshots").rglob("*.html"))
     doc_page = (tmp_path / "site" / "docs" / "pagina.html").read_text(encoding="utf-8")
     assert published_snapshot(v.snapshot) in doc_page
+
+
+def test_an_altered_snapshot_is_not_published(tmp_path):
+    from docaudit.report.build import published_snapshot
+
+    with Store(tmp_path / "audit.db") as store:
+        v = add_bytes(store, b"Het kabinet zal de Kamer informeren.\n", "brief", filename="brief.txt").version
+        store.snapshots.path(v.snapshot).write_bytes(b"Het kabinet zal de Kamer niet informeren.\n")
+        result = build_report(store, tmp_path / "site")
+    assert result.missing_snapshots == ["brief@1"] and "missing or altered" in result.message()
+    assert not (tmp_path / "site" / published_snapshot(v.snapshot)).exists()

@@ -79,14 +79,17 @@ def check_expansion(data: bytes, fmt: str, limits: Limits) -> None:
     ``limits.html``."""
     if fmt == "docx":
         try:
-            declared = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+            parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ExtractionError(f"corrupt or truncated .docx (broken zip archive: {exc})") from None
-        if declared > limits.expanded:
-            raise ExtractionError(
-                f"the .docx would inflate to {declared // (1024 * 1024):,} MB, over the "
-                f"{limits.expanded // (1024 * 1024):,} MB limit on expanded size; {how_to_raise('expanded')}"
-            )
+        text = sum(p.file_size for p in parts if p.filename.lower().endswith((".xml", ".rels")))
+        everything = sum(p.file_size for p in parts)
+        for size, limit, what in ((text, limits.expanded, "its text"), (everything, 4 * limits.expanded, "it")):
+            if size > limit:
+                raise ExtractionError(
+                    f"the .docx would inflate to {size // (1024 * 1024):,} MB, over the {limit // (1024 * 1024):,} MB "
+                    f"limit on what {what} may expand to; {how_to_raise('expanded')}"
+                )
     elif fmt == "html" and len(data) > limits.html:
         raise ExtractionError(
             f"the HTML page is {len(data) // (1024 * 1024):,} MB, over the {limits.html // (1024 * 1024):,} MB "

@@ -92,7 +92,9 @@ class ReportResult:
             f"{self.diffs} diffs computed, {self.cached} up to date",
         ]
         if self.missing_snapshots:
-            parts.append(f"{len(self.missing_snapshots)} raw snapshots missing (docaudit verify)")
+            parts.append(
+                f"{len(self.missing_snapshots)} raw snapshots missing or altered, not published (docaudit verify)"
+            )
         if self.phrase_note:
             parts.append(self.phrase_note)
         if self.kept_vanished:
@@ -296,7 +298,7 @@ class _Builder:
         href = None
         if self.snapshots:
             rel = published_snapshot(v.snapshot)
-            if self.site.copy(rel, self.store.snapshots.path(v.snapshot)):
+            if self.site.copy(rel, self.store.snapshots.path(v.snapshot), v.raw_sha256):
                 href = rel
             else:
                 self.result.missing_snapshots.append(v.ref)

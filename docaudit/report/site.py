@@ -8,9 +8,9 @@ summary), so the next run skips pages that are up to date and removes pages that
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +89,9 @@ class Site:
         atomic_write(target, raw)
         self.written += 1
 
-    def copy(self, rel: str, source: Path) -> bool:
-        """Put a copy of ``source`` (an immutable snapshot) at ``rel``; False when the source is missing."""
+    def copy(self, rel: str, source: Path, sha256: str | None = None) -> bool:
+        """Put a copy of ``source`` (an immutable snapshot) at ``rel``; False when the source is missing, or
+        (with ``sha256``) when its bytes no longer match it: an altered snapshot is never published."""
         self.files.add(rel)
         target = self.root / rel
         try:
@@ -103,7 +104,11 @@ class Site:
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.unlink(missing_ok=True)
         # a copy, never a hard link: whatever writes in the web folder must not alter the archive
-        shutil.copyfile(source, tmp)
+        data = source.read_bytes()
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            self.files.discard(rel)
+            return False
+        tmp.write_bytes(data)
         tmp.chmod(FILE_MODE)
         os.replace(tmp, target)
         self.copied += 1
