@@ -398,13 +398,13 @@ class Store:
                FROM documents d JOIN versions v ON v.doc_id = d.id
                GROUP BY d.id ORDER BY last_change DESC, d.id"""
         ).fetchall()
-        return [DocumentSummary(**dict(r)) for r in rows]
+        return [DocumentSummary(**{**dict(r), "title": one_line(r["title"])}) for r in rows]
 
     def document_title(self, doc_id: str) -> str | None:
         row = self.conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise NotFound(f"no document {doc_id!r}")
-        return row["title"]
+        return one_line(row["title"])  # titles stored by older versions may hold control characters
 
     def versions(self, doc_id: str) -> list[Version]:
         """All versions of a document, oldest first."""
@@ -464,7 +464,7 @@ class Store:
             rows = self.conn.execute(sql, (match, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise DocauditError(f"bad search query {query!r}: {exc}") from None
-        return [SearchHit(**{**dict(r), "latest": bool(r["latest"])}) for r in rows]
+        return [SearchHit(**{**dict(r), "latest": bool(r["latest"]), "title": one_line(r["title"])}) for r in rows]
 
     # -- integrity ----------------------------------------------------------------------------
 
