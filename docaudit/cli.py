@@ -462,14 +462,18 @@ def verify(obj: Context, fmt: str) -> None:
 @color_option
 @click.pass_context
 def demo(ctx: click.Context, color: str) -> None:
-    """Store the bundled example letters, show their history and what changed, and write the report (site/)."""
+    """Store the bundled example letters, show their history and what changed, and write the report (site/).
+
+    Run it in an empty folder: it refuses a database that holds anything but the demo's letters (it never
+    adds them to your own audit), and a site/ folder it did not write.
+    """
     from .demo import run_demo
     from .diff.render import render_diff
 
     obj: Context = ctx.obj
     with obj.store(create=True) as store:
-        click.echo(f"Storing the bundled example letters in {store.path} and {store.snapshots.root}/")
         result = run_demo(store, "site")
+        click.echo(f"Stored the bundled example letters in {store.path} and {store.snapshots.root}/")
     for name, added in result.stored:
         click.echo(f"  {name}: {added.message()}")
     click.echo()

@@ -7,9 +7,11 @@ import json
 import os
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from .comparison import compare
 from .diff.model import LineDiff, SemanticDiff, WordDiff
+from .errors import DocauditError
 from .ingest import add_bytes
 from .report import ReportResult, build_report
 from .snapshots import sha256
@@ -52,6 +54,27 @@ def constructed() -> tuple[Example, ...]:
     return tuple(Example(x["doc"], x["title"], (f"{CONSTRUCTED}/{x['file']}",)) for x in listing)
 
 
+def example_files() -> dict[str, set[str]]:
+    """Each example document and the sha256 of its files."""
+    folder = resources.files("docaudit") / "examples"
+    return {
+        example.doc_id: {sha256((folder / name).read_bytes()) for name in example.files}
+        for example in EXAMPLES + constructed()
+    }
+
+
+def foreign_contents(store: Store) -> list[str]:
+    """What a store holds besides the demo's letters (empty: the demo may use it). The demo must never add
+    its letters to a user's audit, where they would become versions of real documents."""
+    examples = example_files()
+    found = []
+    for doc_id, sha in store.conn.execute("SELECT doc_id, raw_sha256 FROM versions ORDER BY doc_id, number"):
+        if sha not in examples.get(doc_id, ()):
+            found.append(doc_id)
+    sources = [r[0] for r in store.conn.execute("SELECT id FROM sources")]
+    return sorted(set(found)) + [f"tracked source {s}" for s in sources]
+
+
 def store_examples(store: Store) -> list[tuple[str, AddResult]]:
     """Add every example file in order; return (file name, result) pairs. Running it again stores nothing."""
     results = []
@@ -79,7 +102,22 @@ class DemoResult:
 
 
 def run_demo(store: Store, out: str | os.PathLike[str] = "site") -> DemoResult:
-    """Store the examples, compare the last two versions of each document that has two, write the report."""
+    """Store the examples, compare the last two versions of each document that has two, write the report.
+    Refuses (DocauditError, before writing anything) a store that holds anything but the demo."""
+    foreign = foreign_contents(store)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise DocauditError(
+            f"{store.path} holds your own audit ({shown}): the demo never adds its letters to it. "
+            "Run the demo in an empty folder: mkdir docaudit-demo && cd docaudit-demo && docaudit demo"
+        )
+    site = Path(out)
+    fresh = store.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 0
+    if fresh and site.exists() and any(site.iterdir()):
+        raise DocauditError(
+            f"{site}/ already holds something: the demo writes its report there. "
+            "Run the demo in an empty folder: mkdir docaudit-demo && cd docaudit-demo && docaudit demo"
+        )
     stored = store_examples(store)
     documents = store.documents()
     diffs = [compare(d.id, store=store) for d in documents if d.versions >= 2]

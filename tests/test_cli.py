@@ -140,3 +140,24 @@ def test_color_means_the_same_everywhere(da):
         colored = da(*args, "--color", "always").stdout
         assert "\x1b[" not in plain and "\x1b[" in colored, args
         assert da(*args, "--color").stdout == colored, args  # --color alone: always
+
+
+def test_the_demo_never_touches_a_users_audit(da, tmp_path):
+    """Found by a new user: the demo in a folder with an audit added its letters as new versions of theirs."""
+    letter = tmp_path / "mijn-brief.txt"
+    letter.write_text("Den Haag, 1 mei 2025\n\nHet kabinet zal de Kamer informeren.\n", encoding="utf-8")
+    assert da("add", letter, "--doc", "2024D46963").exit_code == 0  # the user's own letter, a demo id even
+    before = (tmp_path / "audit.db").read_bytes()
+    r = da("demo")
+    assert r.exit_code == 1 and "holds your own audit (2024D46963)" in r.output and "mkdir docaudit-demo" in r.output
+    assert not (tmp_path / "site").exists() and "stored as" not in r.output
+    assert len(json.loads(da("log", "2024D46963", "--json").stdout)) == 1
+    assert (tmp_path / "audit.db").read_bytes() == before
+
+
+def test_the_demo_leaves_a_site_folder_it_did_not_write_alone(da, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<p>mijn eigen site</p>", encoding="utf-8")
+    r = da("demo")
+    assert r.exit_code == 1 and "site/ already holds something" in r.output
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "<p>mijn eigen site</p>"
