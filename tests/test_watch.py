@@ -291,9 +291,31 @@ def test_a_bad_watchlist_stops_with_a_clear_error(da, tmp_path, toml, message):
     assert r.exit_code == 3 and message in r.output
 
 
-def test_run_with_nothing_tracked(da):
-    r = da("run")
-    assert r.exit_code == 0 and "nothing to check" in r.output
+def test_a_run_with_nothing_to_check_is_trouble_unless_allowed(da, tmp_path):
+    """A wrong `cd` in a crontab used to be a silent, successful no-op every night."""
+    r = da("run", "--quiet")
+    assert r.exit_code == 2 and "nothing to check: no database at" in r.stderr and "wrong folder" in r.stderr
+    assert not (tmp_path / "audit.db").exists()  # and nothing was created where it ran
+    assert da("run", "--allow-empty").exit_code == 0
+    r = da("run", "--quiet")  # a database now exists, but no source is tracked
+    assert r.exit_code == 2 and "no source is tracked" in r.stderr
+    (tmp_path / "docaudit.toml").write_text("[run]\nallow_empty = true\n", encoding="utf-8")
+    assert da("run", "--quiet").exit_code == 0
+
+
+def test_quiet_lines_carry_the_time_and_a_withdrawal_is_announced_once(da, server):
+    import re
+
+    server.route("/brief.docx", Reply(body=V1))
+    da("track", server.url("/brief.docx"), "--doc", "brief")
+    r = da("run", "--quiet")
+    stamp = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z "
+    assert re.match(stamp + r"\+ brief: new", r.output) and re.search(stamp + "1 new$", r.output, re.M)
+    server.route("/brief.docx", Reply(status=404))
+    r = da("run", "--quiet", "--exit-code")
+    assert r.exit_code == 1 and "! brief: withdrawn" in r.output
+    r = da("run", "--quiet", "--exit-code")  # still gone: nothing new to say
+    assert r.exit_code == 0 and r.output == ""
 
 
 def test_extraction_in_worker_processes(server, tmp_path):
@@ -316,3 +338,38 @@ def test_extraction_in_worker_processes(server, tmp_path):
         again = run(store, settings=settings)  # same bytes: recognised without extracting
         assert {o.doc: o.outcome for o in again.outcomes} == {"a": "unchanged", "b": "unchanged", "c": "failed"}
         assert store.verify().ok
+
+
+def test_the_cron_recipe_as_written(server, tmp_path):
+    """The crontab line of docs/watching.md, run by a shell as cron would, with one source failing."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from docaudit.testing.repo import ROOT
+
+    page = (ROOT / "docs" / "watching.md").read_text(encoding="utf-8")
+    block = page.split("<!-- cron:start -->")[1].split("<!-- cron:end -->")[0]
+    line = next(x for x in block.splitlines() if "docaudit run" in x)
+    command = line.split("*", 5)[-1].strip()  # the part after the five schedule fields
+    watch = tmp_path / "watch"
+    watch.mkdir()
+    command = command.replace("/srv/watch", str(watch))
+    command = command.replace("/srv/docaudit/.venv/bin/docaudit", str(Path(sys.executable).parent / "docaudit"))
+    server.route("/brief.docx", Reply(body=V1))
+    server.route("/weg.pdf", Reply(status=404))
+    (watch / "docaudit.toml").write_text(
+        f'[run]\nretries = 0\n\n[report]\npath = "site"\n\n[[source]]\nurl = "{server.url("/brief.docx")}"\n'
+        f'doc = "brief"\n\n[[source]]\nurl = "{server.url("/weg.pdf")}"\ndoc = "weg"\n',
+        encoding="utf-8",
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # cron's bare environment
+    result = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2  # one source failed …
+    log = (watch / "run.log").read_text(encoding="utf-8").splitlines()
+    stamp = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z "
+    assert all(re.match(stamp, x) for x in log), log
+    assert any("+ brief: new" in x for x in log) and any("weg" in x and "failed" in x for x in log)
+    assert (watch / "site" / "index.html").exists()  # … and the report was written all the same
+    assert "brief" in (watch / "site" / "index.html").read_text(encoding="utf-8")

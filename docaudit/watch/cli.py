@@ -106,40 +106,77 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
 @quiet_option
 @output_options(("terminal", "json"), json_help="One JSON object per checked document (JSON lines).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when something changed (new, changed or withdrawn).")
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Nothing to check is fine (else: exit 2, one line on stderr; [run] allow_empty).",
+)
 @click.pass_obj
-def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, **options) -> None:
+def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, allow_empty, **options) -> None:
     """Check every tracked source once and store what changed: the cron entry point.
 
     \b
     Exit status:
       0  all checked (changes or not, unless --exit-code)
       1  with --exit-code: something was new, changed or withdrawn
-      2  some sources failed, or a notification could not be sent
+      2  some sources failed, a notification could not be sent, or there was
+         nothing to check (no database, no watchlist, no source: a wrong
+         folder in the crontab?) and --allow-empty was not given
       3  nothing could be checked: every source failed, another run holds
          the lock past --wait, or the watchlist or database is unusable
     """
+    from pathlib import Path
+
     from ..errors import DocauditError
     from .config import find_config, load_config
     from .job import run_watchlist
-    from .run import EXIT_NOTHING_RAN
+    from .run import EXIT_FAILURES, EXIT_NOTHING_RAN
 
     as_json = fmt == "json"
+    stamp = _stamp if quiet else (lambda line: line)
     try:
-        watchlist = load_config(find_config(obj.db, config)).with_options(
-            notify=notify_urls, no_notify=no_notify, **options
-        )
+        found = find_config(obj.db, config)
+        watchlist = load_config(found).with_options(notify=notify_urls, no_notify=no_notify, **options)
+        allow_empty = allow_empty or watchlist.allow_empty
+        if found is None and not Path(obj.db).exists() and not allow_empty:
+            click.echo(
+                stamp(
+                    f"Error: nothing to check: no database at {Path(obj.db).resolve()} and no docaudit.toml next to "
+                    "it (a wrong folder in the crontab? --allow-empty if this is meant)"
+                ),
+                err=True,
+            )
+            sys.exit(EXIT_FAILURES)
         with obj.store(create=True, max_size=watchlist.settings.fetch.max_size) as store:
             report = run_watchlist(
-                store, watchlist, only=only, on_outcome=lambda o: _print_outcome(o, quiet=quiet, as_json=as_json)
+                store,
+                watchlist,
+                only=only,
+                on_outcome=lambda o: _print_outcome(o, quiet=quiet, as_json=as_json),
             )
     except DocauditError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(stamp(f"Error: {exc}"), err=True)
         sys.exit(EXIT_NOTHING_RAN)
+    if report.sources == 0 and not allow_empty:
+        click.echo(
+            stamp(
+                f"Error: nothing to check: no source is tracked in {store.path} (docaudit track …, or --allow-empty)"
+            ),
+            err=True,
+        )
+        sys.exit(EXIT_FAILURES)
     if not as_json and (not quiet or report.failures or report.changes or report.notify_errors):
         for error in report.notify_errors:
-            click.echo(f"notification failed: {error}", err=True)
-        click.echo(report.summary())
+            click.echo(stamp(f"notification failed: {error}"), err=True)
+        click.echo(stamp(report.summary()))
     sys.exit(report.exit_code(exit_on_change=exit_code))
+
+
+def _stamp(line: str) -> str:
+    """A quiet line for a log file: the time first (UTC)."""
+    from ..values import now
+
+    return f"{now()} {line}"
 
 
 _MARKS = {"new": "+", "changed": "~", "withdrawn": "!", "failed": "✗"}
@@ -153,9 +190,9 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
         return
     if quiet and o.outcome not in ("new", "changed", "withdrawn", "failed"):
         return
-    if o.outcome in ("unchanged", "skipped"):
-        return  # the summary line counts them
-    mark = _MARKS[o.outcome]
+    if o.outcome in ("unchanged", "skipped") or o.again:
+        return  # the summary line counts them; a withdrawal is announced once
+    mark = _MARKS[o.outcome] if not quiet else f"{_stamp('')}{_MARKS[o.outcome]}"
     if o.outcome == "new":
         line = f"{mark} {o.doc}: new, stored as {o.version}"
     elif o.outcome == "changed":

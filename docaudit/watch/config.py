@@ -70,6 +70,9 @@ class Watchlist:
     feed_path: Path | None = None
     feed_title: str | None = None
     schedule: str | None = None
+    allow_empty: bool = False  # nothing to check is fine (a watch folder being set up)
+    report_path: Path | None = None  # write the HTML report here after a run that stored something
+    report_title: str | None = None
 
     def with_options(
         self,
@@ -133,7 +136,7 @@ def load_config(path: Path | None) -> Watchlist:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     where = str(path)
-    _keys(data, {"run", "tk", "notify", "feed", "source", "limits"}, where)
+    _keys(data, {"run", "tk", "notify", "feed", "source", "limits", "report"}, where)
     w = Watchlist(path)
     run = _table(data, "run", where)
     _keys(
@@ -149,6 +152,7 @@ def load_config(path: Path | None) -> Watchlist:
             "per_host",
             "allow_private_redirects",
             "total_timeout",
+            "allow_empty",
             "min_rate",
             "extract_workers",
         },
@@ -180,6 +184,12 @@ def load_config(path: Path | None) -> Watchlist:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where} [run]: {exc}") from None
     w.schedule = run.get("schedule")
+    w.allow_empty = bool(run.get("allow_empty", False))
+    report = _table(data, "report", where)
+    _keys(report, {"path", "title"}, f"{where} [report]")
+    if "path" in report:
+        w.report_path = (path.parent / str(report["path"])).resolve()
+        w.report_title = report.get("title")
     try:
         w.settings.limits = w.settings.limits.with_values(_table(data, "limits", where), f"{where} [limits]")
     except (TypeError, ValueError) as exc:

@@ -30,5 +30,14 @@ def run_watchlist(
         feed = watchlist.feed_path
         if feed and (report.changes or not feed.exists()):
             write_feed(store, feed, title=watchlist.feed_title)
+        site = watchlist.report_path
+        if site and (report.changes or not (site / "index.html").exists()):
+            from ..errors import DocauditError
+            from ..report.build import build_report
+
+            try:
+                build_report(store, site, title=watchlist.report_title or "docaudit")
+            except DocauditError as exc:  # the versions are stored; the report failing is its own trouble
+                report.notify_errors.append(f"report: {exc}")
 
     return run(store, only=only or None, settings=watchlist.settings, on_outcome=on_outcome, after_store=after_store)

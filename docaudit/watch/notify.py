@@ -47,7 +47,7 @@ def build_message(store: Store, report: RunReport) -> Message:
     sections: list[str] = []
     for o in report.changes:
         sections.append(_change_section(store, o, compare_versions))
-    withdrawn = [o for o in report.outcomes if o.outcome == "withdrawn"]
+    withdrawn = [o for o in report.outcomes if o.outcome == "withdrawn" and not o.again]
     if withdrawn:
         sections.append("**Withdrawn** (history kept):\n" + "\n".join(f"- {o.doc}: {o.error}" for o in withdrawn))
     if report.failures:

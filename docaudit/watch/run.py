@@ -69,6 +69,7 @@ class Outcome:
     warning: str | None = None
     title: str | None = None
     announced: bool | None = None  # a changed document: False when its source announced no new version
+    again: bool = False  # withdrawn, as already announced by an earlier run: not announced again
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,7 +89,7 @@ class RunReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = Counter(o.outcome for o in self.outcomes)
+        counts = Counter("unchanged" if o.again else o.outcome for o in self.outcomes)
         return {k: counts.get(k, 0) for k in OUTCOMES}
 
     @property
@@ -416,6 +417,11 @@ def _record_item(
             item.outcome = "failed"
         else:
             outcome.outcome, outcome.version = "withdrawn", latest
+            before = store.conn.execute(
+                "SELECT outcome FROM fetches WHERE doc_id = ? AND outcome != 'skipped' ORDER BY id DESC LIMIT 1",
+                (item.doc_id,),
+            ).fetchone()
+            outcome.again = before is not None and before[0] == "withdrawn"
             outcome.error = f"{item.error or 'gone'}; history kept ({latest})"
     elif item.outcome == "skipped":
         outcome.outcome = "skipped"
