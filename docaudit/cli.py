@@ -97,6 +97,34 @@ class Group(click.Group):
     """Loads the commands of other packages on first use (``LAZY_COMMANDS``), and turns expected failures
     (DocauditError) into one line on stderr instead of a traceback."""
 
+    GLOBAL = ("--db", "--snapshots")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """``docaudit docs --db X`` means ``docaudit --db X docs``: the global options may follow the command."""
+        head: list[str] = []
+        rest = list(args)
+        while rest and rest[0].startswith("-"):  # options before the command, with their values
+            head.append(rest.pop(0))
+            if head[-1] in self.GLOBAL and rest:
+                head.append(rest.pop(0))
+        if rest:
+            command, tail, moved = rest[0], rest[1:], []
+            i = 0
+            while i < len(tail):
+                arg = tail[i]
+                if arg == "--":
+                    break
+                if arg in self.GLOBAL and i + 1 < len(tail):
+                    moved += tail[i : i + 2]
+                    del tail[i : i + 2]
+                    continue
+                if arg.split("=", 1)[0] in self.GLOBAL and "=" in arg:
+                    moved.append(tail.pop(i))
+                    continue
+                i += 1
+            rest = [*moved, command, *tail]
+        return super().parse_args(ctx, head + rest)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *LAZY_COMMANDS})
 

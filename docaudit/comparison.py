@@ -25,6 +25,7 @@ from .ingest import read_file
 if TYPE_CHECKING:
     from .store import Store, Version
 
+_FILE_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".doc", ".html", ".htm", ".odt", ".rtf"}
 StoreFactory = Callable[[], "Store | None"]
 
 
@@ -65,6 +66,8 @@ def resolve_input(arg: str, store_factory: StoreFactory | None = None) -> Input:
     """A file if one exists by that name, else a stored version reference."""
     if os.path.exists(arg):
         return file_input(arg)
+    if "@" not in arg and (os.sep in arg or os.path.splitext(arg)[1].lower() in _FILE_SUFFIXES):
+        raise DocauditError(f"{arg}: no such file")
     if store_factory is None:
         raise DocauditError(f"{arg}: no such file")
     store = store_factory()
@@ -100,6 +103,11 @@ def compare(
     if new is None:
         if os.path.exists(old):
             raise DocauditError(f"{old} is a file: give a second file or version to compare it with")
+        if "@" in old:
+            raise DocauditError(
+                f"{old} is one version: give a second one to compare it with, or the document alone "
+                f"({old.split('@')[0]}) for its last two versions"
+            )
         opened = factory() if factory else None
         if opened is None:
             raise NotFound(f"{old}: no database to look it up in")

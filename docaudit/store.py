@@ -218,7 +218,9 @@ class Store:
         self.path = Path(db_path)
         self.hooks = hooks
         if not create and not self.path.exists():
-            raise StoreError(f"no database at {self.path} (store something first: docaudit add or docaudit demo)")
+            raise StoreError(
+                f"no database at {self.path}: store something first (docaudit add FILE --doc ID), or give --db"
+            )
         self.snapshots = Snapshots(snapshots if snapshots is not None else self.path.parent / "snapshots")
         self.max_size = max_size
         if create:
@@ -436,6 +438,10 @@ class Store:
         number = int(n)
         if abs(number) > 2**62:
             raise NotFound(f"{doc_id} has no version {n}")
+        if n == "0":
+            raise NotFound(
+                f"versions count from 1: {doc_id}@1 is the first, {doc_id} the latest, {doc_id}@-1 the one before"
+            )
         if number <= 0:
             latest = self.latest(doc_id)
             if latest is None:

@@ -161,3 +161,19 @@ def test_the_demo_leaves_a_site_folder_it_did_not_write_alone(da, tmp_path):
     r = da("demo")
     assert r.exit_code == 1 and "site/ already holds something" in r.output
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "<p>mijn eigen site</p>"
+
+
+def test_errors_point_the_right_way(da, tmp_path):
+    letter = tmp_path / "brief.txt"
+    letter.write_text("Het kabinet zal de Kamer informeren.\n", encoding="utf-8")
+    da("add", letter, "--doc", "brief")
+    r = da("show", "brief@0")
+    assert r.exit_code == 1 and "versions count from 1" in r.output
+    r = da("diff", "brief@1")
+    assert r.exit_code == 2 and "brief@1 is one version" in r.output and "did you mean" not in r.output
+    r = da("diff", "typo.txt", "other.txt")
+    assert r.exit_code == 2 and "typo.txt: no such file" in r.output
+    assert json.loads(da("docs", "--db", tmp_path / "audit.db", "--json").stdout)[0]["id"] == "brief"
+    assert da("log", "brief", "--db=audit.db").exit_code == 0
+    r = da("--db", tmp_path / "elders.db", "docs")
+    assert r.exit_code == 1 and "docaudit add FILE --doc ID" in r.output and "demo" not in r.output

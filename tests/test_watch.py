@@ -373,3 +373,30 @@ def test_the_cron_recipe_as_written(server, tmp_path):
     assert any("+ brief: new" in x for x in log) and any("weg" in x and "failed" in x for x in log)
     assert (watch / "site" / "index.html").exists()  # … and the report was written all the same
     assert "brief" in (watch / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("timeout = -1", "[run] timeout: -1 is out of range (0.1 to 3600)"),
+        ("concurrency = 0", "[run] concurrency: 0 is out of range (1 to 64)"),
+        ("retries = 100", "[run] retries: 100 is out of range (0 to 10)"),
+        ('backoff = "soon"', "[run] backoff: 'soon' is not a float"),
+        ("allow_private_redirects = 1", "[run] allow_private_redirects: 1 is not true or false"),
+    ],
+)
+def test_the_watchlist_is_checked_like_the_flags(da, tmp_path, line, message):
+    (tmp_path / "docaudit.toml").write_text(f"[run]\n{line}\n", encoding="utf-8")
+    r = da("run")
+    assert r.exit_code == 3 and message in r.output
+
+
+def test_a_source_in_the_file_and_tracked_by_hand_says_who_owns_it(da, server, tmp_path):
+    server.route("/brief.docx", Reply(body=V1))
+    da("track", server.url("/brief.docx"), "--doc", "brief")
+    (tmp_path / "docaudit.toml").write_text(
+        f'[[source]]\nurl = "{server.url("/brief.docx")}"\ndoc = "brief"\n', encoding="utf-8"
+    )
+    r = da("run")
+    assert r.exit_code == 0 and "source brief was added with docaudit track and is in docaudit.toml too" in r.output
+    assert json.loads(da("sources", "--json").stdout)[0]["origin"] == "config"

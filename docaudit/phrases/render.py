@@ -13,6 +13,10 @@ from .families import Family, PhraseReport, Seen
 from .trace import Trace
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _seen(seen: Seen) -> str:
     return f"{seen.date or 'undated'} {seen.doc}"
 
@@ -137,7 +141,7 @@ def trace_text(result: Trace, *, color: bool = False) -> str:
     if not occs:
         return "No letter carries this formulation or a variant of it.\n"
     docs = len({o.doc for o in occs})
-    lines = [style(f"{len(occs)} occurrences in {docs} documents", bold=True)]
+    lines = [style(f"{_count(len(occs), 'occurrence')} in {_count(docs, 'document')}", bold=True)]
     if result.family is not None:
         lines[0] += f" (family #{result.family})"
     for n, o in enumerate(occs):
@@ -154,7 +158,13 @@ def trace_text(result: Trace, *, color: bool = False) -> str:
         else:
             lines.append("  " + (inline(o.diff, color) if o.diff else o.text))
     if result.undated:
-        lines += ["", style(f"{result.undated} undated: listed last (set a date with docaudit add --date).", dim=True)]
+        lines += [
+            "",
+            style(
+                f"{result.undated} undated: listed last (set a date with docaudit edit DOC --date YYYY-MM-DD).",
+                dim=True,
+            ),
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -157,6 +157,9 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
     except DocauditError as exc:
         click.echo(stamp(f"Error: {exc}"), err=True)
         sys.exit(EXIT_NOTHING_RAN)
+    if not as_json:
+        for note in watchlist.notes:
+            click.echo(stamp(f"note: {note}"), err=True)
     if report.sources == 0 and not allow_empty:
         click.echo(
             stamp(

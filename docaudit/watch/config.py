@@ -71,6 +71,7 @@ class Watchlist:
     feed_title: str | None = None
     schedule: str | None = None
     allow_empty: bool = False  # nothing to check is fine (a watch folder being set up)
+    notes: list[str] = field(default_factory=list)  # what syncing the watchlist has to tell
     report_path: Path | None = None  # write the HTML report here after a run that stored something
     report_title: str | None = None
 
@@ -139,50 +140,15 @@ def load_config(path: Path | None) -> Watchlist:
     _keys(data, {"run", "tk", "notify", "feed", "source", "limits", "report"}, where)
     w = Watchlist(path)
     run = _table(data, "run", where)
-    _keys(
-        run,
-        {
-            "concurrency",
-            "timeout",
-            "retries",
-            "backoff",
-            "max_size",
-            "wait",
-            "schedule",
-            "per_host",
-            "allow_private_redirects",
-            "total_timeout",
-            "allow_empty",
-            "min_rate",
-            "extract_workers",
-        },
-        f"{where} [run]",
-    )
+    _keys(run, set(RUN_KEYS) | {"schedule", "allow_empty"}, f"{where} [run]")
     fetch = FetchSettings()
-    try:
-        if "timeout" in run:
-            fetch.timeout = float(run["timeout"])
-        if "retries" in run:
-            fetch.retries = int(run["retries"])
-        if "backoff" in run:
-            fetch.backoff = max(0.0, float(run["backoff"]))
-        if "max_size" in run:
-            fetch.max_size = parse_size(run["max_size"])
-        if "per_host" in run:
-            fetch.per_host = max(1, int(run["per_host"]))
-        if "total_timeout" in run:
-            fetch.total_timeout = max(1.0, float(run["total_timeout"]))
-        if "min_rate" in run:
-            fetch.min_rate = max(0.0, float(run["min_rate"]))
-        if "allow_private_redirects" in run:
-            fetch.allow_private_redirects = bool(run["allow_private_redirects"])
-        w.settings = RunSettings(
-            concurrency=max(1, int(run.get("concurrency", 8))), fetch=fetch, wait=float(run.get("wait", 0))
-        )
-        if "extract_workers" in run:
-            w.settings.extract_workers = max(1, int(run["extract_workers"]))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where} [run]: {exc}") from None
+    settings = RunSettings(fetch=fetch)
+    for key, (target, kind, low, high) in RUN_KEYS.items():
+        if key not in run:
+            continue
+        value = _checked(run[key], kind, low, high, f"{where} [run] {key}")
+        setattr(fetch if target == "fetch" else settings, key, value)
+    w.settings = settings
     w.schedule = run.get("schedule")
     w.allow_empty = bool(run.get("allow_empty", False))
     report = _table(data, "report", where)
@@ -246,15 +212,60 @@ def sync_sources(store: Store, watchlist: Watchlist) -> list[Source]:
     """
     if watchlist.path is None:
         return []
+    before = {s.id: s for s in list_sources(store, include_inactive=True)}
     tracked = [
         track(store, s["spec"], doc=s["doc"], name=s["name"], since=s["since"], origin="config")
         for s in watchlist.sources
     ]
+    for s in tracked:
+        old = before.get(s.id)
+        if old is not None and old.origin == "cli":
+            watchlist.notes.append(
+                f"source {s.id} was added with docaudit track and is in {watchlist.path.name} too: "
+                "the file owns it now (remove it from the file to stop checking it)"
+            )
     keep = {s.id for s in tracked}
     for source in list_sources(store):
         if source.origin == "config" and source.id not in keep:
             untrack(store, source.id)
     return tracked
+
+
+# [run] keys: where they go, their type, and the range the command-line flags enforce too
+RUN_KEYS: dict[str, tuple[str, str, float | None, float | None]] = {
+    "concurrency": ("run", "int", 1, 64),
+    "wait": ("run", "float", 0, None),
+    "extract_workers": ("run", "int", 1, 64),
+    "timeout": ("fetch", "float", 0.1, 3600),
+    "retries": ("fetch", "int", 0, 10),
+    "backoff": ("fetch", "float", 0, 3600),
+    "max_size": ("fetch", "size", 1, None),
+    "per_host": ("fetch", "int", 1, 64),
+    "total_timeout": ("fetch", "float", 1, 86400),
+    "min_rate": ("fetch", "float", 0, None),
+    "allow_private_redirects": ("fetch", "bool", None, None),
+}
+
+
+def _checked(value: Any, kind: str, low: float | None, high: float | None, where: str) -> Any:
+    """A config value of the right type within its range, or a ConfigError that says which."""
+    try:
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError("true or false")
+            return value
+        if isinstance(value, bool):
+            raise ValueError("a number")
+        number: Any = parse_size(value) if kind == "size" else int(value) if kind == "int" else float(value)
+        if kind == "int" and isinstance(value, float) and value != int(value):
+            raise ValueError("a whole number")
+    except (TypeError, ValueError) as exc:
+        said = str(exc) if str(exc).startswith(("a ", "true")) else f"a {kind}"
+        raise ConfigError(f"{where}: {value!r} is not {said}") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        span = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
+        raise ConfigError(f"{where}: {value!r} is out of range ({span})")
+    return number
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
