@@ -108,7 +108,7 @@ def test_every_mode_exits_by_the_semantic_verdict(da, mode):
 
 def test_trouble_exits_2_with_one_line(da, tmp_path):
     r = da("diff", tmp_path / "missing.pdf", FIXTURES / "2024D46963.pdf")
-    assert r.exit_code == 2 and "Error:" in r.output and "no database" in r.output
+    assert r.exit_code == 2 and "Error:" in r.output and "missing.pdf: no such file" in r.output
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n garbage")
     r = da("diff", broken, FIXTURES / "2024D46963.pdf")
