@@ -310,6 +310,12 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
                 click.echo(json.dumps({"file": str(path), **result.to_dict()}, ensure_ascii=False))
             else:
                 click.echo(f"{printable(path)}: {result.message()}")
+            if not result.stored and (title or letter_date):
+                click.echo(
+                    f"note: {printable(path)} was not stored again, so --title/--date changed nothing: "
+                    f"docaudit edit {doc_id} --title … --date … fixes them",
+                    err=True,
+                )
     if failed:
         sys.exit(1)
 
@@ -455,6 +461,46 @@ def search(obj: Context, query: str, limit: int, latest: bool, raw: bool, fmt: s
         if colored:
             snippet = snippet.replace("[", "\x1b[1;33m").replace("]", "\x1b[0m")
         click.echo(f"    {snippet}", color=colored)
+
+
+_EDIT_COLUMNS = [
+    ("at", "when (UTC)"),
+    ("version", "version"),
+    ("field", "field"),
+    ("old", "was"),
+    ("new", "is"),
+    ("note", "note"),
+]
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--title", help="The document's title (later versions no longer replace it).")
+@click.option("--date", "letter_date", type=DATE, help="The letter date of a version (YYYY-MM-DD).")
+@click.option("--version", type=click.IntRange(1), help="The version whose date to set [default: the latest].")
+@click.option("--note", help="Why: kept with the edit.")
+@click.option("--history", is_flag=True, help="List the document's edits instead of making one.")
+@output_options(LISTING)
+@click.pass_obj
+def edit(obj: Context, doc_id, title, letter_date, version, note, history, fmt) -> None:
+    """Fix a document's title or a version's letter date. Every edit is kept (was, is, when, why) and
+    listed with --history; texts and snapshots are never edited."""
+    from .edit import edit as do_edit
+    from .edit import edits
+
+    with obj.store() as store:
+        if history:
+            store.document_title(doc_id)  # a clear error for an unknown document
+            made = edits(store, doc_id)
+        else:
+            made = do_edit(store, doc_id, title=title, letter_date=letter_date, version=version, note=note)
+    if fmt != "terminal" or history:
+        emit_listing([e.to_dict() for e in made], _EDIT_COLUMNS, fmt, empty=f"No edits of {doc_id}.")
+        return
+    for e in made:
+        click.echo(e.message())
+    if not made:
+        click.echo("nothing changed: the values were already so")
 
 
 @cli.command()

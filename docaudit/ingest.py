@@ -158,7 +158,7 @@ def new_version(
         filename=filename,
         meta=version_meta,
         title=title,
-        fallback_title=extraction.title or (Path(filename).stem if filename else None),
+        fallback_title=found.get("onderwerp") or extraction.title or (Path(filename).stem if filename else None),
         announced=announced,
         announced_by=announced_by,
     )

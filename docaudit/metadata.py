@@ -45,6 +45,7 @@ _KENMERK = re.compile(r"\bOns kenmerk:?\s*\n?\s*([A-Z0-9][\w/.\- ]{2,40}?)\s*(?:
 _UW_KENMERK = re.compile(r"\bUw kenmerk:?\s*\n?\s*([A-Z0-9][\w/.\- ]{2,40}?)\s*(?:\n|$)", re.I)
 _DOCNR = re.compile(r"\b((?:19|20)\d\dD\d{5})\b")
 _ZAAK = re.compile(r"\b((?:19|20)\d\dZ\d{5})\b")
+_ONDERWERP = re.compile(r"^[ \t]*Onderwerp[ \t]*:?[ \t]+(\S[^\n]{3,200}?)[ \t]*$", re.M)
 _VERSION = re.compile(r"\bversie:?\s*(\d{1,3})\b", re.I)
 # "Kamerstuk 32317-891", "Kamerstuk 32 317, nr. 891", "Kamerstukken 32 317 en 34 843, nr. 977"
 _KST_DASH = re.compile(r"\b(\d{2}\s?\d{3})\s?-\s?(\d{1,4})\b")
@@ -109,7 +110,7 @@ def find_metadata(text: str) -> dict[str, object]:
 
     Keys: ``date`` (ISO), ``kenmerk``, ``uw_kenmerk``, ``kamerstuk`` (the letter's own, "32317-906"),
     ``kamerstuk_refs`` (referenced ones), ``document_number`` ("2024D46963"), ``zaak`` ("2024Z19846"),
-    ``version`` (int, from "versie: 2").
+    ``version`` (int, from "versie: 2"), ``onderwerp`` (the letter's subject line).
     """
     meta: dict[str, object] = {}
     if (d := find_date(text)) is not None:
@@ -133,4 +134,6 @@ def find_metadata(text: str) -> dict[str, object]:
             meta["zaak_refs"] = zaken[1:]
     if m := _VERSION.search(text):
         meta["version"] = int(m.group(1))
+    if m := _ONDERWERP.search(text):
+        meta["onderwerp"] = m.group(1).strip()
     return meta

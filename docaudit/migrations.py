@@ -165,7 +165,23 @@ M004_ANNOUNCED = [
     "ALTER TABLE versions ADD COLUMN announced_by TEXT",
 ]
 
-MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH, M003_PHRASES, M004_ANNOUNCED]
+# Every change a user makes to a title or a date (docaudit edit): what it was, what it became, when.
+# Texts are never edited.
+M005_EDITS = [
+    """CREATE TABLE edits (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        version INTEGER,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        note TEXT
+    )""",
+    "CREATE INDEX idx_edits_doc ON edits(doc_id, id)",
+]
+
+MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH, M003_PHRASES, M004_ANNOUNCED, M005_EDITS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

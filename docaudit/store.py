@@ -358,18 +358,29 @@ class Store:
         return result
 
     def _upsert_document(self, doc_id: str, title: str | None, fallback_title: str | None, stamp: str) -> None:
+        """A given title replaces the document's; a title found in the new version replaces one that was found
+        too (the latest version's, not the first's), never one given or set with ``docaudit edit``."""
         title, fallback_title = one_line(title), one_line(fallback_title)
-        existing = self.conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        existing = self.conn.execute("SELECT title, meta FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        source = "given" if title else "found"
         if existing is None:
             self.conn.execute(
-                "INSERT INTO documents (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                (doc_id, title or fallback_title, stamp, stamp),
+                "INSERT INTO documents (id, title, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?)",
+                (doc_id, title or fallback_title, stamp, stamp, json.dumps({"title_source": source})),
             )
+            return
+        meta = json.loads(existing["meta"] or "{}")
+        kept = meta.get("title_source", "found")  # titles from before this was recorded count as found
+        if title:
+            new_title, meta["title_source"] = title, "given"
+        elif kept == "found" and fallback_title:
+            new_title = fallback_title
         else:
-            self.conn.execute(
-                "UPDATE documents SET title = ?, updated_at = ? WHERE id = ?",
-                (title or existing["title"] or fallback_title, stamp, doc_id),
-            )
+            new_title = existing["title"] or fallback_title
+        self.conn.execute(
+            "UPDATE documents SET title = ?, updated_at = ?, meta = ? WHERE id = ?",
+            (new_title, stamp, json.dumps(meta), doc_id),
+        )
 
     def transaction(self):
         """A write transaction (``BEGIN IMMEDIATE``): commits on success, rolls back on any error."""

@@ -104,6 +104,15 @@ def test_docs_log_show_search_verify(cli):
         assert errors(name, value) == [], args
 
 
+def test_edit(tmp_path):
+    da = invoker("--db", tmp_path / "audit.db")
+    da("add", EXAMPLES / "nota-onderbouwing-standpunt_v1.md", "--doc", "nota")
+    made = json.loads(da("edit", "nota", "--title", "Nota", "--date", "2023-01-02", "--json").stdout)
+    history = json.loads(da("edit", "nota", "--history", "--json").stdout)
+    assert len(made) == 2 and history == made
+    assert errors("edit", history) == []
+
+
 def test_verify_reports_problems_in_its_schema(tmp_path):
     da = invoker("--db", tmp_path / "audit.db")
     da("add", EXAMPLES / "nota-onderbouwing-standpunt_v1.md", "--doc", "nota")

@@ -150,6 +150,16 @@ def _main_node(tree):
     return tree.body or tree.root
 
 
+def _without_site_name(title: str | None) -> str | None:
+    """``Kamerbrief over X | Rijksoverheid.nl`` → ``Kamerbrief over X``: the page's own part of a <title>."""
+    if not title:
+        return None
+    for separator in (" | ", " – ", " — ", " - "):
+        if separator in title:
+            return title.split(separator)[0].strip() or title
+    return title
+
+
 def extract(data: bytes) -> Extraction:
     from selectolax import __version__ as sx_version
     from selectolax.lexbor import LexborHTMLParser
@@ -173,9 +183,9 @@ def extract(data: bytes) -> Extraction:
     renderer.walk(root)
     renderer.flush()
     paragraphs = [text for text, links in renderer.blocks if not _is_menu(text, links)]
-    if not title:
-        h1 = tree.css_first("h1")
-        title = " ".join(h1.text().split()) if h1 is not None else None
+    h1 = root.css_first("h1") or tree.css_first("h1")
+    heading = " ".join(h1.text().split()) if h1 is not None else None
+    title = heading or _without_site_name(title)
     return Extraction(
         text=clean("\n\n".join(paragraphs)).strip("\n"),
         format="html",
