@@ -17,6 +17,7 @@ from .cli_options import (
     emit_listing,
     fail,
     output_options,
+    quiet_option,
     use_color,
 )
 
@@ -317,6 +318,62 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
                     err=True,
                 )
     if failed:
+        sys.exit(1)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-r", "--recursive", is_flag=True, help="Search folders' subfolders too.")
+@click.option(
+    "--doc-id",
+    "doc_id",
+    default="stem",
+    show_default=True,
+    help="stem, kenmerk, or a template over {stem} {name} {parent} {kenmerk} {document_number} {kamerstuk} {date}.",
+)
+@click.option("--workers", type=click.IntRange(1, 64), help="Files read at once [default: twice the cores, at most 8].")
+@click.option(
+    "--max-size",
+    type=SIZE,
+    default="50MB",
+    envvar="DOCAUDIT_MAX_SIZE",
+    show_default=True,
+    help="Refuse files larger than this (env DOCAUDIT_MAX_SIZE).",
+)
+@quiet_option
+@output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
+@click.pass_obj
+def import_cmd(obj: Context, paths, recursive, doc_id, workers, max_size, quiet, fmt) -> None:
+    """Import files and folders in one go: one document per file (.pdf, .docx, .html, .txt, .md in folders).
+
+    A file whose document id is already stored becomes that document's next version (if its text changed).
+    Files are read in parallel, each under the limits on untrusted documents, and stored in path order.
+    Exit status 1 if any file failed; the others are stored.
+    """
+    import json
+
+    from .bulk import import_files
+    from .values import printable
+
+    def progress(done: int, total: int) -> None:
+        if not quiet and fmt == "terminal" and sys.stderr.isatty():
+            click.echo(f"\rimported {done}/{total}", err=True, nl=done == total)
+
+    def on_file(entry) -> None:
+        if fmt == "json":
+            click.echo(json.dumps(entry.to_dict(), ensure_ascii=False))
+        elif entry.result is None:
+            click.echo(f"Error: {printable(entry.path)}: {entry.error}", err=True)
+        elif not quiet and not sys.stderr.isatty():
+            click.echo(f"{printable(entry.path)}: {entry.result.message()}")
+
+    with obj.store(create=True, max_size=max_size) as store:
+        report = import_files(
+            store, paths, recursive=recursive, doc_id=doc_id, workers=workers, progress=progress, on_file=on_file
+        )
+    if fmt == "terminal" and (not quiet or report.failed):
+        click.echo(report.summary())
+    if report.failed:
         sys.exit(1)
 
 

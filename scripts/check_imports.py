@@ -43,7 +43,7 @@ FLOORS: list[tuple[str, list[str]]] = [
     ("storage", ["docaudit.store", "docaudit.migrations"]),
     ("diffs", ["docaudit.diff"]),
     ("phrases", ["docaudit.phrases"]),
-    ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit"]),
+    ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit", "docaudit.bulk"]),
     ("products", ["docaudit.watch", "docaudit.report"]),
     ("demo", ["docaudit.demo"]),
     (

@@ -104,6 +104,16 @@ def test_docs_log_show_search_verify(cli):
         assert errors(name, value) == [], args
 
 
+def test_import_lines_are_add_records(tmp_path):
+    da = invoker("--db", tmp_path / "audit.db")
+    bad = tmp_path / "leeg.txt"
+    bad.write_bytes(b"")
+    out = lines(da("import", EXAMPLES / "nota-onderbouwing-standpunt_v1.md", bad, "--json").stdout)
+    assert [o["status"] for o in out] == ["stored", "error"]
+    for record in out:
+        assert errors("add", record) == []
+
+
 def test_edit(tmp_path):
     da = invoker("--db", tmp_path / "audit.db")
     da("add", EXAMPLES / "nota-onderbouwing-standpunt_v1.md", "--doc", "nota")

@@ -1,0 +1,180 @@
+"""Import many files in one go: one document per file (a file whose id is already stored becomes its next
+version), read in parallel by the limited workers, stored in the order given (``docaudit import``).
+
+Document ids come from a rule: ``stem`` (the file name without its extension, the default), ``kenmerk`` (the
+letter's own kenmerk, else its document number, else the stem), or a template over ``{stem}``, ``{name}``,
+``{parent}``, ``{kenmerk}``, ``{document_number}``, ``{kamerstuk}``, ``{date}`` (``"{date}-{stem}"``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocauditError
+from .ingest import add_bytes, prepare, read_document
+from .limits import Limits
+from .prepare import Prepared
+from .store import AddResult, Store
+from .values import validate_doc_id
+
+SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt", ".md"}  # what a folder is searched for
+FIELDS = ("stem", "name", "parent", "kenmerk", "document_number", "kamerstuk", "date")
+
+
+@dataclass
+class FileResult:
+    """What became of one file: stored, unchanged, or an error."""
+
+    path: Path
+    result: AddResult | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        if self.result is None:
+            return {"file": str(self.path), "status": "error", "error": self.error or ""}
+        return {"file": str(self.path), **self.result.to_dict()}
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.result is None]
+
+    def summary(self) -> str:
+        stored = [f.result for f in self.files if f.result is not None and f.result.stored]
+        new_docs = sum(1 for r in stored if r.number == 1)
+        unchanged = sum(1 for f in self.files if f.result is not None and not f.result.stored)
+        parts = [
+            f"{len(self.files)} files: {len(stored)} stored ({new_docs} new documents, "
+            f"{len(stored) - new_docs} new versions)"
+        ]
+        if unchanged:
+            parts.append(f"{unchanged} unchanged")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        return ", ".join(parts)
+
+
+def collect(paths: Iterable[str | os.PathLike[str]], *, recursive: bool = False) -> list[Path]:
+    """The files to import, in a stable order: files as given, folders' documents (``SUFFIXES``, hidden files
+    skipped) sorted by path, their subfolders too with ``recursive``."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            pattern = path.rglob("*") if recursive else path.glob("*")
+            found = [
+                p
+                for p in pattern
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+            out.extend(sorted(found))
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^\w .\-/]+", "-", text).strip(" -./")[:200]
+
+
+def doc_id_for(path: Path, prepared: Prepared | None, rule: str) -> str:
+    """The document id a file gets under ``rule`` (see the module docstring)."""
+    found = prepared.found if prepared is not None else {}
+    values = {
+        "stem": path.stem,
+        "name": path.name,
+        "parent": path.parent.name,
+        "kenmerk": found.get("kenmerk"),
+        "document_number": found.get("document_number"),
+        "kamerstuk": found.get("kamerstuk"),
+        "date": found.get("date"),
+    }
+    if rule == "stem":
+        template = "{stem}"
+    elif rule == "kenmerk":
+        template = "{kenmerk}" if values["kenmerk"] else "{document_number}" if values["document_number"] else "{stem}"
+    else:
+        template = rule
+    missing = [name for name in re.findall(r"{(\w+)}", template) if name not in values or not values[name]]
+    if missing:
+        raise DocauditError(f"no {', '.join(missing)} for the --doc-id rule {rule!r}")
+    return validate_doc_id(_safe(template.format(**{k: str(v) for k, v in values.items() if v is not None})))
+
+
+def check_rule(rule: str) -> None:
+    """Refuse a template that names a field no file can have."""
+    if rule in ("stem", "kenmerk"):
+        return
+    names = re.findall(r"{(\w+)}", rule)
+    unknown = [n for n in names if n not in FIELDS]
+    if not names or unknown:
+        raise DocauditError(
+            f"--doc-id {rule!r}: use stem, kenmerk, or a template over {', '.join('{' + f + '}' for f in FIELDS)}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    recursive: bool = False,
+    doc_id: str = "stem",
+    workers: int | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
+    """Store every file as a document of its own (or the next version of the document its id names).
+
+    Files are read and extracted ``workers`` at a time (in limited worker processes) and stored in the
+    order of :func:`collect`; a file that cannot be read is reported and the others go on."""
+    check_rule(doc_id)
+    files = collect(paths, recursive=recursive)
+    limits = limits or Limits.from_env()
+    workers = workers or min(8, (os.cpu_count() or 1) * 2)
+    report = ImportReport()
+
+    def read(path: Path) -> tuple[bytes, Prepared]:
+        data = read_document(path, store.max_size)
+        return data, prepare(data, limits)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-import") as pool:
+        window = workers * 2
+        pending: list[tuple[Path, Future]] = []
+        queue = iter(files)
+        for path in queue:
+            pending.append((path, pool.submit(read, path)))
+            if len(pending) >= window:
+                break
+        done = 0
+        while pending:
+            path, future = pending.pop(0)
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(read, nxt)))
+            entry = FileResult(path)
+            try:
+                data, prepared = future.result()
+                ident = doc_id_for(path, prepared, doc_id)
+                entry.result = add_bytes(store, data, ident, filename=path.name, prepared=prepared, limits=limits)
+            except DocauditError as exc:
+                entry.error = str(exc)
+            report.files.append(entry)
+            done += 1
+            if on_file is not None:
+                on_file(entry)
+            if progress is not None:
+                progress(done, len(files))
+    return report

@@ -1,0 +1,62 @@
+"""``docaudit import``: many files in one go, one document per file, in parallel, in a stable order."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from docaudit.testing.repo import EXAMPLES, FIXTURES
+
+
+def _folder(tmp_path):
+    src = tmp_path / "brieven"
+    (src / "2024").mkdir(parents=True)
+    shutil.copy(FIXTURES / "2024D46963.docx", src / "2024D46963.docx")
+    shutil.copy(FIXTURES / "2023Z08511.pdf", src / "2023Z08511.pdf")
+    shutil.copy(EXAMPLES / "nota-onderbouwing-standpunt_v1.md", src / "2024" / "nota.md")
+    (src / "2024" / "leeg.txt").write_bytes(b"")
+    (src / ".verborgen.txt").write_text("niet meenemen", encoding="utf-8")
+    (src / "plaatje.png").write_bytes(b"\x89PNG\r\n")
+    return src
+
+
+def test_a_folder_becomes_one_document_per_file(da, tmp_path):
+    src = _folder(tmp_path)
+    r = da("import", src)
+    assert r.exit_code == 0 and "2 files: 2 stored (2 new documents, 0 new versions)" in r.output
+    r = da("import", src, "--recursive", "--json")
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [(x["file"].split("brieven/")[1], x["status"]) for x in lines] == [
+        ("2023Z08511.pdf", "unchanged"),
+        ("2024/leeg.txt", "error"),
+        ("2024/nota.md", "stored"),
+        ("2024D46963.docx", "unchanged"),
+    ]  # path order, whatever order the workers finish in
+    assert r.exit_code == 1 and "empty file" in lines[1]["error"]
+    docs = {d["id"] for d in json.loads(da("docs", "--json").stdout)}
+    assert docs == {"2023Z08511", "2024D46963", "nota"}
+
+
+def test_a_file_whose_id_exists_becomes_its_next_version_and_templates_name_ids(da, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    shutil.copy(EXAMPLES / "nota-onderbouwing-standpunt_v1.md", first / "nota.md")
+    shutil.copy(EXAMPLES / "nota-onderbouwing-standpunt_v2.md", second / "nota.md")
+    da("import", first)
+    r = da("import", second)
+    assert "1 stored (0 new documents, 1 new versions)" in r.output
+    assert len(json.loads(da("log", "nota", "--json").stdout)) == 2
+    r = da("import", first, "--doc-id", "{parent}-{stem}")
+    assert "a-nota@1" in r.output
+    r = da("import", first, "--doc-id", "{onbekend}")
+    assert r.exit_code == 1 and "unknown: onbekend" in r.output
+
+
+def test_kenmerk_rule_falls_back_to_the_stem(da, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    letter = "Den Haag, 1 mei 2025\n\nOns kenmerk 6015843\n\nHet kabinet zal de Kamer informeren.\n"
+    (src / "met-kenmerk.txt").write_text(letter, encoding="utf-8")
+    (src / "zonder.txt").write_text("Een brief zonder kenmerk.\n", encoding="utf-8")
+    da("import", src, "--doc-id", "kenmerk")
+    assert {d["id"] for d in json.loads(da("docs", "--json").stdout)} == {"6015843", "zonder"}
