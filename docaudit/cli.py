@@ -380,8 +380,8 @@ def import_cmd(obj: Context, paths, recursive, doc_id, workers, max_size, quiet,
 _DOC_COLUMNS = [
     ("id", "document"),
     ("versions", "versions"),
-    ("last_change", "last change (UTC)"),
     ("letter_date", "letter date"),
+    ("last_change", "last stored (UTC)"),
     ("format", "format"),
     ("title", "title"),
 ]
@@ -391,11 +391,11 @@ _DOC_COLUMNS = [
 @output_options(LISTING)
 @click.pass_obj
 def docs(obj: Context, fmt: str) -> None:
-    """List documents with their number of versions and last change."""
+    """List documents, newest letter first (undated last), with their versions and when last stored."""
     from dataclasses import asdict
 
     with obj.store() as store:
-        documents = [asdict(d) for d in store.documents()]
+        documents = [asdict(d) for d in store.documents(order="letter_date")]
     if fmt == "terminal":
         for d in documents:
             d["last_change"] = d["last_change"].replace("T", " ").rstrip("Z")

@@ -400,8 +400,11 @@ class Store:
         row = self.conn.execute("SELECT * FROM versions WHERE id = ?", (version_id,)).fetchone()
         return Version.from_row(row)
 
-    def documents(self) -> list[DocumentSummary]:
-        """Every document with its number of versions and its last change, most recently changed first."""
+    def documents(self, order: str = "changed") -> list[DocumentSummary]:
+        """Every document with its number of versions and its last change: most recently stored first, or with
+        ``order="letter_date"`` newest letter first (undated last, then by when stored)."""
+        if order not in ("changed", "letter_date"):
+            raise ValueError(f"order must be 'changed' or 'letter_date', not {order!r}")
         rows = self.conn.execute(
             """SELECT d.id, d.title, count(v.id) AS versions, max(v.number) AS latest,
                       min(v.added_at) AS first_added, max(v.added_at) AS last_change,
@@ -409,7 +412,9 @@ class Store:
                         AS letter_date,
                       (SELECT format FROM versions WHERE doc_id = d.id ORDER BY number DESC LIMIT 1) AS format
                FROM documents d JOIN versions v ON v.doc_id = d.id
-               GROUP BY d.id ORDER BY last_change DESC, d.id"""
+               GROUP BY d.id ORDER BY """
+            + ("letter_date IS NULL, letter_date DESC, " if order == "letter_date" else "")
+            + "last_change DESC, d.id"
         ).fetchall()
         return [DocumentSummary(**{**dict(r), "title": one_line(r["title"])}) for r in rows]
 

@@ -400,3 +400,40 @@ def test_a_source_in_the_file_and_tracked_by_hand_says_who_owns_it(da, server, t
     r = da("run")
     assert r.exit_code == 0 and "source brief was added with docaudit track and is in docaudit.toml too" in r.output
     assert json.loads(da("sources", "--json").stdout)[0]["origin"] == "config"
+
+
+def test_sources_say_new_for_a_first_version_and_forget_a_fixed_error(da, server):
+    server.route("/brief.docx", Reply(status=500), Reply(status=500), Reply(body=V1))  # run retries once
+    da("track", server.url("/brief.docx"), "--doc", "brief")
+    da("run")
+    [failed] = json.loads(da("sources", "--json").stdout)
+    assert failed["status"] == "failed" and failed["last_error"]
+    da("run")
+    [source] = json.loads(da("sources", "--json").stdout)
+    assert source["status"] == "new" and source["last_error"] is None
+
+
+def test_refetch_sees_a_change_a_304_would_hide_and_run_lines_carry_the_summary(da, server):
+    from docaudit.testing.repo import fixture_bytes
+
+    stamp = "Fri, 29 Nov 2024 10:00:00 GMT"
+    server.route("/brief.docx", Reply(body=V1, last_modified=stamp))
+    da("track", server.url("/brief.docx"), "--doc", "brief")
+    da("run")
+    edited = fixture_bytes("diffset/2024D46963_edited.docx")
+    server.route("/brief.docx", Reply(body=edited, last_modified=stamp))  # changed within the same second
+    assert "1 unchanged" in da("run").output  # the server answers 304 to If-Modified-Since
+    r = da("run", "--refetch")
+    assert "~ brief: changed, brief@1 → brief@2: " in r.output and "modified" in r.output
+    assert "if-modified-since" not in server.hits("/brief.docx")[-1].headers
+
+
+def test_documents_are_listed_by_letter_date(da, tmp_path):
+    for name, day in (("oud", "1 maart 2023"), ("nieuw", "2 mei 2025"), ("zonder", None)):
+        letter = tmp_path / f"{name}.txt"
+        dated = f"Den Haag, {day}\n\n" if day else ""
+        letter.write_text(f"{dated}Het kabinet zal de Kamer informeren over {name}.\n", encoding="utf-8")
+        da("add", letter, "--doc", name)
+    assert [d["id"] for d in json.loads(da("docs", "--json").stdout)] == ["nieuw", "oud", "zonder"]
+    header = da("docs").output.splitlines()[0]
+    assert header.index("letter date") < header.index("last stored (UTC)")

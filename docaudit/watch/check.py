@@ -34,6 +34,7 @@ def check_source(
     tk_api: str,
     tk_feed: str | None = None,
     known: dict[str, dict[str, Any]] | None = None,
+    refetch: bool = False,
 ) -> Check:
     """Check one source; ``known`` maps document ids to the API fields of their stored latest version
     (Tweede Kamer sources skip the records whose file they already have)."""
@@ -41,7 +42,7 @@ def check_source(
     read_to = None
     try:
         if source.kind == "url":
-            items = [check_url(source, fetcher)]
+            items = [check_url(source, fetcher, refetch=refetch)]
         elif source.kind == "tk-feed":
             from .tkfeed import DEFAULT_FEED, check_feed
 
@@ -56,14 +57,14 @@ def check_source(
     return Check(source, items, error, time.monotonic() - started, read_to)
 
 
-def check_url(source: Source, fetcher: Fetcher) -> Item:
-    """Conditional GET of a URL source (ETag / Last-Modified remembered from the last good fetch)."""
+def check_url(source: Source, fetcher: Fetcher, *, refetch: bool = False) -> Item:
+    """Conditional GET of a URL source (ETag / Last-Modified remembered from the last good fetch; none with
+    ``refetch``: a change within the second of a 1-second Last-Modified is then seen too)."""
     item = Item(source.id, source.doc_id, source.target, "fetched")
     started = time.monotonic()
+    state = {} if refetch else source.state
     try:
-        fetched = fetcher.get(
-            source.target, etag=source.state.get("etag"), last_modified=source.state.get("last_modified")
-        )
+        fetched = fetcher.get(source.target, etag=state.get("etag"), last_modified=state.get("last_modified"))
     except FetchError as exc:
         item.duration = time.monotonic() - started
         item.status, item.attempts, item.error = exc.status, exc.attempts, str(exc)

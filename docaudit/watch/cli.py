@@ -100,7 +100,16 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
 @click.option("--backoff", type=click.FloatRange(0), help="Seconds before the first retry, doubling [default 1].")
 @click.option("--tk-api", envvar="DOCAUDIT_TK_API", help="Tweede Kamer OData base URL (env DOCAUDIT_TK_API).")
 @click.option("--tk-feed", envvar="DOCAUDIT_TK_FEED", help="Tweede Kamer SyncFeed base URL (env DOCAUDIT_TK_FEED).")
-@click.option("--notify", "notify_urls", multiple=True, metavar="URL", help="apprise URL to tell; repeatable.")
+@click.option(
+    "--notify",
+    "notify_urls",
+    multiple=True,
+    metavar="URL",
+    help="apprise URL to tell, besides the watchlist's [notify] urls; repeatable.",
+)
+@click.option(
+    "--refetch", is_flag=True, help="Fetch every URL whole (no ETag/Last-Modified); same bytes stay unchanged."
+)
 @click.option("--no-notify", is_flag=True, help="Send no notifications this run.")
 @click.option("--feed", "feed_path", type=click.Path(dir_okay=False), help="Rewrite this Atom feed after the run.")
 @quiet_option
@@ -202,6 +211,8 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
         line = f"{mark} {o.doc}: changed, {o.previous} → {o.version}"
         if o.announced is False:
             line += " (silent revision: no new version announced)"
+        if o.summary:
+            line += f": {o.summary}"
     elif o.outcome == "withdrawn":
         line = f"{mark} {o.doc}: withdrawn ({o.error})"
     else:

@@ -85,6 +85,7 @@ class Watchlist:
         backoff: float | None = None,
         tk_api: str | None = None,
         tk_feed: str | None = None,
+        refetch: bool = False,
         notify: Sequence[str] = (),
         no_notify: bool = False,
         feed_path: str | os.PathLike[str] | None = None,
@@ -103,6 +104,7 @@ class Watchlist:
             (settings.fetch, "backoff", backoff),
             (settings, "tk_api", tk_api or None),
             (settings, "tk_feed", tk_feed or None),
+            (settings, "refetch", True if refetch else None),
         ):
             if value is not None:
                 setattr(obj, key, value)

@@ -48,6 +48,7 @@ class RunSettings:
     limits: Limits = field(default_factory=Limits.from_env)
     wait: float = 0.0
     extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
+    refetch: bool = False  # send no validators: fetch every URL whole, whatever the server's ETag says
     parallel_from: int = 20  # runs with fewer sources extract in this process (a pool costs ~1 s to start)
 
 
@@ -70,6 +71,7 @@ class Outcome:
     title: str | None = None
     announced: bool | None = None  # a changed document: False when its source announced no new version
     again: bool = False  # withdrawn, as already announced by an earlier run: not announced again
+    summary: str | None = None  # a changed document: what the semantic diff says ("2 modified (1 negation)")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -229,7 +231,15 @@ def _check_all(
         _Extractors(settings.extract_workers if parallel else 0, settings.limits) as extractors,
     ):
         for s in sources:
-            job = pool.submit(check_source, s, fetcher, tk_api=settings.tk_api, tk_feed=settings.tk_feed, known=known)
+            job = pool.submit(
+                check_source,
+                s,
+                fetcher,
+                tk_api=settings.tk_api,
+                tk_feed=settings.tk_feed,
+                known=known,
+                refetch=settings.refetch,
+            )
             pending[job] = ("check", s)
         try:
             while pending:
@@ -346,7 +356,9 @@ def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
         failed = [o for o in outcomes if o.outcome == "failed"]
         changed = [o for o in outcomes if o.outcome in ("new", "changed")]
         gone = [o for o in outcomes if o.outcome == "withdrawn"]
-        status = "failed" if failed else "withdrawn" if gone else "changed" if changed else "ok"
+        gone = [o for o in gone if not o.again]
+        new_only = changed and all(o.outcome == "new" for o in changed)
+        status = "failed" if failed else "withdrawn" if gone else "new" if new_only else "changed" if changed else "ok"
         stamp = now()
         error = failed[0].error if failed else None
         if error:
@@ -354,7 +366,7 @@ def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
         conn.execute(
             "UPDATE sources SET state = ?, status = ?, last_check = ?,"
             " last_change = CASE WHEN ? THEN ? ELSE last_change END,"
-            " last_error = coalesce(?, last_error),"
+            " last_error = ?,"  # cleared by a check that went well: an old error next to "ok" misleads
             " failures = CASE WHEN ? THEN failures + 1 ELSE 0 END WHERE id = ?",
             (json.dumps(state), status, stamp, bool(changed), stamp, error, bool(failed), source.id),
         )
@@ -399,6 +411,8 @@ def _record_item(
                 prepared=prepared,
                 limits=limits,
             )
+            if outcome.outcome == "changed" and outcome.previous and outcome.version:
+                outcome.summary = _summary(store, outcome.previous, outcome.version)
         except DocauditError as exc:
             item.outcome = "failed"
             outcome.outcome, outcome.error = "failed", _extraction_error(exc)
@@ -428,6 +442,16 @@ def _record_item(
     with store.transaction():
         _insert_fetch(store, run_id, source, item, outcome, None)
     return outcome
+
+
+def _summary(store: Store, old: str, new: str) -> str | None:
+    """The semantic diff's summary line, for the run's line and JSON (None when it cannot be made)."""
+    from ..comparison import compare_versions
+
+    try:
+        return compare_versions(store, old, new).summary_line()
+    except Exception:  # noqa: BLE001 - a summary must never cost the change itself
+        return None
 
 
 def _extraction_error(exc: DocauditError) -> str:
