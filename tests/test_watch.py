@@ -424,7 +424,7 @@ def test_refetch_sees_a_change_a_304_would_hide_and_run_lines_carry_the_summary(
     server.route("/brief.docx", Reply(body=edited, last_modified=stamp))  # changed within the same second
     assert "1 unchanged" in da("run").output  # the server answers 304 to If-Modified-Since
     r = da("run", "--refetch")
-    assert "~ brief: changed, brief@1 → brief@2: " in r.output and "modified" in r.output
+    assert "~ brief: changed, brief@1 → brief@2 (silent revision" in r.output and ": 7 modified" in r.output
     assert "if-modified-since" not in server.hits("/brief.docx")[-1].headers
 
 
