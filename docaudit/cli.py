@@ -78,7 +78,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "track": (
         "docaudit.watch.cli",
         "track_cmd",
-        "Track SOURCE: an http(s) URL, tk:2024D46963, tk:dossier/32317[-XV], tk:query/<filter> or tk:feed[?…].",
+        "Track SOURCE: an http(s) URL, feed:URL, tk:2024D46963, tk:dossier/32317[-XV], tk:query/… or tk:feed[?…].",
     ),
     "untrack": ("docaudit.watch.cli", "untrack_cmd", "Stop checking sources."),
 }

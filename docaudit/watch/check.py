@@ -35,6 +35,7 @@ def check_source(
     tk_feed: str | None = None,
     known: dict[str, dict[str, Any]] | None = None,
     refetch: bool = False,
+    feed_items: int | None = None,
 ) -> Check:
     """Check one source; ``known`` maps document ids to the API fields of their stored latest version
     (Tweede Kamer sources skip the records whose file they already have)."""
@@ -43,6 +44,10 @@ def check_source(
     try:
         if source.kind == "url":
             items = [check_url(source, fetcher, refetch=refetch)]
+        elif source.kind == "feed":
+            from .feeds import FEED_ITEMS, check_feed_source
+
+            items = check_feed_source(source, fetcher, limit=feed_items or FEED_ITEMS)
         elif source.kind == "tk-feed":
             from .tkfeed import DEFAULT_FEED, check_feed
 

@@ -16,9 +16,12 @@ from ..cli_options import DATE, LISTING, emit_listing, output_options, quiet_opt
 @click.option("--since", type=DATE, help="tk:dossier/… and tk:query/…: only documents dated on or after YYYY-MM-DD.")
 @click.pass_obj
 def track_cmd(obj, source: str, doc: str | None, name: str | None, since: str | None) -> None:
-    """Track SOURCE: an http(s) URL, tk:2024D46963, tk:dossier/32317[-XV], tk:query/<filter> or tk:feed[?…].
+    """Track SOURCE: an http(s) URL, feed:URL, tk:2024D46963, tk:dossier/32317[-XV], tk:query/… or tk:feed[?…].
 
     \b
+    https://…/brief.pdf    one document: each new text is a version
+    feed:https://…/rss     every document an RSS or Atom feed links to, with
+                           the item's title and date ([run] feed_items a run)
     tk:2024D46963          one Tweede Kamer document (each new file is a version)
     tk:dossier/36800       every document of a kamerstukdossier, whatever its
                            Toevoeging (36800-I … 36800-XXII); tk:dossier/36800-XV

@@ -191,10 +191,11 @@ def load_config(path: Path | None) -> Watchlist:
         label = f"{where} source #{n}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{label}: not a table")
-        _keys(entry, {"url", "tk", "doc", "name", "since"}, label)
-        if ("url" in entry) == ("tk" in entry):
-            raise ConfigError(f"{label}: give exactly one of url = … or tk = …")
-        spec = str(entry["url"]) if "url" in entry else "tk:" + str(entry["tk"])
+        _keys(entry, {"url", "tk", "feed", "doc", "name", "since"}, label)
+        kinds = [k for k in ("url", "tk", "feed") if k in entry]
+        if len(kinds) != 1:
+            raise ConfigError(f"{label}: give exactly one of url = …, tk = … or feed = …")
+        spec = {"url": "", "tk": "tk:", "feed": "feed:"}[kinds[0]] + str(entry[kinds[0]])
         since = entry.get("since")
         if isinstance(since, date):
             since = since.isoformat()
@@ -238,6 +239,7 @@ RUN_KEYS: dict[str, tuple[str, str, float | None, float | None]] = {
     "concurrency": ("run", "int", 1, 64),
     "wait": ("run", "float", 0, None),
     "extract_workers": ("run", "int", 1, 64),
+    "feed_items": ("run", "int", 1, 10000),
     "timeout": ("fetch", "float", 0.1, 3600),
     "retries": ("fetch", "int", 0, 10),
     "backoff": ("fetch", "float", 0, 3600),

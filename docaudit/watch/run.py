@@ -49,6 +49,7 @@ class RunSettings:
     wait: float = 0.0
     extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     refetch: bool = False  # send no validators: fetch every URL whole, whatever the server's ETag says
+    feed_items: int = 20  # feed: sources take on at most this many new items a run
     parallel_from: int = 20  # runs with fewer sources extract in this process (a pool costs ~1 s to start)
 
 
@@ -239,6 +240,7 @@ def _check_all(
                 tk_feed=settings.tk_feed,
                 known=known,
                 refetch=settings.refetch,
+                feed_items=settings.feed_items,
             )
             pending[job] = ("check", s)
         try:
@@ -343,7 +345,11 @@ def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
     source = check.source
     with store.transaction() as conn:
         state = dict(get_source(store, source.id).state)
-        if source.kind == "tk-feed":
+        if source.kind == "feed":
+            from . import feeds
+
+            state = feeds.advance_state(state, check.items)
+        elif source.kind == "tk-feed":
             from . import tkfeed
 
             state = tkfeed.advance_state(state, check.items, check.read_to)

@@ -22,8 +22,8 @@ from ..errors import DocauditError, NotFound
 from ..store import Store
 from ..values import did_you_mean, hide_secrets, now, public_url, validate_doc_id
 
-KINDS = ("url", "tk-document", "tk-dossier", "tk-query", "tk-feed")
-COLLECTIONS = ("tk-dossier", "tk-query", "tk-feed")
+KINDS = ("url", "feed", "tk-document", "tk-dossier", "tk-query", "tk-feed")
+COLLECTIONS = ("feed", "tk-dossier", "tk-query", "tk-feed")
 FEED_FILTERS = ("soort", "dossier")
 _DOCNUMMER = re.compile(r"^\d{4}D\d{5}$", re.I)
 
@@ -53,6 +53,8 @@ class Source:
         """The source as the user wrote it (``https://…``, ``tk:2024D46963``, ``tk:dossier/32317``)."""
         if self.kind == "url":
             return self.target
+        if self.kind == "feed":
+            return f"feed:{self.target}"
         if self.kind == "tk-feed":
             return "tk:feed" + (f"?{self.target}" if self.target else "")
         return {"tk-document": "tk:", "tk-dossier": "tk:dossier/", "tk-query": "tk:query/"}[self.kind] + self.target
@@ -60,6 +62,8 @@ class Source:
     @property
     def display(self) -> str:
         """The source as it may be printed or published: credentials and secret query values redacted."""
+        if self.kind == "feed":
+            return f"feed:{public_url(self.target)}"
         return public_url(self.spec) if self.kind == "url" else self.spec  # type: ignore[return-value]
 
     @property
@@ -76,9 +80,9 @@ class Source:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["source"] = self.display
-        if self.kind == "url":
+        if self.kind in ("url", "feed"):
             out["target"] = public_url(self.target)
-        out["last_error"] = hide_secrets(self.last_error, self.target if self.kind == "url" else None)
+        out["last_error"] = hide_secrets(self.last_error, self.target if self.kind in ("url", "feed") else None)
         out.pop("state")
         return out
 
@@ -92,6 +96,15 @@ def parse_source(spec: str, *, doc: str | None = None, since: str | None = None)
             raise DocauditError(f"not a usable URL: {spec!r}")
         doc_id = validate_doc_id(doc or _doc_from_url(spec))
         return Source(id=doc_id, kind="url", target=spec, doc_id=doc_id, since=since)
+    if spec.startswith("feed:"):
+        url = spec.removeprefix("feed:").strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise DocauditError(f"not a feed URL: {url!r} (feed:https://…/rss.xml)")
+        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:8]
+        host = re.sub(r"[^\w.-]+", "-", parts.hostname or "feed")
+        source_id = validate_doc_id(doc or f"feed-{host}-{digest}")
+        return Source(id=source_id, kind="feed", target=url, since=since)
     if spec.startswith("tk:"):
         rest = spec[3:].strip()
         if rest == "feed" or rest.startswith("feed?"):
