@@ -12,10 +12,10 @@ from .cli_options import (
     DATE,
     LISTING,
     RESULT,
-    SIZE,
     color_option,
     emit_listing,
     fail,
+    max_size_option,
     output_options,
     quiet_option,
     use_color,
@@ -273,14 +273,7 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output
 @click.option("--title", help="Document title.")
 @click.option("--date", "letter_date", type=DATE, help="The letter's date (YYYY-MM-DD); overrides the date found.")
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Extra metadata; repeatable.")
-@click.option(
-    "--max-size",
-    type=SIZE,
-    default="50MB",
-    envvar="DOCAUDIT_MAX_SIZE",
-    show_default=True,
-    help="Refuse files larger than this (env DOCAUDIT_MAX_SIZE).",
-)
+@max_size_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj
 def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) -> None:
@@ -332,14 +325,7 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
     help="stem, kenmerk, or a template over {stem} {name} {parent} {kenmerk} {document_number} {kamerstuk} {date}.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Files read at once [default: twice the cores, at most 8].")
-@click.option(
-    "--max-size",
-    type=SIZE,
-    default="50MB",
-    envvar="DOCAUDIT_MAX_SIZE",
-    show_default=True,
-    help="Refuse files larger than this (env DOCAUDIT_MAX_SIZE).",
-)
+@max_size_option
 @quiet_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj

@@ -120,6 +120,18 @@ def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-size`` (bytes, from ``50MB``), passed as ``max_size``."""
+    return click.option(
+        "--max-size",
+        type=SIZE,
+        default="50MB",
+        envvar="DOCAUDIT_MAX_SIZE",
+        show_default=True,
+        help="Refuse files larger than this (env DOCAUDIT_MAX_SIZE).",
+    )(f)
+
+
 class DateType(click.ParamType):
     """A ``YYYY-MM-DD`` date, passed on as its ISO string."""
 

@@ -17,10 +17,11 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import DocauditError
-from ..fetch import Fetcher, FetchError, address_kind
+from ..fetch import Fetcher, address_kind
 from ..values import one_line, validate_doc_id
-from .items import GONE, Item
+from .items import Item
 from .sources import Source
+from .tk import download
 
 FEED_ITEMS = 20
 
@@ -115,19 +116,10 @@ def _download(fetcher: Fetcher, item: Item, feed: str) -> None:
             "allow it with [run] allow_private_redirects = true"
         )
         return
-    try:
-        fetched = fetcher.get(item.url)
-    except FetchError as exc:
-        item.status, item.attempts, item.error = exc.status, exc.attempts, str(exc)
-        item.outcome = "gone" if exc.status in GONE else "failed"
+    download(fetcher, item, None)
+    if item.fetched is None:
         return
-    item.fetched, item.status, item.attempts, item.duration = (
-        fetched,
-        fetched.status,
-        fetched.attempts,
-        fetched.duration,
-    )
-    segments = [s for s in urlsplit(fetched.final_url or item.url).path.split("/") if s]
+    segments = [s for s in urlsplit(item.fetched.final_url or item.url).path.split("/") if s]
     item.filename = unquote(segments[-1])[:200] if segments else None
 
 
