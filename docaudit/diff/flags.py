@@ -87,7 +87,7 @@ _WORD = re.compile(r"\w+(?:[-']\w+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _words(text: str) -> list[str]:
+def word_list(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
@@ -101,7 +101,7 @@ def _numbers(text: str) -> Counter[str]:
     return Counter(m.group().replace(",", ".") for m in _NUMBER.finditer(text))
 
 
-def _is_entity(word: str, first: bool) -> bool:
+def is_entity(word: str, first: bool) -> bool:
     low = word.casefold()
     if low in PARTIES:
         return True
@@ -123,7 +123,7 @@ def _plain(word: str) -> str:
 def compute_flags(old: str | None, new: str | None) -> list[str]:
     """The flags of an edit from ``old`` to ``new`` (either may be None: an insertion or deletion)."""
     a, b = fold_typography(old or ""), fold_typography(new or "")
-    words_a, words_b = _words(a), _words(b)
+    words_a, words_b = word_list(a), word_list(b)
     wa, wb = Counter(w.casefold() for w in words_a), Counter(w.casefold() for w in words_b)
     removed, added = wa - wb, wb - wa
     changed = set(removed) | set(added)
@@ -143,7 +143,7 @@ def compute_flags(old: str | None, new: str | None) -> list[str]:
         found.add("number")
     # a capitalised word that really changed (not only its case) and is a name where it stands
     for words in (words_a, words_b):
-        if any(w.casefold() in changed and _is_entity(w, i == 0) for i, w in enumerate(words)):
+        if any(w.casefold() in changed and is_entity(w, i == 0) for i, w in enumerate(words)):
             found.add("entity")
             break
     return [f for f in FLAGS if f in found]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ from ..segment import Sentence
 from .flags import FLAGS
 
 KINDS = ("modified", "inserted", "deleted", "moved", "cosmetic")
+LEVELS = ("substantive", "minor", "cosmetic")
 SUBSTANTIVE = frozenset(KINDS) - {"cosmetic"}
 
 
@@ -46,6 +48,10 @@ class Change:
     new_paragraph: int | None = None
     reasons: list[str] = field(default_factory=list)
     similarity: float | None = None
+    level: str = "substantive"  # substantive | minor | cosmetic (see docaudit.diff.severity)
+    severity: int = 0  # 0–100: what the change does to meaning
+    summary: str = ""  # one plain line: "negation added", "commitment weakened: 'zal' → 'kan'", …
+    signals: list[str] = field(default_factory=list)  # named reasons with direction, strongest first
 
     @property
     def substantive(self) -> bool:
@@ -71,6 +77,7 @@ class SemanticDiff:
     mode: str = "semantic"
     # the sentences both sides were split into (for showing changes in place; not serialized)
     texts: tuple[list[Sentence], list[Sentence]] | None = field(default=None, repr=False, compare=False)
+    strict: bool = field(default=False, repr=False, compare=False)  # minor changes count as substantive
 
     @property
     def summary(self) -> dict[str, int]:
@@ -81,7 +88,17 @@ class SemanticDiff:
 
     @property
     def substantive(self) -> bool:
-        return any(c.substantive for c in self.changes)
+        """Whether a change alters meaning: substantive in kind and level (minor too when ``strict``)."""
+        return any(c.substantive and (c.level == "substantive" or self.strict) for c in self.changes)
+
+    @property
+    def severity(self) -> int:
+        """The most severe change's severity (0 without changes)."""
+        return max((c.severity for c in self.changes), default=0)
+
+    def ranked(self) -> list[Change]:
+        """The changes, most severe first (text order among equals)."""
+        return sorted(self.changes, key=lambda c: -c.severity)
 
     def flag_counts(self, kind: str) -> dict[str, int]:
         counts = dict.fromkeys(FLAGS, 0)
@@ -92,15 +109,18 @@ class SemanticDiff:
         return {f: n for f, n in counts.items() if n}
 
     def summary_line(self) -> str:
-        """``3 modified (1 negation, 1 modality), 1 inserted, 1 deleted, 1 moved; 4 cosmetic``."""
-        s = self.summary
+        """``3 modified (1 negation, 1 modality), 1 inserted, 1 deleted, 1 moved; 1 minor; 4 cosmetic``."""
+        s = Counter(c.kind for c in self.changes if c.level != "minor")
         parts = []
         for kind in ("modified", "inserted", "deleted", "moved"):
             if s[kind]:
                 flags = self.flag_counts(kind) if kind in ("modified", "moved") else {}
                 detail = f" ({', '.join(f'{n} {f}' for f, n in flags.items())})" if flags else ""
                 parts.append(f"{s[kind]} {kind}{detail}")
+        minor = sum(1 for c in self.changes if c.level == "minor")
         line = ", ".join(parts) if parts else "no substantive changes"
+        if minor:
+            line += f"; {minor} minor"
         if s["cosmetic"]:
             line += f"; {s['cosmetic']} cosmetic"
         return line
@@ -112,6 +132,8 @@ class SemanticDiff:
             "mode": "semantic",
             "substantive": self.substantive,
             "summary": self.summary,
+            "levels": {level: sum(1 for c in self.changes if c.level == level) for level in LEVELS},
+            "severity": self.severity,
             "changes": [c.to_dict() for c in self.changes],
         }
 

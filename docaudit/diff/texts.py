@@ -9,6 +9,7 @@ from ..segment import sentences, split_sentences
 from .align import align, units
 from .model import Hunk, LineDiff, SemanticDiff, Side, WordDiff
 from .sequence import grouped, opcodes
+from .severity import assess
 from .words import word_diff as _word_ops
 
 
@@ -33,6 +34,8 @@ def semantic_diff(
     """
     old_s, new_s = sentences(old_text), sentences(new_text)
     changes = align(units(old_s), units(new_s), old_furniture=old_furniture, new_furniture=new_furniture)
+    for change in changes:
+        assess(change)
     return SemanticDiff(_side(old, "old"), _side(new, "new"), changes, len(old_s), len(new_s), texts=(old_s, new_s))
 
 

@@ -1,0 +1,290 @@
+"""What a change does to meaning: its level, its signals (with direction), a severity from 0 to 100 and a
+one-line summary, so that the change that matters most comes first.
+
+**Levels.** ``cosmetic`` (typography, layout: as classified by the alignment), ``minor`` (a modified sentence
+whose only change is its punctuation, capitals or the numbering of a heading or list item: shown apart, never
+an alarm) and ``substantive`` (everything else).
+
+**Signals** are named reasons, Dutch first (basic English):
+
+=======================  ====================================================================  ========
+signal                   when                                                                  weight
+=======================  ====================================================================  ========
+negation added/removed   a negation word ("niet", "geen", "nooit", …) appears or disappears       95
+commitment weakened      the strongest modal drops (zal/moet → kan/wil/zou) or a hedge appears    85
+commitment strengthened  the strongest modal rises (kan → zal/moet) or a hedge disappears         70
+stance reversed          a word is swapped for its opposite (positief ↔ kritisch, steunt ↔        85
+                         wijst af, voor ↔ tegen, …)
+deadline made vague      a date gives way to "zo spoedig mogelijk", "op termijn", …               80
+deadline moved later     the latest date of the sentence moves later                              75
+deadline moved earlier   … earlier                                                                 55
+amount changed           a number (€, %, miljoen) changed; the weight grows with the size          50–80
+                         of the change ("€ 12 miljoen" → "€ 9,5 miljoen": −21 %)
+name changed             a capitalised name was replaced, added or removed                        45
+=======================  ====================================================================  ========
+
+A change's severity is its strongest signal's weight (plus 5 for each further signal, at most 100); a
+change without a signal weighs by kind: inserted or deleted 40, modified 30, moved 15; minor 5, cosmetic 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from ..normalize import fold_typography, strip_list_marker
+from .flags import NEGATIONS, is_entity, word_list
+from .model import Change
+
+# how strongly a modal commits: 3 an obligation or a promise, 2 an intention, 1 a possibility
+MODAL_STRENGTH = {
+    **dict.fromkeys(
+        "zal zult zullen moet moeten dient dienen verplicht garandeert garanderen will shall must".split(), 3
+    ),
+    **dict.fromkeys("wil willen streeft streven beoogt beogen voornemens intends plans".split(), 2),
+    **dict.fromkeys(
+        "kan kun kunt kunnen mag mogen zou zouden lijkt lijken mogelijk wellicht misschien eventueel "
+        "overweegt overwegen can could may might would should".split(),
+        1,
+    ),
+}
+HEDGES = (
+    "voorlopig",
+    "in beginsel",
+    "in principe",
+    "naar verwachting",
+    "een deel van",
+    "enige",
+    "zo mogelijk",
+    "waar mogelijk",
+    "indien mogelijk",
+    "bezien of",
+    "bezien in hoeverre",
+    "onderzoeken of",
+    "vooralsnog",
+    "in de regel",
+    "zoveel mogelijk",
+    "waar nodig",
+    "op termijn",
+    "in principle",
+    "where possible",
+    "if possible",
+)
+VAGUE = (
+    "zo spoedig mogelijk",
+    "zo snel mogelijk",
+    "op termijn",
+    "te zijner tijd",
+    "binnenkort",
+    "in de loop van",
+    "as soon as possible",
+    "in due course",
+)
+# a curated list of opposite pairs (stance, verdict, direction) from Dutch government letters
+OPPOSITES = [
+    ("positief", "negatief"),
+    ("positief", "kritisch"),
+    ("steunt", "wijst af"),
+    ("steunen", "afwijzen"),
+    ("steun", "afwijzing"),
+    ("voorstander", "tegenstander"),
+    ("eens", "oneens"),
+    ("akkoord", "niet akkoord"),
+    ("instemmen", "tegenstemmen"),
+    ("voor", "tegen"),
+    ("gunstig", "ongunstig"),
+    ("toename", "afname"),
+    ("stijging", "daling"),
+    ("verhogen", "verlagen"),
+    ("verhoging", "verlaging"),
+    ("uitbreiden", "inperken"),
+    ("versterken", "verzwakken"),
+    ("ruim", "beperkt"),
+    ("haalbaar", "onhaalbaar"),
+    ("wenselijk", "onwenselijk"),
+    ("support", "oppose"),
+    ("positive", "negative"),
+]
+MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "feb"),
+            ("maart", "mrt"),
+            ("april", "apr"),
+            ("mei",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("augustus", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_DATE = re.compile(
+    r"\b(?:(\d{1,2})\s+)?(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})\b"
+    r"|\b(voor|vóór|na|begin|medio|eind)\s+(?:de\s+|het\s+)?(zomer|zomerreces|kerstreces|winter|voorjaar|najaar)?"
+    r"\s*(?:van\s+)?(\d{4})\b",
+    re.I,
+)
+_SEASONS = {"begin": 2, "voor": 6, "vóór": 6, "medio": 6, "na": 9, "eind": 12}
+_AMOUNT = re.compile(r"(?:€\s*)?(\d+(?:[.\s]\d{3})*(?:,\d+)?)\s*(miljard|miljoen|duizend|procent|%)?", re.I)
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+def _has(text: str, phrase: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
+
+
+def _says(text: str, phrase: str) -> bool:
+    """Whether ``text`` has every word of ``phrase`` (Dutch splits verbs: "wijst het voorstel af")."""
+    return all(_has(text, word) for word in phrase.split())
+
+
+def _modal_strength(words: Sequence[str]) -> int:
+    return max((MODAL_STRENGTH.get(w, 0) for w in words), default=0)
+
+
+def _dates(text: str) -> list[date]:
+    out = []
+    for m in _DATE.finditer(text):
+        try:
+            if m.group(2):
+                out.append(date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1) or 1)))
+            elif m.group(6):
+                out.append(date(int(m.group(6)), _SEASONS.get(m.group(4).lower(), 6), 1))
+        except ValueError:
+            continue
+    return out
+
+
+def _amounts(text: str) -> list[float]:
+    values = []
+    for m in _AMOUNT.finditer(text):
+        raw = m.group(1).replace(".", "").replace(" ", "").replace(",", ".")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        scale = {"miljard": 1e9, "miljoen": 1e6, "duizend": 1e3}.get((m.group(2) or "").lower(), 1)
+        if 1900 <= value <= 2100 and scale == 1 and not m.group(2) and "€" not in m.group(0):
+            continue  # a year, not an amount
+        values.append(value * scale)
+    return values
+
+
+def _core(text: str) -> str:
+    """The text without its dates and the set phrases (hedges, vague periods) that contain modal words."""
+    text = _DATE.sub(" ", text)
+    for phrase in (*VAGUE, *HEDGES):
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+    return text
+
+
+def fold(text: str) -> str:
+    """The text without punctuation, capitals, list or heading numbering: equal folds make a minor change."""
+    parts = [strip_list_marker(p.strip()) for p in re.split(r"(?<=[.;:!?])\s+", fold_typography(text or ""))]
+    return " ".join(_PUNCT.sub(" ", " ".join(parts)).casefold().split())
+
+
+def signals(old: str | None, new: str | None) -> list[tuple[str, int]]:
+    """Named reasons, with their weight, for what the change from ``old`` to ``new`` does to meaning."""
+    a, b = fold_typography(old or "").casefold(), fold_typography(new or "").casefold()
+    words_a, words_b = word_list(a), word_list(b)
+    core_a, core_b = _core(a), _core(b)  # without dates and set phrases, for modals and amounts
+    found: list[tuple[str, int]] = []
+    neg_a, neg_b = sum(w in NEGATIONS for w in words_a), sum(w in NEGATIONS for w in words_b)
+    if old and new and neg_a != neg_b:
+        found.append(("negation added" if neg_b > neg_a else "negation removed", 95))
+    if old and new:
+        strength_a, strength_b = _modal_strength(word_list(core_a)), _modal_strength(word_list(core_b))
+        hedges_a = sum(_has(a, h) for h in HEDGES)
+        hedges_b = sum(_has(b, h) for h in HEDGES)
+        detail = _modal_words(word_list(core_a), word_list(core_b))
+        if strength_b < strength_a or (hedges_b > hedges_a and strength_b <= strength_a):
+            found.append((f"commitment weakened{detail}", 85))
+        elif strength_b > strength_a or (hedges_b < hedges_a and strength_b >= strength_a):
+            found.append((f"commitment strengthened{detail}", 70))
+        for x, y in OPPOSITES:
+            if (_says(a, x) and not _says(a, y) and _says(b, y) and not _says(b, x)) or (
+                _says(a, y) and not _says(a, x) and _says(b, x) and not _says(b, y)
+            ):
+                first, second = (x, y) if _says(a, x) else (y, x)
+                found.append((f"stance reversed: '{first}' → '{second}'", 85))
+                break
+        dates_a, dates_b = _dates(a), _dates(b)
+        vague_b = any(_has(b, v) for v in VAGUE) and not any(_has(a, v) for v in VAGUE)
+        if dates_a and not dates_b and vague_b:
+            found.append(("deadline made vague", 80))
+        elif dates_a and dates_b and max(dates_b) != max(dates_a):
+            later = max(dates_b) > max(dates_a)
+            found.append((f"deadline moved {'later' if later else 'earlier'}", 75 if later else 55))
+        amounts_a, amounts_b = Counter(_amounts(core_a)), Counter(_amounts(core_b))
+        gone, came = list((amounts_a - amounts_b).elements()), list((amounts_b - amounts_a).elements())
+        if len(gone) == 1 and len(came) == 1 and gone[0]:
+            change = (came[0] - gone[0]) / gone[0] * 100
+            found.append((f"amount changed: {change:+.0f}%", min(80, 50 + int(abs(change) / 2))))
+        elif gone or came:
+            found.append(("amount changed", 50))
+    names_a = {w for i, w in enumerate(word_list(fold_typography(old or ""))) if is_entity(w, i == 0)}
+    names_b = {w for i, w in enumerate(word_list(fold_typography(new or ""))) if is_entity(w, i == 0)}
+    if old and new and names_a != names_b and (names_a - names_b) and (names_b - names_a):
+        found.append(
+            (f"name changed: {', '.join(sorted(names_a - names_b))} → {', '.join(sorted(names_b - names_a))}", 45)
+        )
+    return found
+
+
+def _modal_words(words_a: Sequence[str], words_b: Sequence[str]) -> str:
+    gone = [w for w in dict.fromkeys(words_a) if w in MODAL_STRENGTH and w not in words_b]
+    came = [w for w in dict.fromkeys(words_b) if w in MODAL_STRENGTH and w not in words_a]
+    if gone or came:
+        return f": '{' '.join(gone) or '…'}' → '{' '.join(came) or '…'}'"
+    return ""
+
+
+BASE = {"inserted": 40, "deleted": 40, "modified": 30, "moved": 15, "cosmetic": 0}
+
+
+def assess(change: Change) -> None:
+    """Set ``level``, ``signals``, ``severity`` and ``summary`` on a change."""
+    if change.kind == "cosmetic":
+        change.level, change.severity = "cosmetic", 0
+        change.summary = "cosmetic: " + ", ".join(change.reasons) if change.reasons else "cosmetic"
+        return
+    minor = change.kind == "modified" and change.old_text and change.new_text
+    if minor and fold(change.old_text or "") == fold(change.new_text or ""):
+        change.level, change.severity = "minor", 5
+        change.summary = "punctuation, capitals or numbering only"
+        return
+    change.level = "substantive"
+    if change.kind in ("modified", "moved"):
+        found = signals(change.old_text, change.new_text) if change.kind == "modified" or change.words else []
+    else:
+        found = []
+        text = change.new_text if change.kind == "inserted" else change.old_text
+        words = word_list(fold_typography(text or "").casefold())
+        if any(w in NEGATIONS for w in words):
+            found.append((f"{change.kind} a negative statement", 55))
+        if _modal_strength(words) >= 3:
+            found.append((f"{change.kind} a commitment", 65 if change.kind == "deleted" else 55))
+    change.signals = [name for name, _ in sorted(found, key=lambda s: -s[1])]
+    weights = sorted((w for _, w in found), reverse=True)
+    if weights:
+        change.severity = min(100, weights[0] + 5 * (len(weights) - 1))
+        change.summary = change.signals[0]
+    else:
+        change.severity = BASE.get(change.kind, 30) + (5 if change.flags else 0)
+        change.summary = {
+            "inserted": "sentence inserted",
+            "deleted": "sentence deleted",
+            "moved": "text moved",
+            "modified": "wording changed",
+        }.get(change.kind, change.kind)
