@@ -229,9 +229,18 @@ def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
 )
 @color_option
 @click.option("--cosmetic", is_flag=True, help="List cosmetic changes too (they are always in JSON and HTML).")
+@click.option(
+    "--order",
+    type=click.Choice(["severity", "document"]),
+    default="severity",
+    show_default=True,
+    help="List the most severe change first, or in text order (JSON is always in text order).",
+)
+@click.option("--min-severity", type=click.IntRange(0, 100), default=0, help="Leave out changes below this severity.")
+@click.option("--strict", is_flag=True, help="Semantic mode: minor changes (punctuation, numbering) set exit 1 too.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
 @click.pass_obj
-def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output) -> None:
+def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, order, min_severity, strict, output) -> None:
     """Show what changed from OLD to NEW.
 
     OLD and NEW are stored versions (DOC@N, DOC@latest, DOC@-1) or document files of any supported
@@ -241,6 +250,7 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output
     changes, 2 trouble.
     """
     from .comparison import compare
+    from .diff.model import SemanticDiff
     from .diff.render import render_diff
     from .errors import DocauditError
 
@@ -258,6 +268,8 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, output
     finally:
         for s in opened:
             s.close()
+    if isinstance(result, SemanticDiff):
+        result.order, result.min_severity, result.strict = order, min_severity, strict
     colored = use_color(color, to_file=output is not None) and fmt == "terminal"
     text = render_diff(result, fmt, color=colored, cosmetic=cosmetic)
     if output:

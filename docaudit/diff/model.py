@@ -78,6 +78,9 @@ class SemanticDiff:
     # the sentences both sides were split into (for showing changes in place; not serialized)
     texts: tuple[list[Sentence], list[Sentence]] | None = field(default=None, repr=False, compare=False)
     strict: bool = field(default=False, repr=False, compare=False)  # minor changes count as substantive
+    # how renderers list the changes: most severe first ("severity") or in text order ("document")
+    order: str = field(default="severity", repr=False, compare=False)
+    min_severity: int = field(default=0, repr=False, compare=False)
 
     @property
     def summary(self) -> dict[str, int]:

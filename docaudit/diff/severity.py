@@ -128,8 +128,9 @@ MONTHS = {
     )
     for m in names
 }
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
-    r"\b(?:(\d{1,2})\s+)?(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})\b"
+    rf"\b(?:(\d{{1,2}})(?:\s*(?:,|en|t/m|tot|-)\s*(\d{{1,2}}))*\s+)?({_MONTH_NAMES})\.?(?:\s+(\d{{4}}))?\b"
     r"|\b(voor|vóór|na|begin|medio|eind)\s+(?:de\s+|het\s+)?(zomer|zomerreces|kerstreces|winter|voorjaar|najaar)?"
     r"\s*(?:van\s+)?(\d{4})\b",
     re.I,
@@ -153,13 +154,15 @@ def _modal_strength(words: Sequence[str]) -> int:
 
 
 def _dates(text: str) -> list[date]:
+    """The dates a sentence names (a day list such as "5 en 6 december" counts by its last day; no year: 2000)."""
     out = []
     for m in _DATE.finditer(text):
         try:
-            if m.group(2):
-                out.append(date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1) or 1)))
-            elif m.group(6):
-                out.append(date(int(m.group(6)), _SEASONS.get(m.group(4).lower(), 6), 1))
+            if m.group(3):
+                day = int(m.group(2) or m.group(1) or 1)
+                out.append(date(int(m.group(4) or 2000), MONTHS[m.group(3).lower()], day))
+            elif m.group(7):
+                out.append(date(int(m.group(7)), _SEASONS.get(m.group(5).lower(), 6), 1))
         except ValueError:
             continue
     return out

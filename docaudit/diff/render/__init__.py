@@ -68,7 +68,10 @@ def revision_note(diff: AnyDiff) -> str | None:
 
 
 def shown(diff: SemanticDiff, cosmetic: bool) -> list[Change]:
-    return [c for c in diff.changes if cosmetic or c.kind != "cosmetic"]
+    """The changes a listing shows: most severe first unless ``diff.order`` is ``document``; none under
+    ``diff.min_severity``; cosmetic ones only when asked for."""
+    changes = [c for c in diff.changes if (cosmetic or c.kind != "cosmetic") and c.severity >= diff.min_severity]
+    return changes if diff.order == "document" else sorted(changes, key=lambda c: -c.severity)
 
 
 def cosmetic_note(diff: SemanticDiff) -> str:

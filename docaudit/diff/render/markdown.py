@@ -28,7 +28,9 @@ def _semantic(diff: SemanticDiff, cosmetic: bool) -> str:
     out = [f"### {escape(title(diff))}", "", f"**{diff.summary_line()}**", ""]
     for n, c in enumerate(shown(diff, cosmetic), 1):
         tags = " ".join(_code(f) for f in (c.flags or c.reasons))
-        out.append(f"{n}. **{c.kind}** {tags} — {location(c)}".replace("  ", " "))
+        why = f" · {c.severity} {escape(c.summary)}" if c.summary else ""
+        kind = c.kind if c.level != "minor" else "minor"
+        out.append(f"{n}. **{kind}** {tags} — {location(c)}{why}".replace("  ", " "))
         out.append("")
         out.append("   > " + inline(change_words(c)).replace("\n", " "))
         out.append("")

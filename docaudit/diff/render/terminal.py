@@ -29,10 +29,11 @@ def _semantic(diff: SemanticDiff, color: bool, cosmetic: bool) -> str:
 
     lines = [style(title(diff), bold=True), diff.summary_line()]
     for c in shown(diff, cosmetic):
-        head = style(c.kind, fg=KIND_COLOURS[c.kind], bold=True)
+        head = style(c.kind if c.level != "minor" else "minor", fg=KIND_COLOURS[c.kind], bold=True)
         extra = c.flags or c.reasons
         tags = " ".join(style(f"[{f}]", fg="magenta" if c.flags else None) for f in extra)
-        lines += ["", f"{head}  {tags + '  ' if tags else ''}{style(location(c), dim=True)}"]
+        why = f"  {style(f'{c.severity} {c.summary}', fg='red' if c.severity >= 70 else None)}" if c.summary else ""
+        lines += ["", f"{head}  {tags + '  ' if tags else ''}{style(location(c), dim=True)}{why}"]
         lines.append("  " + inline(change_words(c), color))
     note = "" if cosmetic else cosmetic_note(diff)
     if note:
