@@ -518,6 +518,52 @@ def search(obj: Context, query: str, limit: int, latest: bool, raw: bool, fmt: s
         click.echo(f"    {snippet}", color=colored)
 
 
+_CHANGE_COLUMNS = [
+    ("severity", "severity"),
+    ("summary", "what"),
+    ("version", "version"),
+    ("letter_date", "letter date"),
+    ("title", "title"),
+    ("new_text", "now reads"),
+]
+
+
+@cli.command()
+@click.option("--since", default="7d", show_default=True, help="The window: 7d, 24h, 2w, or a date YYYY-MM-DD.")
+@click.option("--min-severity", type=click.IntRange(0, 100), default=1, show_default=True, help="Leave out the rest.")
+@click.option("--minor", "include_minor", is_flag=True, help="List minor changes (punctuation, numbering) too.")
+@click.option("--limit", type=click.IntRange(0), default=50, show_default=True, help="At most this many (0: all).")
+@output_options(LISTING)
+@color_option
+@click.pass_obj
+def changes(obj: Context, since, min_severity, include_minor, limit, fmt, color) -> None:
+    """Every change stored in a window, over all documents, most severe first: the morning read."""
+    from .digest import changes as digest
+
+    with obj.store() as store:
+        entries = digest(store, since=since, min_severity=min_severity, include_minor=include_minor)
+    shown = entries[:limit] if limit else entries
+    if fmt != "terminal":
+        emit_listing([e.to_dict() for e in shown], _CHANGE_COLUMNS, fmt, max_width=80)
+        return
+    if not shown:
+        click.echo(
+            f"No changes stored since {since}" + (f" at severity {min_severity} or more." if min_severity > 1 else ".")
+        )
+        return
+    colored = use_color(color)
+    for e in shown:
+        silent = " (silent revision)" if e.announced is False else ""
+        head = f"{e.severity:>3}  {e.summary}  {e.previous} → {e.version}{silent}"
+        click.echo(
+            click.style(head, bold=True, fg="red" if e.severity >= 70 else None) if colored else head, color=colored
+        )
+        click.echo(f"     {e.title or e.doc}" + (f", dated {e.letter_date}" if e.letter_date else ""))
+        click.echo(f"     {' '.join((e.new_text or e.old_text or '').split())[:160]}")
+    if len(entries) > len(shown):
+        click.echo(f"… and {len(entries) - len(shown)} more (--limit 0 for all)")
+
+
 _EDIT_COLUMNS = [
     ("at", "when (UTC)"),
     ("version", "version"),

@@ -44,7 +44,7 @@ FLOORS: list[tuple[str, list[str]]] = [
     ("diffs", ["docaudit.diff"]),
     ("phrases", ["docaudit.phrases"]),
     ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit", "docaudit.bulk"]),
-    ("products", ["docaudit.watch", "docaudit.report"]),
+    ("products", ["docaudit.watch", "docaudit.report", "docaudit.digest"]),
     ("demo", ["docaudit.demo"]),
     (
         "command line",

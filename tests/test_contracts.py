@@ -144,6 +144,11 @@ def test_diff_of_versions_and_of_files(cli, mode):
     assert errors("diff", json.loads(files.stdout)) == []
 
 
+def test_changes(cli):
+    value = json.loads(cli("changes", "--json", "--since", "2000-01-01").stdout)
+    assert value and errors("changes", value) == []
+
+
 def test_phrases_and_trace(cli):
     phrases = json.loads(cli("phrases", "--json", "--limit", "0").stdout)
     assert phrases["families"] and errors("phrases", phrases) == []

@@ -88,3 +88,18 @@ def test_diff_command_orders_filters_and_strict(da, tmp_path):
     assert da("diff", "a.txt", "b.txt", "--strict").exit_code == 1
     r = da("diff", "a.txt", "b.txt", "--order", "document", "--min-severity", "50")
     assert r.exit_code == 0 and "minor" not in r.output.split("\n", 2)[2]
+
+
+def test_the_changes_digest_ranks_every_documents_changes(da):
+    import json
+
+    da("demo")
+    r = da("changes", "--color", "never")
+    lines = [x for x in r.output.splitlines() if x[:3].strip().isdigit()]
+    severities = [int(x[:3]) for x in lines]
+    assert r.exit_code == 0 and severities == sorted(severities, reverse=True) and severities[0] == 95
+    data = json.loads(da("changes", "--json", "--min-severity", "70").stdout)
+    assert data and all(e["severity"] >= 70 for e in data)
+    assert {e["doc"] for e in data} >= {"2024D46963", "nota-onderbouwing-standpunt"}
+    assert "No changes stored since 2099-01-01" in da("changes", "--since", "2099-01-01").output
+    assert da("changes", "--since", "gisteren").exit_code == 1

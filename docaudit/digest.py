@@ -1,0 +1,89 @@
+"""The morning read: every change stored in a window, over all documents, most severe first
+(``docaudit changes``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .comparison import compare_versions
+from .errors import DocauditError
+from .store import Store
+from .values import parse_date
+
+
+@dataclass
+class Entry:
+    """One change of one stored version."""
+
+    doc: str
+    title: str | None
+    version: str
+    previous: str
+    stored_at: str
+    letter_date: str | None
+    announced: bool | None
+    kind: str
+    level: str
+    severity: int
+    summary: str
+    signals: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    old_text: str | None = None
+    new_text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def since_stamp(since: str, now: datetime | None = None) -> str:
+    """``7d``, ``24h``, ``2w`` (before now) or a date ``YYYY-MM-DD`` as the UTC stamp a window starts at."""
+    now = now or datetime.now(UTC)
+    m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", since)
+    if m:
+        hours = int(m.group(1)) * {"h": 1, "d": 24, "w": 168}[m.group(2)]
+        return (now - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return f"{parse_date(since)}T00:00:00Z"
+    except ValueError:
+        raise DocauditError(f"--since {since!r}: give 7d, 24h, 2w or a date YYYY-MM-DD") from None
+
+
+def changes(store: Store, *, since: str = "7d", min_severity: int = 1, include_minor: bool = False) -> list[Entry]:
+    """Every change of the versions stored since ``since``, most severe first (then newest first)."""
+    start = since_stamp(since)
+    rows = store.conn.execute(
+        "SELECT doc_id, number FROM versions WHERE added_at >= ? AND number > 1 ORDER BY added_at, doc_id, number",
+        (start,),
+    ).fetchall()
+    out: list[Entry] = []
+    for doc_id, number in rows:
+        new = store.version(doc_id, number)
+        diff = compare_versions(store, f"{doc_id}@{number - 1}", new.ref)
+        title = store.document_title(doc_id)
+        for c in diff.changes:
+            if c.kind == "cosmetic" or c.severity < min_severity or (c.level == "minor" and not include_minor):
+                continue
+            out.append(
+                Entry(
+                    doc_id,
+                    title,
+                    new.ref,
+                    f"{doc_id}@{number - 1}",
+                    new.added_at,
+                    new.letter_date,
+                    new.announced,
+                    c.kind,
+                    c.level,
+                    c.severity,
+                    c.summary,
+                    list(c.signals),
+                    list(c.flags),
+                    c.old_text,
+                    c.new_text,
+                )
+            )
+    out.sort(key=lambda e: (-e.severity, e.stored_at), reverse=False)
+    return out
