@@ -71,16 +71,18 @@ def _change_section(store: Store, o: Outcome, compare_versions) -> str:
         lines.append(f"(no summary: {exc})")
         return "\n".join(lines)
     lines[0] += f": {diff.summary_line()}"
-    flagged = [c for c in diff.changes if c.flags and c.substantive]
-    for c in flagged[:MAX_FLAGGED]:
+    # the changes that matter most first (see docaudit.diff.severity); minor and cosmetic ones are no news
+    ranked = [c for c in diff.ranked() if c.substantive and c.level == "substantive" and (c.flags or c.signals)]
+    for c in ranked[:MAX_FLAGGED]:
         ops = change_words(c) if c.old_text and c.new_text else []
         if ops and any(op for op, _ in ops):
             detail = _quote(markers(compact(ops)))
         else:
             detail = f"“{_quote(c.new_text or c.old_text)}” ({c.kind})"
-        lines.append(f"- [{', '.join(c.flags)}] {detail}")
-    if len(flagged) > MAX_FLAGGED:
-        lines.append(f"- … and {len(flagged) - MAX_FLAGGED} more flagged")
+        tags = f" [{', '.join(c.flags)}]" if c.flags else ""
+        lines.append(f"- {c.severity} {c.summary}{tags}: {detail}")
+    if len(ranked) > MAX_FLAGGED:
+        lines.append(f"- … and {len(ranked) - MAX_FLAGGED} more")
     if o.warning:
         lines.append(f"⚠ {o.warning}")
     return "\n".join(lines)
