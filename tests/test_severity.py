@@ -103,3 +103,8 @@ def test_the_changes_digest_ranks_every_documents_changes(da):
     assert {e["doc"] for e in data} >= {"2024D46963", "nota-onderbouwing-standpunt"}
     assert "No changes stored since 2099-01-01" in da("changes", "--since", "2099-01-01").output
     assert da("changes", "--since", "gisteren").exit_code == 1
+
+
+def test_a_new_sentence_naming_de_kamer_is_no_entity_news():
+    diff = semantic_diff("Het kabinet zal dit doen.", "Het kabinet zal dit doen. De Kamer wordt hierover geïnformeerd.")
+    assert [(c.kind, c.flags) for c in diff.changes] == [("inserted", [])]

@@ -55,7 +55,10 @@ PARTIES = frozenset(
     50plus""".split()
 )
 # Capitalised words that are not names: the polite "U" and sentence-internal capitals of Dutch letters.
-NOT_ENTITIES = frozenset("u uw uwe ik wij we".split())
+NOT_ENTITIES = frozenset(
+    """u uw uwe ik wij we kamer kamers voorzitter minister ministers staatssecretaris staatssecretarissen kabinet
+    regering ministerie ministeries rijksoverheid staten-generaal""".split()
+)  # the polite forms, and the offices every letter to parliament names: not news as names
 # Words that commonly open a Dutch sentence; any other capitalised first word may be a name ("Europol …").
 SENTENCE_OPENERS = frozenset(
     """de het een in op dit deze dat die er ook voor van met bij als om naar uit aan tot door over na zo maar

@@ -236,12 +236,13 @@ def signals(old: str | None, new: str | None) -> list[tuple[str, int]]:
             found.append((f"amount changed: {change:+.0f}%", min(80, 50 + int(abs(change) / 2))))
         elif gone or came:
             found.append(("amount changed", 50))
-    names_a = {w for i, w in enumerate(word_list(fold_typography(old or ""))) if is_entity(w, i == 0)}
-    names_b = {w for i, w in enumerate(word_list(fold_typography(new or ""))) if is_entity(w, i == 0)}
-    if old and new and names_a != names_b and (names_a - names_b) and (names_b - names_a):
-        found.append(
-            (f"name changed: {', '.join(sorted(names_a - names_b))} → {', '.join(sorted(names_b - names_a))}", 45)
-        )
+    list_a = [w for i, w in enumerate(word_list(fold_typography(old or ""))) if is_entity(w, i == 0)]
+    list_b = [w for i, w in enumerate(word_list(fold_typography(new or ""))) if is_entity(w, i == 0)]
+    names_a, names_b = set(list_a), set(list_b)
+    if old and new and (names_a - names_b) and (names_b - names_a):
+        gone = " ".join(w for w in dict.fromkeys(list_a) if w not in names_b)
+        came = " ".join(w for w in dict.fromkeys(list_b) if w not in names_a)
+        found.append((f"name changed: {gone} → {came}", 45))
     return found
 
 

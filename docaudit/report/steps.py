@@ -50,9 +50,9 @@ class Step:
 def summarize(diff: SemanticDiff) -> dict[str, Any]:
     """The cacheable part of a step: summary line, flags, flagged changes."""
     number = numbers(diff)
-    flagged = [
+    flagged = [  # the most severe first (see docaudit.diff.severity)
         Flagged(number[id(c)], c.kind, list(c.flags), change_words(c))
-        for c in diff.changes
+        for c in diff.ranked()
         if c.substantive and c.flags
     ]
     flags = sorted({f for c in flagged for f in c.flags}, key=FLAGS.index)

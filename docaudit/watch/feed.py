@@ -102,7 +102,7 @@ def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Elem
     for flag in flags:
         _category(entry, flag)
     items = []
-    for c in [c for c in diff.changes if c.substantive and c.flags][:MAX_FLAGGED]:
+    for c in [c for c in diff.ranked() if c.substantive and c.level == "substantive" and c.flags][:MAX_FLAGGED]:
         old = f"<del>{html.escape(c.old_text or '')}</del>" if c.old_text else ""
         new = f"<ins>{html.escape(c.new_text or '')}</ins>" if c.new_text else ""
         items.append(f"<li><strong>{html.escape(', '.join(c.flags))}</strong> ({c.kind}): {old} {new}</li>")
