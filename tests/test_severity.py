@@ -108,3 +108,16 @@ def test_the_changes_digest_ranks_every_documents_changes(da):
 def test_a_new_sentence_naming_de_kamer_is_no_entity_news():
     diff = semantic_diff("Het kabinet zal dit doen.", "Het kabinet zal dit doen. De Kamer wordt hierover geïnformeerd.")
     assert [(c.kind, c.flags) for c in diff.changes] == [("inserted", [])]
+
+
+def test_changes_name_their_section():
+    old = (
+        "## Vraag 1\n\nWat gaat u doen?\n\n## Antwoord op vraag 1\n\nIk zal de Kamer informeren.\n\n"
+        "1. Uitgangspunten\n\nHet kabinet steunt dit."
+    )
+    new = old.replace("Ik zal", "Ik kan").replace("steunt dit.", "steunt dit niet.")
+    diff = semantic_diff(old, new)
+    sections = {c.summary.split(":")[0]: c.section for c in diff.changes if c.kind == "modified"}
+    assert sections == {"commitment weakened": "Antwoord op vraag 1", "negation added": "1. Uitgangspunten"}
+    assert "(Antwoord op vraag 1)" in render_diff(diff, "terminal")
+    assert diff.to_dict()["changes"][0]["section"] == "Antwoord op vraag 1"

@@ -52,6 +52,7 @@ class Change:
     severity: int = 0  # 0–100: what the change does to meaning
     summary: str = ""  # one plain line: "negation added", "commitment weakened: 'zal' → 'kan'", …
     signals: list[str] = field(default_factory=list)  # named reasons with direction, strongest first
+    section: str | None = None  # where, in the letter's terms: nearest heading, "Vraag 5", "footnote 2"
 
     @property
     def substantive(self) -> bool:

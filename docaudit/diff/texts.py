@@ -8,6 +8,7 @@ from ..normalize import normalize_text, paragraphs
 from ..segment import sentences, split_sentences
 from .align import align, units
 from .model import Hunk, LineDiff, SemanticDiff, Side, WordDiff
+from .sections import section_of
 from .sequence import grouped, opcodes
 from .severity import assess
 from .words import word_diff as _word_ops
@@ -36,6 +37,10 @@ def semantic_diff(
     changes = align(units(old_s), units(new_s), old_furniture=old_furniture, new_furniture=new_furniture)
     for change in changes:
         assess(change)
+        if change.new_paragraph is not None:
+            change.section = section_of(new_s, change.new_paragraph)
+        else:
+            change.section = section_of(old_s, change.old_paragraph)
     return SemanticDiff(_side(old, "old"), _side(new, "new"), changes, len(old_s), len(new_s), texts=(old_s, new_s))
 
 

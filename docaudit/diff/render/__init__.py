@@ -43,14 +43,16 @@ def _span(index: int | None, count: int) -> str:
 def location(change: Change) -> str:
     """Where a change is, 1-based, for people: "¶4, sentence 12" or "¶2 → ¶9"."""
     if change.kind == "deleted" or change.new_index is None:
-        return f"old ¶{change.old_paragraph + 1}, sentence {_span(change.old_index, change.old_count)}"
+        where = f"old ¶{change.old_paragraph + 1}, sentence {_span(change.old_index, change.old_count)}"
+        return f"{where} ({change.section})" if change.section else where
     if change.kind == "moved":
         return (
             f"¶{change.old_paragraph + 1} → ¶{change.new_paragraph + 1}, sentence "
             f"{_span(change.old_index, change.old_count)} → {_span(change.new_index, change.new_count)}"
         )
     word = "sentences" if change.new_count > 1 else "sentence"
-    return f"¶{change.new_paragraph + 1}, {word} {_span(change.new_index, change.new_count)}"
+    where = f"¶{change.new_paragraph + 1}, {word} {_span(change.new_index, change.new_count)}"
+    return f"{where} ({change.section})" if change.section else where
 
 
 def title(diff: AnyDiff) -> str:
