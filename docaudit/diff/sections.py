@@ -33,17 +33,26 @@ def _heading(paragraph: Sequence[Sentence]) -> str | None:
     return None
 
 
-def section_of(sentences: Sequence[Sentence], paragraph: int | None) -> str | None:
-    """The section of the paragraph numbered ``paragraph``: a question it answers, else the nearest heading
-    at or before it."""
-    if paragraph is None:
-        return None
+def sections(sentences: Sequence[Sentence]) -> dict[int, str | None]:
+    """For every paragraph number, its section: a question it answers, else the nearest heading before it
+    (a heading paragraph itself belongs to the section before it). One pass over the text."""
     by_paragraph: dict[int, list[Sentence]] = {}
     for s in sentences:
         by_paragraph.setdefault(s.paragraph, []).append(s)
-    for p in range(paragraph, -1, -1):
-        if p in by_paragraph and (name := _heading(by_paragraph[p])):
-            if p == paragraph and not _QUESTION.match(name) and len(by_paragraph[p]) == 1:
-                continue  # the change is the heading itself: name the section it belongs to
-            return name
-    return None
+    out: dict[int, str | None] = {}
+    current: str | None = None
+    for p in sorted(by_paragraph):
+        name = _heading(by_paragraph[p])
+        if name is not None and (_QUESTION.match(name) or len(by_paragraph[p]) > 1):
+            current = name
+            out[p] = name
+        else:
+            out[p] = current
+            if name is not None:
+                current = name
+    return out
+
+
+def section_of(sentences: Sequence[Sentence], paragraph: int | None) -> str | None:
+    """The section of one paragraph (see :func:`sections`; use that for many)."""
+    return None if paragraph is None else sections(sentences).get(paragraph)

@@ -8,7 +8,7 @@ from ..normalize import normalize_text, paragraphs
 from ..segment import sentences, split_sentences
 from .align import align, units
 from .model import Hunk, LineDiff, SemanticDiff, Side, WordDiff
-from .sections import section_of
+from .sections import sections
 from .sequence import grouped, opcodes
 from .severity import assess
 from .words import word_diff as _word_ops
@@ -35,12 +35,14 @@ def semantic_diff(
     """
     old_s, new_s = sentences(old_text), sentences(new_text)
     changes = align(units(old_s), units(new_s), old_furniture=old_furniture, new_furniture=new_furniture)
+    new_sections, old_sections = sections(new_s), None
     for change in changes:
         assess(change)
         if change.new_paragraph is not None:
-            change.section = section_of(new_s, change.new_paragraph)
+            change.section = new_sections.get(change.new_paragraph)
         else:
-            change.section = section_of(old_s, change.old_paragraph)
+            old_sections = old_sections if old_sections is not None else sections(old_s)
+            change.section = old_sections.get(change.old_paragraph)
     return SemanticDiff(_side(old, "old"), _side(new, "new"), changes, len(old_s), len(new_s), texts=(old_s, new_s))
 
 
