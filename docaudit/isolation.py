@@ -11,6 +11,7 @@ hostile file cannot run code in the caller. Nothing is forked from the caller, s
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -70,6 +71,9 @@ class _Worker:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
 
     @property
     def alive(self) -> bool:
@@ -143,11 +147,14 @@ def _died(returncode: int | None, limits: Limits) -> ExtractionError:
 
 
 def shutdown() -> None:
-    """Stop the idle workers (they also stop by themselves when this process exits)."""
+    """Stop the idle workers (also done at exit; a worker stops by itself when its caller is gone)."""
     with _lock:
         workers, _idle[:] = list(_idle), []
     for worker in workers:
         worker.kill()
+
+
+atexit.register(shutdown)
 
 
 # -- the worker ----------------------------------------------------------------------------------
