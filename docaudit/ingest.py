@@ -28,7 +28,7 @@ from .limits import Limits
 from .prepare import Prepared, prepare_here
 from .snapshots import sha256
 from .store import DEFAULT_MAX_SIZE, AddResult, NewVersion, Store, Version
-from .values import parse_date
+from .values import parse_date, validate_doc_id
 
 
 def prepare(data: bytes, limits: Limits | None = None) -> Prepared:
@@ -189,11 +189,12 @@ def add_bytes(
     """
     if len(data) > store.max_size:
         raise FileTooLarge(f"{human_size(len(data))}, over the {human_size(store.max_size)} limit (--max-size)")
-    unchanged = store.unchanged(doc_id, raw_sha256=sha256(data), filename=filename, then=then)
+    latest = store.latest(validate_doc_id(doc_id))
+    unchanged = store.unchanged(latest, raw_sha256=sha256(data), filename=filename, then=then)
     if unchanged is not None:
         return unchanged
     prepared = prepared or prepare(data, limits)
-    unchanged = store.unchanged(doc_id, normalized_sha256=prepared.normalized_sha256, filename=filename, then=then)
+    unchanged = store.unchanged(latest, normalized_sha256=prepared.normalized_sha256, filename=filename, then=then)
     if unchanged is not None:
         return unchanged
     _register_hooks()
@@ -205,7 +206,7 @@ def add_bytes(
         letter_date=letter_date,
         meta=meta,
         default_date=default_date,
-        previous=store.latest(doc_id),
+        previous=latest,
     )
     return store.write_version(doc_id, version, added_at=added_at, then=then)
 

@@ -266,16 +266,16 @@ class Store:
 
     def unchanged(
         self,
-        doc_id: str,
+        latest: Version | None,
         *,
         raw_sha256: str | None = None,
         normalized_sha256: str | None = None,
         filename: str | None = None,
         then: Callable[[AddResult], None] | None = None,
     ) -> AddResult | None:
-        """An "unchanged" result when the latest version of ``doc_id`` has these bytes (or this text),
-        else None. ``then`` is called with the result in a transaction of its own."""
-        latest = self.latest(validate_doc_id(doc_id))
+        """An "unchanged" result when ``latest`` (the newest stored version of a document, see
+        :meth:`latest`) has these bytes (or this text), else None. ``then`` is called with the result in
+        a transaction of its own."""
         if latest is None:
             return None
         if raw_sha256 is not None and latest.raw_sha256 == raw_sha256:
