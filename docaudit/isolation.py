@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import json
 import os
 import selectors
@@ -105,7 +106,7 @@ def prepare_isolated(data: bytes, limits: Limits) -> Any:
         if worker is not None:
             _idle.remove(worker)
     worker = worker or _Worker(limits)
-    answer = worker.ask({"cpu": limits.cpu, "limits": _limits_dict(limits)}, data, limits.wall)
+    answer = worker.ask({"cpu": limits.cpu, "limits": dataclasses.asdict(limits)}, data, limits.wall)
     if answer is None:
         if worker.timed_out:
             raise ExtractionError(f"reading the document took over {limits.wall} s; {how_to_raise('wall')}")
@@ -127,10 +128,6 @@ def prepare_isolated(data: bytes, limits: Limits) -> Any:
     if not (isinstance(kind, type) and issubclass(kind, DocauditError)):
         kind = ExtractionError
     raise kind(message)
-
-
-def _limits_dict(limits: Limits) -> dict[str, Any]:
-    return {k: getattr(limits, k) for k in ("expanded", "characters", "html", "memory", "cpu", "wall")}
 
 
 def _died(returncode: int | None, limits: Limits) -> ExtractionError:
