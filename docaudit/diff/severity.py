@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from ..metadata import MONTHS
 from ..normalize import fold_typography, strip_list_marker
 from .flags import NEGATIONS, is_entity, word_list
 from .model import Change
@@ -107,27 +108,6 @@ OPPOSITES = [
     ("support", "oppose"),
     ("positive", "negative"),
 ]
-MONTHS = {
-    m: n
-    for n, names in enumerate(
-        [
-            ("januari", "jan"),
-            ("februari", "feb"),
-            ("maart", "mrt"),
-            ("april", "apr"),
-            ("mei",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("augustus", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     rf"\b(?:(\d{{1,2}})(?:\s*(?:,|en|t/m|tot|-)\s*(\d{{1,2}}))*\s+)?({_MONTH_NAMES})\.?(?:\s+(\d{{4}}))?\b"
