@@ -187,10 +187,11 @@ def signals(old: str | None, new: str | None) -> list[tuple[str, int]]:
     if old and new and neg_a != neg_b:
         found.append(("negation added" if neg_b > neg_a else "negation removed", 95))
     if old and new:
-        strength_a, strength_b = _modal_strength(word_list(core_a)), _modal_strength(word_list(core_b))
+        core_words_a, core_words_b = word_list(core_a), word_list(core_b)
+        strength_a, strength_b = _modal_strength(core_words_a), _modal_strength(core_words_b)
         hedges_a = sum(_has(a, h) for h in HEDGES)
         hedges_b = sum(_has(b, h) for h in HEDGES)
-        detail = _modal_words(word_list(core_a), word_list(core_b))
+        detail = _modal_words(core_words_a, core_words_b)
         if strength_b < strength_a or (hedges_b > hedges_a and strength_b <= strength_a):
             found.append((f"commitment weakened{detail}", 85))
         elif strength_b > strength_a or (hedges_b < hedges_a and strength_b >= strength_a):
