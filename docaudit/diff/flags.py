@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..metadata import MONTHS as MONTH_NUMBERS
 from ..normalize import fold_typography
 
 FLAGS = ("negation", "modality", "number", "date", "entity")
@@ -38,10 +39,7 @@ NUMBER_WORDS = re.compile(
     |meerdere|beide|half|halve)$""",
     re.X,
 )
-MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december "
-    "jan feb mrt apr jun jul aug sep sept okt nov dec"
-).split()
+MONTHS = list(MONTH_NUMBERS)  # full names first, then abbreviations
 DATE_WORDS = frozenset(
     MONTHS
     + """maandag dinsdag woensdag donderdag vrijdag zaterdag zondag voorjaar zomer najaar herfst winter lente
