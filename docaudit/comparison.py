@@ -127,3 +127,8 @@ def compare_inputs(a: Input, b: Input) -> SemanticDiff:
 def compare_versions(store: Store, old_ref: str, new_ref: str) -> SemanticDiff:
     """The semantic diff of two stored versions (what notifications, the feed and the report show)."""
     return compare_inputs(ref_input(store, old_ref), ref_input(store, new_ref))
+
+
+def diff_versions(old: Version, new: Version, title: str | None = None) -> SemanticDiff:
+    """The semantic diff of two versions already read from the store (``title``: the document's)."""
+    return compare_inputs(version_input(old, title), version_input(new, title))

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .comparison import compare_versions
+from .comparison import diff_versions
 from .errors import DocauditError
 from .store import Store
 from .values import parse_date
@@ -60,9 +60,9 @@ def changes(store: Store, *, since: str = "7d", min_severity: int = 1, include_m
     ).fetchall()
     out: list[Entry] = []
     for doc_id, number in rows:
-        new = store.version(doc_id, number)
-        diff = compare_versions(store, f"{doc_id}@{number - 1}", new.ref)
+        old, new = store.version(doc_id, number - 1), store.version(doc_id, number)
         title = store.document_title(doc_id)
+        diff = diff_versions(old, new, title)
         for c in diff.changes:
             if c.kind == "cosmetic" or c.severity < min_severity or (c.level == "minor" and not include_minor):
                 continue
@@ -71,7 +71,7 @@ def changes(store: Store, *, since: str = "7d", min_severity: int = 1, include_m
                     doc_id,
                     title,
                     new.ref,
-                    f"{doc_id}@{number - 1}",
+                    old.ref,
                     new.added_at,
                     new.letter_date,
                     new.announced,

@@ -336,21 +336,21 @@ def test_a_document_that_cannot_be_shown_costs_only_its_own_pages(tmp_path, monk
     with Store(tmp_path / "audit.db") as store:
         letters.build(store)
         build_report(store, tmp_path / "site")
-        real = build.compare_inputs
+        real = build.diff_versions
 
-        def failing(a, b):
-            if a.side.ref.startswith("hostile@"):
+        def failing(old, new, title=None):
+            if old.ref.startswith("hostile@"):
                 raise RuntimeError("alignment exploded")
-            return real(a, b)
+            return real(old, new, title)
 
-        monkeypatch.setattr(build, "compare_inputs", failing)
+        monkeypatch.setattr(build, "diff_versions", failing)
         add_bytes(store, (letters.V2 + "\n\nNog een zin erbij.").encode(), "hostile", filename="v3.txt")
         result = build_report(store, tmp_path / "site")
         assert result.failed == [("hostile", "RuntimeError: alignment exploded")] and not result.ok
         assert (result.documents, result.versions, result.changes) == (10, 13, 3)
         assert "1 left out, could not be shown: hostile" in result.message()
         assert (tmp_path / "site" / "docs" / "hostile" / "v2.html").exists()  # the earlier pages stay
-        monkeypatch.setattr(build, "compare_inputs", real)
+        monkeypatch.setattr(build, "diff_versions", real)
         again = build_report(store, tmp_path / "site")
     assert again.ok and again.documents == 11
     assert (tmp_path / "site" / "docs" / "hostile" / "v3.html").exists()

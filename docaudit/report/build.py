@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..comparison import compare_inputs, version_input
+from ..comparison import diff_versions
 from ..diff.render.html import context as diff_context
 from ..errors import DocauditError
 from ..normalize import paragraphs
@@ -337,7 +337,7 @@ class _Builder:
         if self.site.fresh(rel, page_key) and (summary := self.site.recall(rel)) is not None:
             self.result.cached += 1
         else:
-            diff = compare_inputs(version_input(old, title), version_input(new, title))
+            diff = diff_versions(old, new, title)
             summary = summarize(diff)
             pair = {
                 "doc": old.doc_id,

@@ -24,7 +24,7 @@ from ..fetch import Fetcher, FetchSettings
 from ..ingest import Prepared, add_bytes, prepare
 from ..limits import Limits
 from ..snapshots import sha256
-from ..store import AddResult, Store
+from ..store import AddResult, Store, Version
 from ..values import hide_secrets, now, one_line, public_url
 from .check import Check, check_source
 from .items import Item
@@ -405,7 +405,7 @@ def _record_item(
         try:
             if error is not None:
                 raise error
-            add_bytes(
+            result = add_bytes(
                 store,
                 item.fetched.data,
                 item.doc_id,
@@ -417,8 +417,8 @@ def _record_item(
                 prepared=prepared,
                 limits=limits,
             )
-            if outcome.outcome == "changed" and outcome.previous and outcome.version:
-                outcome.summary = _summary(store, outcome.previous, outcome.version)
+            if outcome.outcome == "changed" and result.previous and result.version:
+                outcome.summary = _summary(result.previous, result.version)
         except DocauditError as exc:
             item.outcome = "failed"
             outcome.outcome, outcome.error = "failed", _extraction_error(exc)
@@ -450,12 +450,12 @@ def _record_item(
     return outcome
 
 
-def _summary(store: Store, old: str, new: str) -> str | None:
+def _summary(old: Version, new: Version) -> str | None:
     """The semantic diff's summary line, for the run's line and JSON (None when it cannot be made)."""
-    from ..comparison import compare_versions
+    from ..comparison import diff_versions
 
     try:
-        return compare_versions(store, old, new).summary_line()
+        return diff_versions(old, new).summary_line()
     except Exception:  # noqa: BLE001 - a summary must never cost the change itself
         return None
 
