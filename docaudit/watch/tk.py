@@ -58,14 +58,20 @@ def document_filter(source: Source) -> str:
     if source.kind == "tk-document":
         return f"DocumentNummer eq '{_quote(source.target)}'"
     if source.kind == "tk-dossier":
-        number, _, suffix = source.target.partition("-")
-        expr = f"Kamerstukdossier/any(d: d/Nummer eq {int(number)}"
-        if suffix:
-            expr += f" and d/Toevoeging eq '{_quote(suffix)}'"
-        return expr + ")"
+        return f"Kamerstukdossier/any(d: {dossier_filter(source.target, 'd/')})"
     if source.kind == "tk-query":
         return source.target
     raise DocauditError(f"{source.id} is not a Tweede Kamer OData source")
+
+
+def dossier_filter(dossier: str, prefix: str = "") -> str:
+    """The ``$filter`` on a Kamerstukdossier's fields for ``36800`` (every Toevoeging) or ``36800-XV``;
+    ``prefix`` names the record inside a lambda (``d/``)."""
+    number, _, suffix = dossier.partition("-")
+    expr = f"{prefix}Nummer eq {int(number)}"
+    if suffix:
+        expr += f" and {prefix}Toevoeging eq '{_quote(suffix)}'"
+    return expr
 
 
 def _quote(value: str) -> str:

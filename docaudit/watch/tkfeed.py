@@ -27,7 +27,7 @@ from ..errors import DocauditError
 from ..fetch import Fetcher
 from .items import Item
 from .sources import Source, parse_feed_filter
-from .tk import EXTENSIONS, download, unchanged_file
+from .tk import EXTENSIONS, dossier_filter, download, unchanged_file
 
 DEFAULT_FEED = "https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0"
 MAX_PAGES = 400  # 100,000 entries a run; a first mirror of the archive takes several runs
@@ -67,11 +67,7 @@ def dossier_ids(fetcher: Fetcher, api: str, dossiers: list[str]) -> set[str]:
     ids: set[str] = set()
     url = f"{api.rstrip('/')}/Kamerstukdossier"
     for dossier in dossiers:
-        number, _, suffix = dossier.partition("-")
-        expr = f"Nummer eq {int(number)}"
-        if suffix:
-            expr += " and Toevoeging eq '" + suffix.replace("'", "''") + "'"
-        fetched = fetcher.get(url, params={"$filter": expr}, accept="application/json")
+        fetched = fetcher.get(url, params={"$filter": dossier_filter(dossier)}, accept="application/json")
         try:
             records = json.loads(fetched.data.decode("utf-8-sig"))["value"]
             found = {str(r["Id"]).lower() for r in records if isinstance(r, dict) and r.get("Id")}
