@@ -17,6 +17,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+import ftfy
+
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 # Spaces of every width become a plain space.
@@ -204,6 +206,8 @@ fold_quotes = Translation(_QUOTES)
 _NUMBER_SPACING = re.compile(r"(\d)[ .](?=\d{3}\b)")
 _INTRA_HYPHEN = re.compile(r"-(?<=[^\W\d_]-)(?=[^\W\d_])")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1")
+# the halves of a bold or italic span that ran across a sentence boundary: "**Eerste zin." … "Tweede zin.**"
+_LONE_EMPHASIS = re.compile(r"^\s*\*{1,3}(?=\S)|(?<=\S)\*{1,3}\s*$")
 _LEADING_MARKER = re.compile(r"^(?:[-*+•▪◦●‣►]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,5}[.)]\s+|#{1,6}\s+)+")
 
 
@@ -213,8 +217,8 @@ def fold_number_spacing(text: str) -> str:
 
 
 def strip_emphasis(text: str) -> str:
-    """Markdown ``*bold*`` and ``_italics_`` marks dropped, their text kept."""
-    return _EMPHASIS.sub(r"\2", text)
+    """Markdown ``*bold*`` and ``_italics_`` marks dropped, their text kept (and a span's half at either end)."""
+    return _LONE_EMPHASIS.sub("", _EMPHASIS.sub(r"\2", text))
 
 
 def strip_list_marker(text: str) -> str:
@@ -234,10 +238,41 @@ def fold_typography(text: str) -> str:
     """Fold quote and dash style, spacing in numbers and around punctuation, and emphasis markers."""
     text = fold_quotes(_fold_spaces(_fold_invisible(unicodedata.normalize("NFC", text))))
     if "*" in text or "_" in text:
-        text = _EMPHASIS.sub(r"\2", text)
+        text = strip_emphasis(text)
     text = " ".join(text.split())
     text = _NUMBER_SPACING.sub(r"\1", text)
     return _SPACE_BEFORE_PUNCT.sub("", text) if " " in text else text
+
+
+# Tell-tale pairs of UTF-8 read as cp1252 or Latin-1 ("Ã«" for "ë", "â€™" for "’", "Â " for a no-break space).
+_MOJIBAKE = re.compile(
+    r"[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]|â€"
+)
+# "”" is E2 80 9D in UTF-8; cp1252 has no character at 9D, so a double decoding often drops it: "â€" at a word's end
+_LOST_CLOSING_QUOTE = re.compile(r"â€(?=[\s.,;:!?)]|$)")
+_ENCODING_ONLY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+
+def has_mojibake(text: str) -> bool:
+    """Whether ``text`` shows the marks of UTF-8 decoded as cp1252/Latin-1 (cheap: one regular expression)."""
+    return _MOJIBAKE.search(text) is not None
+
+
+def repair_encoding(text: str) -> str:
+    """``text`` with mojibake undone (ftfy), or unchanged when it shows none. Only the encoding is touched."""
+    if not has_mojibake(text):
+        return text
+    return ftfy.fix_text(_LOST_CLOSING_QUOTE.sub("â€\u009d", text), _ENCODING_ONLY)
 
 
 def comparison_key(text: str) -> str:

@@ -12,6 +12,11 @@ The first version of each pair is the letter as built by ``scripts/build_fixture
 * ``NAME_typography.docx`` / ``.pdf`` — only cosmetic differences: case, quote and dash style, number
   spacing, hyphenation variants, markdown-style emphasis removed;
 * ``NAME_reflowed_60.txt`` / ``_80.txt`` — the letter's text hard-wrapped at 60 and at 80 columns;
+* ``NAME_layout.docx`` / ``.pdf`` — layout noise only (``LAYOUT``): letterhead lines or a Kamerstuk's
+  running header in the body, a signature block joined or split, punctuation standing in for "en", a
+  heading's number typed instead of generated;
+* ``NAME_mojibake.txt`` — the text double-encoded (UTF-8 read as cp1252, as a mis-set web server serves
+  it), and ``NAME_emphasis.txt`` — markdown with bold and italics running across sentence boundaries;
 * ``labels.json`` — every pair to compare and what a correct diff reports for it.
 
 ``tests/test_diff_quality.py`` checks the diff against these labels; run it as a script for the
@@ -277,6 +282,34 @@ TYPOGRAPHY: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# Layout noise only: each (operation, arguments) moves letterhead into the body, re-flows a signature,
+# swaps punctuation for "en" or types a heading's number; the diff must find no substantive change.
+LAYOUT: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "2024D46963": [
+        (
+            "insert_block",
+            ("De afgelopen tijd is met", "p", "Tweede Kamer, vergaderjaar 2024–2025, 32 317 en 34 843, nr. 906 2"),
+        ),
+        ("join_blocks", ("De minister van Justitie en Veiligheid,",)),
+        ("replace", ("geen nieuw voorstel gedaan en het is niet", "geen nieuw voorstel gedaan; het is niet")),
+        ("retype", ("Conclusie", "p", "3 Conclusie")),
+    ],
+    "2023Z08511": [
+        ("insert_block", ("Onderwerp: Antwoorden Kamervragen", "p", "Datum 22 augustus 2023")),
+        ("insert_block", ("Onderwerp: Antwoorden Kamervragen", "p", "Ons kenmerk 4728548")),
+        ("join_blocks", ("De Minister van Justitie en Veiligheid,",)),
+    ],
+    "kamerbrief-deens-voorstel": [
+        ("insert_block", ("Tijdens het commissiedebat van 24 november", "p", "Ministerie van Justitie en Veiligheid")),
+        ("insert_block", ("Tijdens het commissiedebat van 24 november", "p", "Betreft Kamerbrief CSAM-verordening")),
+        ("split_block", ("De minister van Justitie en Veiligheid, F. van Oosten", " F. van Oosten")),
+    ],
+    "nota-onderbouwing-standpunt": [
+        ("insert_block", ("Onderbouwing standpunt CSAM materiaal", "p", "Ministerie van Justitie en Veiligheid")),
+        ("insert_block", ("De onderhandelingen over de Europese verordening", "p", "Pagina 2 van 3")),
+    ],
+}
+
 # --- edit operations ----------------------------------------------------------------------------
 
 
@@ -317,6 +350,23 @@ def apply(letter: bf.Letter, op: str, args: tuple) -> None:
         block.text = " ".join(block.text.replace(sentence, "").split())
         block = _block_with(letter, after)
         block.text = block.text.replace(after, f"{after} {sentence}")
+    elif op == "insert_block":
+        before, kind, text = args
+        letter.blocks.insert(_block_starting(letter, before), bf.Block(kind, text))
+    elif op == "join_blocks":
+        (start,) = args
+        i = _block_starting(letter, start)
+        letter.blocks[i].text += " " + letter.blocks.pop(i + 1).text
+    elif op == "split_block":
+        start, tail = args
+        i = _block_starting(letter, start)
+        head, _, rest = letter.blocks[i].text.partition(tail)
+        letter.blocks[i].text = head
+        letter.blocks.insert(i + 1, bf.Block(letter.blocks[i].kind, (tail + rest).strip()))
+    elif op == "retype":
+        start, kind, text = args
+        i = _block_starting(letter, start)
+        letter.blocks[i] = bf.Block(kind, text)
     elif op == "footnote":
         number, old, new = args
         if letter.footnotes.get(number) != old:
@@ -344,6 +394,28 @@ def typography(letter: bf.Letter) -> bf.Letter:
     if out.source_text() == letter.source_text():
         raise SystemExit(f"{letter.name}: typography changed nothing")
     return out
+
+
+def layout(letter: bf.Letter) -> bf.Letter:
+    out = copy.deepcopy(letter)
+    for op, args in LAYOUT[letter.name]:
+        apply(out, op, args)
+    return out
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 read as cp1252 (bytes cp1252 leaves undefined, as 0x9D of "”", are lost, as browsers do)."""
+    return text.encode("utf-8").decode("cp1252", errors="ignore")
+
+
+def emphasis(text: str) -> str:
+    """Markdown with one bold span and one italic span each running across a sentence boundary."""
+    paras = text.split("\n\n")
+    long = [i for i, p in enumerate(paras) if p.count(". ") >= 2]
+    for i, mark in zip(long[1:3], ("**", "*"), strict=False):
+        first, second = paras[i].split(". ", 2)[:2]
+        paras[i] = paras[i].replace(f"{first}. {second}.", f"{mark}{first}. {second}.{mark}", 1)
+    return "\n\n".join(paras)
 
 
 def reflow(text: str, width: int) -> str:
@@ -392,6 +464,28 @@ def main() -> None:
             (f"{name}.pdf", f"diffset/{name}_typography.pdf"),
         ):
             labels["cosmetic"].append({"old": old, "new": new, "what": what})
+    for name in LAYOUT:
+        version = layout(letters[name])
+        bf.write_docx(version, OUT / f"{name}_layout.docx")
+        if not args.no_pdf:
+            bf.to_pdf(OUT / f"{name}_layout.docx", OUT / f"{name}_layout.pdf")
+        what = "letterhead in the body, signature re-flowed, punctuation for 'en', heading number typed"
+        for old, new in (
+            (f"{name}.docx", f"diffset/{name}_layout.docx"),
+            (f"{name}.pdf", f"diffset/{name}_layout.pdf"),
+            (f"{name}.docx", f"diffset/{name}_layout.pdf"),
+        ):
+            labels["cosmetic"].append({"old": old, "new": new, "what": what})
+    for name in ("2024D46963", "2023Z08511"):
+        text = letters[name].source_text()
+        (OUT / f"{name}_mojibake.txt").write_text(mojibake(text), encoding="utf-8")
+        (OUT / f"{name}_emphasis.txt").write_text(emphasis(text), encoding="utf-8")
+        labels["cosmetic"].append(
+            {"old": f"{name}.docx", "new": f"diffset/{name}_mojibake.txt", "what": "double-encoded text (mojibake)"}
+        )
+        labels["cosmetic"].append(
+            {"old": f"{name}.pdf", "new": f"diffset/{name}_emphasis.txt", "what": "emphasis across sentences"}
+        )
     for name in ("2023Z08511", "kamerbrief-deens-voorstel"):
         text = letters[name].source_text()
         for width in (60, 80):

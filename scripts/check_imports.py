@@ -34,6 +34,7 @@ FLOORS: list[tuple[str, list[str]]] = [
             "docaudit.snapshots",
             "docaudit.sniff",
             "docaudit.normalize",
+            "docaudit.letterparts",
             "docaudit.segment",
             "docaudit.templating",
             "docaudit.__main__",

@@ -224,11 +224,11 @@ def test_resegmented_text_is_cosmetic():
 
 
 def test_page_furniture_in_one_version_is_cosmetic():
-    old = "Ministerie van Justitie en Veiligheid\n\nDe brief zelf begint hier. En gaat hier verder."
+    old = "Voorlopige versie ter inzage\n\nDe brief zelf begint hier. En gaat hier verder."
     new = "De brief zelf begint hier. En gaat hier verder."
     plain = semantic_diff(old, new)
     assert kinds(plain) == ["deleted"]
-    known = semantic_diff(old, new, new_furniture=["Ministerie van Justitie en Veiligheid"])
+    known = semantic_diff(old, new, new_furniture=["Voorlopige versie ter inzage"])
     assert kinds(known) == ["cosmetic"] and known.changes[0].reasons == ["page furniture"]
 
 

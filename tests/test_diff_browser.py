@@ -56,3 +56,28 @@ def test_line_and_word_diffs_render_too(browser, tmp_path):
         assert browser.evaluate("document.querySelectorAll('main img, main script').length") == 0
         marks = "document.querySelectorAll('td.line-del, td.line-ins, del, ins').length"
         assert browser.evaluate(marks) >= 2, name
+
+
+def test_the_page_ranks_changes_and_keeps_minor_ones_apart(browser, tmp_path):
+    old = (
+        "De brief begint met een zin die blijft.\n\n"
+        "Het kabinet heeft de stukken ontvangen en bekeken. Daarna volgt overleg.\n\n"
+        "Het kabinet zal het voorstel niet steunen."
+    )
+    new = (
+        "De brief begint met een zin die blijft, en een toevoeging.\n\n"
+        "Het kabinet heeft de stukken ontvangen en bekeken; daarna volgt overleg.\n\n"
+        "Het kabinet zal het voorstel steunen."
+    )
+    page = tmp_path / "ranked.html"
+    page.write_text(render_diff(semantic_diff(old, new), "html"), encoding="utf-8")
+    browser.open(page)
+    first = "document.querySelector('.view-inline li.change')"
+    assert browser.evaluate(f"{first}.querySelector('.change-summary').textContent") == "negation removed"
+    assert browser.evaluate(f"{first}.querySelector('.badge.severity').textContent") == "95"
+    severities = browser.evaluate(
+        "[...document.querySelectorAll('.view-inline .badge.severity')].map(b => +b.textContent)"
+    )
+    assert severities == sorted(severities, reverse=True) and len(severities) == 2
+    assert browser.evaluate("document.querySelectorAll('#minor li.change').length") == 1
+    assert "punctuation" in browser.evaluate("document.querySelector('#minor summary').textContent")

@@ -6,6 +6,7 @@ import pytest
 
 from docaudit.diff import semantic_diff
 from docaudit.diff.render import render_diff
+from docaudit.testing.repo import FIXTURES
 
 
 def one(old: str, new: str):
@@ -121,3 +122,103 @@ def test_changes_name_their_section():
     assert sections == {"commitment weakened": "Antwoord op vraag 1", "negation added": "1. Uitgangspunten"}
     assert "(Antwoord op vraag 1)" in render_diff(diff, "terminal")
     assert diff.to_dict()["changes"][0]["section"] == "Antwoord op vraag 1"
+
+
+LETTER = (FIXTURES / "letters" / "2024D46963.txt").read_text(encoding="utf-8")
+
+
+def _variant(*pairs: tuple[str, str]) -> str:
+    text = LETTER
+    for old, new in pairs:
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.mark.parametrize(
+    "new, reason",
+    [
+        (
+            _variant(
+                (
+                    "De afgelopen tijd is met",
+                    "Tweede Kamer der Staten-Generaal 2 Vergaderjaar 2024–2025\n\nDe afgelopen tijd is met",
+                )
+            ),
+            "letterhead",
+        ),
+        (
+            _variant(
+                (
+                    "Den Haag, 29 november 2024\n\n",
+                    "Den Haag, 29 november 2024\n\nDatum 29 november 2024\n\nKenmerk 5937451\n\n",
+                )
+            ),
+            "letterhead",
+        ),
+        (_variant(("Veiligheid,\n\nD.M. van Weel", "Veiligheid, D.M. van Weel")), "sentence boundaries"),
+        (
+            _variant(
+                ("Om die reden is het de verwachting", "**Om die reden is het de verwachting"),
+                ("dat dit nog zal gebeuren.", "dat dit nog zal gebeuren.**"),
+            ),
+            "emphasis",
+        ),
+        (LETTER.encode("utf-8").decode("cp1252", errors="ignore"), "encoding repaired"),
+    ],
+    ids=["running header", "datum and kenmerk", "signature re-flowed", "bold across sentences", "mojibake"],
+)
+def test_layout_noise_is_cosmetic_with_its_reason(new, reason):
+    diff = semantic_diff(LETTER, new)
+    assert diff.changes and all(c.level == "cosmetic" for c in diff.changes)
+    assert reason in {r for c in diff.changes for r in c.reasons}
+    assert not diff.substantive
+
+
+def test_a_letterhead_field_with_a_new_value_is_still_a_change():
+    old = "Datum 29 november 2024\n\nKenmerk 5937451\n\nDe brief begint hier met een zin."
+    new = "Datum 29 november 2024\n\nKenmerk 6012345-AB\n\nDe brief begint hier met een zin."
+    (change,) = semantic_diff(old, new).changes
+    assert change.level == "substantive"
+
+
+def test_punctuation_for_en_is_minor():
+    new = _variant(("geen nieuw voorstel gedaan en het is niet", "geen nieuw voorstel gedaan; het is niet"))
+    (change,) = semantic_diff(LETTER, new).changes
+    assert change.level == "minor"
+    worse = _variant(("geen nieuw voorstel gedaan en het is niet", "geen nieuw voorstel gedaan of het is niet"))
+    assert semantic_diff(LETTER, worse).changes[0].level == "substantive"
+
+
+def test_english_mojibake_with_a_lost_byte_is_repaired_and_real_edits_still_show():
+    old = (
+        "FEMA is working with the “roaming” teams in 40 towns of Puerto Rico. The teams will deliver water.\n\n"
+        "Assistance is available to residents who register before October 31."
+    )
+    broken = old.encode("utf-8").decode("cp1252", errors="ignore")  # "”" loses its last byte, 0x9D
+    assert "â€" in broken and "\x9d" not in broken
+    diff = semantic_diff(old, broken.replace("40 towns", "25 towns"))
+    kinds = sorted((c.level, c.kind) for c in diff.changes)
+    assert kinds == [("substantive", "modified")] or kinds == [("cosmetic", "cosmetic"), ("substantive", "modified")]
+    (edit,) = [c for c in diff.changes if c.level == "substantive"]
+    assert edit.signals == ["amount changed: -38%"] and "name changed" not in " ".join(edit.signals)
+    assert "â€" in (edit.new_text or "")  # shown as the version holds it; compared repaired
+
+
+def test_a_name_replaced_under_the_signature_is_one_modified_change():
+    (change,) = semantic_diff(LETTER, _variant(("D.M. van Weel", "I. Coenradie"))).changes
+    assert change.kind == "modified" and change.summary == "name changed: D.M. van Weel → I. Coenradie"
+
+
+def test_a_swapped_modal_counts_even_when_a_stronger_one_stays():
+    old = "De risico's moeten worden bezien, omdat een aanvaller misbruik zal maken van de functie."
+    new = "De risico's moeten worden bezien, omdat een aanvaller misbruik kan maken van de functie."
+    (change,) = semantic_diff(old, new).changes
+    assert change.signals[0] == "commitment weakened: 'zal' → 'kan'"
+
+
+def test_one_date_moved_among_several_is_a_deadline_moved():
+    old = "Zie de brieven van 2 februari 2023, 8 mei 2023 en 27 juni 2023 over dit onderwerp."
+    new = "Zie de brieven van 2 juni 2023, 8 mei 2023 en 27 juni 2023 over dit onderwerp."
+    (change,) = semantic_diff(old, new).changes
+    assert change.signals[0] == "deadline moved later"

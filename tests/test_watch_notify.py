@@ -127,6 +127,8 @@ def test_feed_is_valid_atom_with_stable_ids(da, server, tmp_path):
     assert "silent-revision" in {t.term for t in changed.tags}
     assert "modified" in changed.summary and "negation" in {t.term for t in changed.tags}
     assert "<del>" in changed.content[0].value and "<ins>" in changed.content[0].value
+    items = re.findall(r"<li><strong>(\d+) ", changed.content[0].value)  # ranked: most severe first
+    assert items and [int(x) for x in items] == sorted((int(x) for x in items), reverse=True)
     assert new.title.startswith("New: ") and {t.term for t in new.tags} == {"new-document"}
     assert changed.link == server.url("/brief.docx")
     # rewriting gives the same ids: feed readers do not see old entries as new

@@ -7,7 +7,8 @@
    tokens) with dynamic programming that also allows one sentence to become two and two to become one:
    pairs above :data:`MODIFIED` are *modified*; a pair equal but for spaces is cosmetic (re-segmented).
    Very large stretches use an inverted word index to find candidate pairs instead.
-3. What is left over is matched across the whole text: the same sentence (or nearly, above
+3. Letterhead lines (:mod:`docaudit.letterparts`) only one version carries in its body are cosmetic.
+   What is left over is matched across the whole text: the same sentence (or nearly, above
    :data:`MOVED`) elsewhere is *moved*; the rest is *inserted* or *deleted*. Consecutive sentences of
    one paragraph that were inserted, deleted or moved together become one change.
 """
@@ -21,7 +22,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
-from ..normalize import comparison_key
+from ..letterparts import is_frame, label
+from ..normalize import comparison_key, repair_encoding
 from ..segment import Sentence
 from .cosmetic import reasons as cosmetic_reasons
 from .flags import compute_flags
@@ -38,13 +40,22 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(slots=True)
 class Unit:
-    """A sentence with its comparison key and word tokens."""
+    """A sentence with its comparison key and word tokens.
+
+    ``text`` is what the diff reads (encoding repaired when a version is mojibake), ``raw`` what the
+    version holds, when that differs: changes show ``raw``, signals and word diffs read ``text``.
+    """
 
     text: str
     index: int
     paragraph: int
     key: str
     _tokens: list[str] | None = field(default=None, repr=False)
+    raw: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.text if self.raw is None else self.raw
 
     @property
     def tokens(self) -> list[str]:
@@ -57,8 +68,13 @@ class Unit:
         return "".join(self.key.split())
 
 
-def units(sentences: Sequence[Sentence]) -> list[Unit]:
-    return [Unit(s.text, s.index, s.paragraph, comparison_key(s.text)) for s in sentences]
+def units(sentences: Sequence[Sentence], *, repair: bool = False) -> list[Unit]:
+    """Sentences ready to align; ``repair``: read them with mojibake undone (see ``normalize.repair_encoding``)."""
+    out = []
+    for s in sentences:
+        text = repair_encoding(s.text) if repair else s.text
+        out.append(Unit(text, s.index, s.paragraph, comparison_key(text), raw=None if text == s.text else s.text))
+    return out
 
 
 def similarity(a: Sequence[str], b: Sequence[str], cutoff: float = 0.0) -> float:
@@ -94,7 +110,7 @@ def align(
     for tag, i1, i2, j1, j2 in opcodes([u.key for u in old], [u.key for u in new]):
         if tag == "equal":
             for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
-                if a.text != b.text:
+                if a.shown != b.shown:
                     changes.append(((b.index, a.index), _cosmetic([a], [b])))
             continue
         paired_old: set[int] = set()
@@ -107,8 +123,14 @@ def align(
             else:
                 change = _modified(pair.old, pair.new, pair.score)
             changes.append(((pair.new[0].index, pair.old[0].index), change))
-        left_old.extend((u, j1) for u in old[i1:i2] if u.index not in paired_old)
-        left_new.extend(u for u in new[j1:j2] if u.index not in paired_new)
+        rest_old = [u for u in old[i1:i2] if u.index not in paired_old]
+        rest_new = [u for u in new[j1:j2] if u.index not in paired_new]
+        if _short_lines(rest_old, rest_new):  # "D.M. van Weel" → "I. Coenradie" under the signature: one change
+            for a, b in zip(rest_old, rest_new, strict=True):
+                changes.append(((b.index, a.index), _modified([a], [b], similarity(a.tokens, b.tokens))))
+            continue
+        left_old.extend((u, j1) for u in rest_old)
+        left_new.extend(rest_new)
 
     furniture_new = {comparison_key(x) for x in new_furniture}
     furniture_old = {comparison_key(x) for x in old_furniture}
@@ -118,6 +140,15 @@ def align(
         changes.append(((u.index, -1), _furniture(u, "inserted")))
     left_old = [x for x in left_old if x[0].key not in furniture_new]
     left_new = [x for x in left_new if x.key not in furniture_old]
+    frame_old, frame_new = _frame_lines(left_old, left_new)
+    for u, anchor in left_old:
+        if u.index in frame_old:
+            changes.append(((anchor, u.index), _furniture(u, "deleted", "letterhead")))
+    for u in left_new:
+        if u.index in frame_new:
+            changes.append(((u.index, -1), _furniture(u, "inserted", "letterhead")))
+    left_old = [x for x in left_old if x[0].index not in frame_old]
+    left_new = [x for x in left_new if x.index not in frame_new]
 
     moves, left_old, left_new = _find_moves(left_old, left_new)
     for group in _runs(moves):
@@ -130,6 +161,42 @@ def align(
         changes.append(((run[0].index, -1), _one_sided("inserted", run)))
     changes.sort(key=lambda item: item[0])
     return [c for _, c in changes]
+
+
+SHORT_LINE = 6  # words: a name, a signature line, an "Aan:" line
+
+
+def _short_lines(old: Sequence[Unit], new: Sequence[Unit]) -> bool:
+    """Whether what is left of a stretch is the same number of short lines, each a paragraph of its own,
+    on both sides: a name or title replaced in place, not text deleted here and written anew."""
+    if not old or len(old) != len(new):
+        return False
+    lines = [*old, *new]
+    paragraphs = [u.paragraph for u in old], [u.paragraph for u in new]
+    return (
+        all(len(u.tokens) <= SHORT_LINE for u in lines)
+        and all(len(set(p)) == len(p) for p in paragraphs)
+        and all(
+            label(a.text) == label(b.text)
+            for a, b in zip(old, new, strict=True)
+            if is_frame(a.text) or is_frame(b.text)
+        )
+    )
+
+
+def _frame_lines(left_old: list[tuple[Unit, int]], left_new: list[Unit]) -> tuple[set[int], set[int]]:
+    """Unpaired letterhead lines that only one version carries in its body (by index, old and new).
+
+    A field both versions carry with different values ("Kenmerk 59…" → "Kenmerk 60…") is a change, so a
+    label found among the other side's unpaired lines keeps its line substantive.
+    """
+    old = {u.index: label(u.text) for u, _ in left_old if is_frame(u.text)}
+    new = {u.index: label(u.text) for u in left_new if is_frame(u.text)}
+    old_labels, new_labels = set(old.values()), set(new.values())
+    return (
+        {i for i, name in old.items() if name not in new_labels},
+        {i for i, name in new.items() if name not in old_labels},
+    )
 
 
 # --- pairing inside a stretch ------------------------------------------------------------------
@@ -153,6 +220,9 @@ def _join_tokens(units_: Sequence[Unit]) -> list[str]:
 def _pair_dp(old: Sequence[Unit], new: Sequence[Unit]) -> list[_Pair]:
     """Monotone alignment maximising summed similarity; steps 1:1, 1:0, 0:1, 2:1 and 1:2."""
     n, m = len(old), len(new)
+    # a letterhead line never merges with its neighbour into one "sentence that became two"
+    frame_old = [len(u.tokens) <= 16 and is_frame(u.text) for u in old]
+    frame_new = [len(u.tokens) <= 16 and is_frame(u.text) for u in new]
     neg = float("-inf")
     score = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
@@ -167,6 +237,8 @@ def _pair_dp(old: Sequence[Unit], new: Sequence[Unit]) -> list[_Pair]:
                 candidates.append((score[i][j - 1], (0, 1, 0.0)))
             for di, dj in ((1, 1), (2, 1), (1, 2)):
                 if i >= di and j >= dj and score[i - di][j - dj] > neg:
+                    if (di == 2 and any(frame_old[i - 2 : i])) or (dj == 2 and any(frame_new[j - 2 : j])):
+                        continue
                     a, b = old[i - di : i], new[j - dj : j]
                     ta = a[0].tokens if di == 1 else _join_tokens(a)
                     tb = b[0].tokens if dj == 1 else _join_tokens(b)
@@ -308,11 +380,15 @@ def _text(units_: Sequence[Unit]) -> str:
     return " ".join(u.text for u in units_)
 
 
+def _shown(units_: Sequence[Unit]) -> str:
+    return " ".join(u.shown for u in units_)
+
+
 def _base(kind: str, old: Sequence[Unit], new: Sequence[Unit]) -> Change:
     return Change(
         kind=kind,
-        old_text=_text(old) if old else None,
-        new_text=_text(new) if new else None,
+        old_text=_shown(old) if old else None,
+        new_text=_shown(new) if new else None,
         old_index=old[0].index if old else None,
         new_index=new[0].index if new else None,
         old_count=len(old),
@@ -324,7 +400,7 @@ def _base(kind: str, old: Sequence[Unit], new: Sequence[Unit]) -> Change:
 
 def _cosmetic(old: Sequence[Unit], new: Sequence[Unit]) -> Change:
     change = _base("cosmetic", old, new)
-    a, b = _text(old), _text(new)
+    a, b = _shown(old), _shown(new)
     change.reasons = cosmetic_reasons(a, b)
     if len(old) != len(new) and "sentence boundaries" not in change.reasons:
         change.reasons.append("sentence boundaries")
@@ -332,23 +408,24 @@ def _cosmetic(old: Sequence[Unit], new: Sequence[Unit]) -> Change:
     return change
 
 
-def _furniture(unit: Unit, side: str) -> Change:
+def _furniture(unit: Unit, side: str, reason: str = "page furniture") -> Change:
     change = _base("cosmetic", [unit], []) if side == "deleted" else _base("cosmetic", [], [unit])
-    change.reasons = ["page furniture"]
+    change.reasons = [reason]
     return change
 
 
 def _modified(old: Sequence[Unit], new: Sequence[Unit], sim: float) -> Change:
     change = _base("modified", old, new)
     change.similarity = sim
-    change.words = word_diff(change.old_text or "", change.new_text or "")
-    change.flags = compute_flags(change.old_text, change.new_text)
+    a, b = _text(old), _text(new)
+    change.words = word_diff(a, b)
+    change.flags = compute_flags(a, b)
     return change
 
 
 def _moved(old: Sequence[Unit], new: Sequence[Unit]) -> Change:
     change = _base("moved", old, new)
-    a, b = change.old_text or "", change.new_text or ""
+    a, b = _text(old), _text(new)
     if comparison_key(a) != comparison_key(b):
         change.words = word_diff(a, b)
         change.flags = compute_flags(a, b) if changed(change.words) else []
@@ -361,8 +438,8 @@ def _moved(old: Sequence[Unit], new: Sequence[Unit]) -> Change:
 def _one_sided(kind: str, run: Sequence[Unit]) -> Change:
     if kind == "deleted":
         change = _base(kind, run, [])
-        change.flags = compute_flags(change.old_text, None)
+        change.flags = compute_flags(_text(run), None)
     else:
         change = _base(kind, [], run)
-        change.flags = compute_flags(None, change.new_text)
+        change.flags = compute_flags(None, _text(run))
     return change

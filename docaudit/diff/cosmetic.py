@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..normalize import fold_number_spacing, fold_quotes, join_hyphens, strip_emphasis, strip_list_marker
+from ..normalize import (
+    fold_number_spacing,
+    fold_quotes,
+    join_hyphens,
+    repair_encoding,
+    strip_emphasis,
+    strip_list_marker,
+)
 
 _WS = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+(?=[,.;:!?)])")
@@ -13,6 +20,7 @@ _SPACE_PUNCT = re.compile(r"\s+(?=[,.;:!?)])")
 # Each fold undoes one kind of cosmetic difference; a reason applies when the texts are equal with all
 # folds but not without that one.
 FOLDS: list[tuple[str, Callable[[str], str]]] = [
+    ("encoding repaired", repair_encoding),
     ("whitespace", lambda t: _SPACE_PUNCT.sub("", _WS.sub(" ", t)).strip()),
     ("quotes and dashes", lambda t: fold_quotes(t).replace('"', "'")),
     ("number spacing", fold_number_spacing),

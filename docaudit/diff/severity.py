@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..metadata import MONTHS
-from ..normalize import fold_typography, strip_list_marker
+from ..normalize import fold_typography, repair_encoding, strip_list_marker
 from .flags import NEGATIONS, is_entity, word_list
 from .model import Change
 
@@ -133,6 +133,25 @@ def _modal_strength(words: Sequence[str]) -> int:
     return max((MODAL_STRENGTH.get(w, 0) for w in words), default=0)
 
 
+def _swapped_strength(words_a: Sequence[str], words_b: Sequence[str]) -> tuple[int, int]:
+    """The strength of the modals that went and of those that came, as (old, new); (0, 0) when none swapped."""
+    gone = Counter(w for w in words_a if w in MODAL_STRENGTH) - Counter(w for w in words_b if w in MODAL_STRENGTH)
+    came = Counter(w for w in words_b if w in MODAL_STRENGTH) - Counter(w for w in words_a if w in MODAL_STRENGTH)
+    if not gone or not came:
+        return 0, 0
+    return _modal_strength(list(gone)), _modal_strength(list(came))
+
+
+def _moved_date(dates_a: list[date], dates_b: list[date]) -> int:
+    """+1 when the sentence's date moved later, -1 earlier, 0 when it stayed (one date swapped, else the latest)."""
+    gone, came = Counter(dates_a) - Counter(dates_b), Counter(dates_b) - Counter(dates_a)
+    if len(gone) == 1 and len(came) == 1:
+        a, b = next(iter(gone)), next(iter(came))
+    else:
+        a, b = max(dates_a), max(dates_b)
+    return (b > a) - (b < a)
+
+
 def _dates(text: str) -> list[date]:
     """The dates a sentence names (a day list such as "5 en 6 december" counts by its last day; no year: 2000)."""
     out = []
@@ -171,10 +190,16 @@ def _core(text: str) -> str:
     return text
 
 
+_JOINERS = frozenset({"en", "and"})  # "gedaan en het is" → "gedaan; het is": punctuation standing in for "and"
+
+
 def fold(text: str) -> str:
-    """The text without punctuation, capitals, list or heading numbering: equal folds make a minor change."""
+    """The text without punctuation, capitals, list or heading numbering: equal folds make a minor change.
+
+    "en"/"and" fold away too, so a clause joined by "and" instead of a semicolon is minor; "of" does not.
+    """
     parts = [strip_list_marker(p.strip()) for p in re.split(r"(?<=[.;:!?])\s+", fold_typography(text or ""))]
-    return " ".join(_PUNCT.sub(" ", " ".join(parts)).casefold().split())
+    return " ".join(w for w in _PUNCT.sub(" ", " ".join(parts)).casefold().split() if w not in _JOINERS)
 
 
 def signals(old: str | None, new: str | None) -> list[tuple[str, int]]:
@@ -189,6 +214,8 @@ def signals(old: str | None, new: str | None) -> list[tuple[str, int]]:
     if old and new:
         core_words_a, core_words_b = word_list(core_a), word_list(core_b)
         strength_a, strength_b = _modal_strength(core_words_a), _modal_strength(core_words_b)
+        if strength_a == strength_b:  # the strongest stayed: judge by the modal that was swapped ("zal" → "kan")
+            strength_a, strength_b = _swapped_strength(core_words_a, core_words_b)
         hedges_a = sum(_has(a, h) for h in HEDGES)
         hedges_b = sum(_has(b, h) for h in HEDGES)
         detail = _modal_words(core_words_a, core_words_b)
@@ -207,8 +234,8 @@ def signals(old: str | None, new: str | None) -> list[tuple[str, int]]:
         vague_b = any(_has(b, v) for v in VAGUE) and not any(_has(a, v) for v in VAGUE)
         if dates_a and not dates_b and vague_b:
             found.append(("deadline made vague", 80))
-        elif dates_a and dates_b and max(dates_b) != max(dates_a):
-            later = max(dates_b) > max(dates_a)
+        elif dates_a and dates_b and (moved := _moved_date(dates_a, dates_b)):
+            later = moved > 0
             found.append((f"deadline moved {'later' if later else 'earlier'}", 75 if later else 55))
         amounts_a, amounts_b = Counter(_amounts(core_a)), Counter(_amounts(core_b))
         gone, came = list((amounts_a - amounts_b).elements()), list((amounts_b - amounts_a).elements())
@@ -221,8 +248,11 @@ def signals(old: str | None, new: str | None) -> list[tuple[str, int]]:
     list_b = [w for i, w in enumerate(word_list(fold_typography(new or ""))) if is_entity(w, i == 0)]
     names_a, names_b = set(list_a), set(list_b)
     if old and new and (names_a - names_b) and (names_b - names_a):
-        gone = " ".join(w for w in dict.fromkeys(list_a) if w not in names_b)
-        came = " ".join(w for w in dict.fromkeys(list_b) if w not in names_a)
+        if len(words_a) <= 6 and len(words_b) <= 6:  # a name line: quote it whole ("D.M. van Weel")
+            gone, came = (" ".join((t or "").split()).strip(" ,;:") for t in (old, new))
+        else:
+            gone = " ".join(w for w in dict.fromkeys(list_a) if w not in names_b)
+            came = " ".join(w for w in dict.fromkeys(list_b) if w not in names_a)
         found.append((f"name changed: {gone} → {came}", 45))
     return found
 
@@ -244,17 +274,19 @@ def assess(change: Change) -> None:
         change.level, change.severity = "cosmetic", 0
         change.summary = "cosmetic: " + ", ".join(change.reasons) if change.reasons else "cosmetic"
         return
-    minor = change.kind == "modified" and change.old_text and change.new_text
-    if minor and fold(change.old_text or "") == fold(change.new_text or ""):
+    old_text = repair_encoding(change.old_text) if change.old_text else change.old_text
+    new_text = repair_encoding(change.new_text) if change.new_text else change.new_text
+    minor = change.kind == "modified" and old_text and new_text
+    if minor and fold(old_text or "") == fold(new_text or ""):
         change.level, change.severity = "minor", 5
         change.summary = "punctuation, capitals or numbering only"
         return
     change.level = "substantive"
     if change.kind in ("modified", "moved"):
-        found = signals(change.old_text, change.new_text) if change.kind == "modified" or change.words else []
+        found = signals(old_text, new_text) if change.kind == "modified" or change.words else []
     else:
         found = []
-        text = change.new_text if change.kind == "inserted" else change.old_text
+        text = new_text if change.kind == "inserted" else old_text
         words = word_list(fold_typography(text or "").casefold())
         if any(w in NEGATIONS for w in words):
             found.append((f"{change.kind} a negative statement", 55))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..normalize import normalize_text, paragraphs
+from ..normalize import has_mojibake, normalize_text, paragraphs
 from ..segment import sentences, split_sentences
 from .align import align, units
 from .model import Hunk, LineDiff, SemanticDiff, Side, WordDiff
@@ -34,7 +34,13 @@ def semantic_diff(
     ``*_furniture``: each version's headers, footers and margin lines, if known (see ``align``).
     """
     old_s, new_s = sentences(old_text), sentences(new_text)
-    changes = align(units(old_s), units(new_s), old_furniture=old_furniture, new_furniture=new_furniture)
+    repair = has_mojibake(old_text) or has_mojibake(new_text)
+    changes = align(
+        units(old_s, repair=repair),
+        units(new_s, repair=repair),
+        old_furniture=old_furniture,
+        new_furniture=new_furniture,
+    )
     new_sections, old_sections = sections(new_s), None
     for change in changes:
         assess(change)

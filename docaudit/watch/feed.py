@@ -102,10 +102,13 @@ def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Elem
     for flag in flags:
         _category(entry, flag)
     items = []
-    for c in [c for c in diff.ranked() if c.substantive and c.level == "substantive" and c.flags][:MAX_FLAGGED]:
+    ranked = [c for c in diff.ranked() if c.substantive and c.level == "substantive" and (c.flags or c.signals)]
+    for c in ranked[:MAX_FLAGGED]:  # the most severe first, as in the notification
         old = f"<del>{html.escape(c.old_text or '')}</del>" if c.old_text else ""
         new = f"<ins>{html.escape(c.new_text or '')}</ins>" if c.new_text else ""
-        items.append(f"<li><strong>{html.escape(', '.join(c.flags))}</strong> ({c.kind}): {old} {new}</li>")
+        tags = f" [{html.escape(', '.join(c.flags))}]" if c.flags else ""
+        head = f"{c.severity} {html.escape(c.summary)}"
+        items.append(f"<li><strong>{head}</strong>{tags} ({c.kind}): {old} {new}</li>")
     body = f"<p>{html.escape(diff.summary_line())}</p>"
     if items:
         body += "<ul>" + "".join(items) + "</ul>"

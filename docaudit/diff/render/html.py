@@ -1,4 +1,5 @@
-"""One self-contained HTML page (stylesheet inlined, no scripts): inline and side-by-side views, flags as
+"""One self-contained HTML page (stylesheet inlined, no scripts): inline and side-by-side views ranked
+most severe first (severity and summary on each change, minor changes under their own heading), flags as
 badges, and the new version with every change in place (moved text linked to where it went).
 
 Rendered from the same templates as ``docaudit report`` (see :mod:`docaudit.templating`), with
@@ -12,15 +13,17 @@ from typing import Any
 
 from ..inplace import Block, in_place, numbers
 from ..model import Change, LineDiff, SemanticDiff
-from . import change_words, context_paragraphs, location, word_paragraphs
+from . import change_words, context_paragraphs, location, shown, word_paragraphs
 
 
 @dataclass
 class DiffView:
-    """What the semantic diff templates show: numbered substantive changes, cosmetic ones, blocks in place."""
+    """What the semantic diff templates show: numbered substantive changes (most severe first unless the diff
+    is in document order), minor and cosmetic ones apart, and the blocks of the new text with changes in place."""
 
     changes: list[tuple[int, Change]]
     cosmetic: list[Change]
+    minor: list[tuple[int, Change]] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     location = staticmethod(location)
     change_words = staticmethod(change_words)
@@ -28,10 +31,12 @@ class DiffView:
 
 def view(diff: SemanticDiff) -> DiffView:
     number = numbers(diff)
+    listed = shown(diff, cosmetic=False)
     return DiffView(
-        [(number[id(c)], c) for c in diff.changes if c.substantive],
+        [(number[id(c)], c) for c in listed if c.level == "substantive" or (diff.strict and c.level == "minor")],
         [c for c in diff.changes if c.kind == "cosmetic"],
-        in_place(diff) if diff.texts is not None and diff.changes else [],
+        minor=[(number[id(c)], c) for c in listed if c.level == "minor" and not diff.strict],
+        blocks=in_place(diff) if diff.texts is not None and diff.changes else [],
     )
 
 
