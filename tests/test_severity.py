@@ -222,3 +222,13 @@ def test_one_date_moved_among_several_is_a_deadline_moved():
     new = "Zie de brieven van 2 juni 2023, 8 mei 2023 en 27 juni 2023 over dit onderwerp."
     (change,) = semantic_diff(old, new).changes
     assert change.signals[0] == "deadline moved later"
+
+
+def test_a_changed_footnote_is_located_and_a_kamerstuk_number_is_no_amount():
+    new = _variant(("Kamerstuk 34 843, nr. 113.", "Kamerstuk 34 843, nr. 115."))
+    (change,) = semantic_diff(LETTER, new).changes
+    assert change.section == "footnote 2"
+    assert not any(s.startswith("amount changed") for s in change.signals) and "number" in change.flags
+    numbered = "Inleiding.\n\n1. Conclusie\n\nHet kabinet zal dit doen.\n\n2. Vervolg\n\nDaarna volgt meer."
+    diff = semantic_diff(numbered, numbered.replace("Daarna volgt meer.", "Daarna volgt veel meer."))
+    assert diff.changes[0].section == "2. Vervolg"  # a numbered heading is no footnote

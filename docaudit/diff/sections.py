@@ -1,5 +1,5 @@
 """Where in a letter a change is, in the letter's own terms: the nearest heading before it, "Vraag 5" or
-"Antwoord op vraag 5" in answers to Kamervragen."""
+"Antwoord op vraag 5" in answers to Kamervragen, "footnote 3" for the notes at the letter's end."""
 
 from __future__ import annotations
 
@@ -16,6 +16,24 @@ _NOT_HEADING = re.compile(
     re.I,
 )
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# a footnote as extractors give it: "3 Kamerstuk 26 643, nr. 1022.", "³ [Brief …](#)", "[^3]: …" (not "3. Conclusie")
+_FOOTNOTE = re.compile(r"^\s*(?:\[\^?(\d{1,3})\]:?|(\d{1,3})(?![.\d)])|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))\s+\S")
+
+
+def _footnotes(by_paragraph: dict[int, list[Sentence]]) -> dict[int, str]:
+    """The notes that close a letter: the last paragraphs, each opening with the next number (1, 2, 3 …)."""
+    found: list[tuple[int, int]] = []
+    for p in sorted(by_paragraph, reverse=True):
+        m = _FOOTNOTE.match(by_paragraph[p][0].text)
+        if not m:
+            break
+        found.append((p, int((m.group(1) or m.group(2) or m.group(3)).translate(_SUPERSCRIPT))))
+    found.reverse()
+    numbers = [n for _, n in found]
+    while numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        found, numbers = found[1:], numbers[1:]  # the run must count up by one to its end
+    return {p: f"footnote {n}" for p, n in found}
 
 
 def _heading(paragraph: Sequence[Sentence]) -> str | None:
@@ -39,9 +57,10 @@ def sections(sentences: Sequence[Sentence]) -> dict[int, str | None]:
     by_paragraph: dict[int, list[Sentence]] = {}
     for s in sentences:
         by_paragraph.setdefault(s.paragraph, []).append(s)
-    out: dict[int, str | None] = {}
+    notes = _footnotes(by_paragraph)
+    out: dict[int, str | None] = dict(notes)
     current: str | None = None
-    for p in sorted(by_paragraph):
+    for p in sorted(p for p in by_paragraph if p not in notes):
         name = _heading(by_paragraph[p])
         if name is not None and (_QUESTION.match(name) or len(by_paragraph[p]) > 1):
             current = name

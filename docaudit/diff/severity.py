@@ -118,6 +118,11 @@ _DATE = re.compile(
 _SEASONS = {"begin": 2, "voor": 6, "vóór": 6, "medio": 6, "na": 9, "eind": 12}
 _AMOUNT = re.compile(r"(?:€\s*)?(\d+(?:[.\s]\d{3})*(?:,\d+)?)\s*(miljard|miljoen|duizend|procent|%)?", re.I)
 _PUNCT = re.compile(r"[^\w\s]+")
+# numbers that name a document or a place in it, not an amount: "Kamerstuk 34 843, nr. 113", "artikel 7, lid 2"
+_REFERENCE = re.compile(
+    r"\b(?:kamerstuk(?:ken)?|nr|nummer|artikel|art|lid|vraag|vragen|bijlage|motie|pagina|blz|p)\.?\s+\d[\d\s]*",
+    re.I,
+)
 
 
 def _has(text: str, phrase: str) -> int:
@@ -169,7 +174,7 @@ def _dates(text: str) -> list[date]:
 
 def _amounts(text: str) -> list[float]:
     values = []
-    for m in _AMOUNT.finditer(text):
+    for m in _AMOUNT.finditer(_REFERENCE.sub(" ", text)):
         raw = m.group(1).replace(".", "").replace(" ", "").replace(",", ".")
         try:
             value = float(raw)
