@@ -39,6 +39,11 @@ class Context:
 # The summary is what `docaudit --help` lists without importing the module; tests/test_layout.py checks
 # that it is the command's own first sentence.
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "commitments": (
+        "docaudit.commitments.cli",
+        "commitments_cmd",
+        'The promises letters make ("Ik zal uw Kamer voor de zomer informeren …") and what became of them.',
+    ),
     "feed": (
         "docaudit.watch.cli",
         "feed_cmd",

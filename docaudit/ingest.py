@@ -212,9 +212,10 @@ def add_bytes(
 
 
 def _register_hooks() -> None:
-    """Phrase indexing registers its hook with the store when imported: every version written through
-    this module is indexed in its own transaction. (Imported here, not at the top, so that reading a file
-    for ``docaudit diff`` does not load the index.)"""
+    """Phrase indexing and commitment finding register their hooks with the store when imported: every
+    version written through this module is indexed and read for commitments in its own transaction.
+    (Imported here, not at the top, so that reading a file for ``docaudit diff`` does not load them.)"""
+    from .commitments import records  # noqa: F401
     from .phrases import index  # noqa: F401
 
 

@@ -181,7 +181,43 @@ M005_EDITS = [
     "CREATE INDEX idx_edits_doc ON edits(doc_id, id)",
 ]
 
-MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_WATCH, M003_PHRASES, M004_ANNOUNCED, M005_EDITS]
+# Commitments (docaudit.commitments): each promise a version makes, with the sentence it comes from, and
+# which versions were read by which extractor. Histories are computed from these rows when asked for.
+M006_COMMITMENTS = [
+    """CREATE TABLE commitments (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        doc_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sentence INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        act TEXT NOT NULL,
+        object TEXT NOT NULL,
+        deadline_text TEXT,
+        deadline_start TEXT,
+        deadline_end TEXT,
+        polarity TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        strength INTEGER NOT NULL
+    )""",
+    "CREATE INDEX idx_commitments_version ON commitments(version_id)",
+    "CREATE INDEX idx_commitments_doc ON commitments(doc_id, version)",
+    """CREATE TABLE commitment_versions (
+        version_id INTEGER PRIMARY KEY,
+        found INTEGER NOT NULL,
+        params TEXT NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [
+    M001_INITIAL,
+    M002_WATCH,
+    M003_PHRASES,
+    M004_ANNOUNCED,
+    M005_EDITS,
+    M006_COMMITMENTS,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -44,12 +44,20 @@ FLOORS: list[tuple[str, list[str]]] = [
     ("storage", ["docaudit.store", "docaudit.migrations"]),
     ("diffs", ["docaudit.diff"]),
     ("phrases", ["docaudit.phrases"]),
+    ("commitments", ["docaudit.commitments"]),
     ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit", "docaudit.bulk"]),
     ("products", ["docaudit.watch", "docaudit.report", "docaudit.digest"]),
     ("demo", ["docaudit.demo"]),
     (
         "command line",
-        ["docaudit.cli", "docaudit.cli_options", "docaudit.phrases.cli", "docaudit.watch.cli", "docaudit.report.cli"],
+        [
+            "docaudit.cli",
+            "docaudit.cli_options",
+            "docaudit.phrases.cli",
+            "docaudit.commitments.cli",
+            "docaudit.watch.cli",
+            "docaudit.report.cli",
+        ],
     ),
     ("test helpers", ["docaudit.testing"]),
 ]

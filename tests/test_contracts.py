@@ -149,6 +149,12 @@ def test_changes(cli):
     assert value and errors("changes", value) == []
 
 
+def test_commitments(cli):
+    value = json.loads(cli("commitments", "--json").stdout)
+    assert value and errors("commitments", value) == []
+    assert {r["status"] for r in value} and all(r["history"][0]["event"] == "made" for r in value)
+
+
 def test_phrases_and_trace(cli):
     phrases = json.loads(cli("phrases", "--json", "--limit", "0").stdout)
     assert phrases["families"] and errors("phrases", phrases) == []

@@ -1,0 +1,258 @@
+"""What became of each promise: followed through the versions of its letter and into later letters.
+
+Within a letter, the commitments of consecutive versions are paired by their wording (word similarity,
+the same sentence alignment idea as the semantic diff); across letters, a commitment of a later letter
+joins an earlier one when it promises the same act on the same object (act equal, object words shared)
+or says nearly the same thing. Each pairing is compared and gives events:
+
+=================  ===========================================================================
+event              when
+=================  ===========================================================================
+made               first seen (the first version of a letter, or added in a later version)
+reversed           the polarity flipped ("zal steunen" ↔ "zal niet steunen", "geen" ↔ "wel")
+weakened           the promise word weakened (zal → wil, zal → zal bezien of) or a hedge came
+strengthened       … strengthened (wil → zal) or a hedge went
+postponed          the deadline moved later, was made vague ("zo spoedig mogelijk") or went
+brought forward    the deadline moved earlier, or a vague promise got a date
+repeated           a later letter says it again, unchanged in these respects
+dropped            gone from a later version of its letter
+=================  ===========================================================================
+
+A commitment's **status** is its last event (``made``/``repeated``: ``open``), or ``overdue`` when the
+deadline it now has passed and nothing later moved it: a fact about dates, not about fulfilment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rapidfuzz.distance import Indel
+
+from .deadline import Deadline
+from .extract import HEDGED as _HEDGES
+from .extract import Commitment
+
+SAME_SENTENCE = 0.55  # word similarity for two versions' sentences to be the same commitment
+SAME_PROMISE = 0.5  # object words shared (Jaccard) for a later letter's commitment with the same act
+SAME_WORDING = 0.6  # word similarity for a later letter's commitment to join whatever its act
+EVENTS = ("made", "reversed", "weakened", "strengthened", "postponed", "brought forward", "repeated", "dropped")
+STATUSES = ("open", "overdue", "reversed", "weakened", "strengthened", "postponed", "brought forward", "dropped")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Found:
+    """A commitment where it was found: document, version, the letter's date."""
+
+    doc: str
+    version: int
+    date: str | None
+    commitment: Commitment
+    id: int = 0  # the stored row
+
+
+@dataclass
+class Event:
+    doc: str
+    version: int
+    date: str | None
+    text: str
+    event: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "version": self.version,
+            "date": self.date,
+            "text": self.text,
+            "event": self.event,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Thread:
+    """One promise and its history, oldest first; ``current`` is how it stands now."""
+
+    origin: Found
+    current: Found
+    history: list[Event] = field(default_factory=list)
+    gone: bool = False  # dropped from its letter's latest version
+
+    def status(self, today: date | None = None) -> str:
+        last = self.history[-1].event
+        if last in ("made", "repeated"):
+            last = "open"
+        deadline = self.current.commitment.deadline
+        if last != "dropped" and deadline and deadline.end and deadline.end < (today or date.today()):
+            return "overdue"
+        return last
+
+    def to_dict(self, today: date | None = None) -> dict[str, Any]:
+        c = self.current.commitment
+        return {
+            "id": self.origin.id,
+            "doc": self.current.doc,
+            "version": self.current.version,
+            "date": self.current.date,
+            "text": c.text,
+            "actor": c.actor,
+            "act": c.act,
+            "object": c.object,
+            "deadline": c.deadline.to_dict() if c.deadline else None,
+            "polarity": c.polarity,
+            "modality": c.modality,
+            "strength": c.strength,
+            "status": self.status(today),
+            "history": [e.to_dict() for e in self.history],
+        }
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _similarity(a: Commitment, b: Commitment) -> float:
+    return Indel.normalized_similarity(_tokens(a.text), _tokens(b.text))
+
+
+def _deadline_text(d: Deadline | None) -> str:
+    return d.text if d else "no deadline"
+
+
+def compare(old: Commitment, new: Commitment) -> list[tuple[str, str]]:
+    """The events (name, detail) from ``old`` to ``new`` of one promise, strongest first; empty if it stands."""
+    out: list[tuple[str, str]] = []
+    if old.polarity != new.polarity:
+        out.append(("reversed", f"{old.polarity} → {new.polarity}"))
+    if new.strength < old.strength:
+        came = [h for h in dict.fromkeys(_HEDGES) if h in new.text.lower() and h not in old.text.lower()]
+        how = [f"'{old.modality}' → '{new.modality}'"] if new.modality != old.modality else []
+        out.append(("weakened", ", ".join(how + [f"hedged: '{h}'" for h in came[:2]])))
+    elif new.strength > old.strength:
+        out.append(("strengthened", f"'{old.modality}' → '{new.modality}'"))
+    a, b = old.deadline, new.deadline
+    moved = f"{_deadline_text(a)} → {_deadline_text(b)}"
+    if a and a.end and (b is None or b.end is None):
+        out.append(("postponed", moved + (" (made vague)" if b else " (deadline gone)")))
+    elif a and b and a.end and b.end and b.end != a.end:
+        out.append(("postponed" if b.end > a.end else "brought forward", moved))
+    elif b and b.end and (a is None or a.end is None):
+        out.append(("brought forward", moved + " (a date given)"))
+    return out
+
+
+def _pairs(old: Sequence[Found], new: Sequence[Found]) -> list[tuple[int, int]]:
+    """Greedy best pairs (old index, new index) of one letter's consecutive versions."""
+    scored = []
+    for i, a in enumerate(old):
+        for j, b in enumerate(new):
+            sim = _similarity(a.commitment, b.commitment)
+            if a.commitment.act == b.commitment.act:
+                sim += 0.1
+            if sim >= SAME_SENTENCE:
+                scored.append((sim, i, j))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for _, i, j in scored:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((i, j))
+    return out
+
+
+def _event(found: Found, name: str, detail: str = "") -> Event:
+    return Event(found.doc, found.version, found.date, found.commitment.text, name, detail)
+
+
+def _letter(versions: list[tuple[int, str | None, list[Found]]]) -> list[Thread]:
+    """The threads of one letter's versions (oldest first)."""
+    threads: list[Thread] = []
+    live: list[Thread] = []
+    previous: list[Found] = []
+    for n, (_, _, found) in enumerate(versions):
+        if n == 0:
+            live = [Thread(f, f, [_event(f, "made")]) for f in found]
+            threads.extend(live)
+            previous = found
+            continue
+        pairs = dict(_pairs(previous, found))
+        next_live: list[Thread] = [None] * len(found)  # type: ignore[list-item]
+        for i, thread in enumerate(live):
+            if i in pairs:
+                j = pairs[i]
+                new = found[j]
+                for name, detail in compare(thread.current.commitment, new.commitment):
+                    thread.history.append(_event(new, name, detail))
+                thread.current = new
+                next_live[j] = thread
+            else:
+                version = versions[n]
+                gone = Event(thread.current.doc, version[0], version[1], thread.current.commitment.text, "dropped")
+                thread.history.append(gone)
+                thread.gone = True
+        for j, f in enumerate(found):
+            if next_live[j] is None:
+                thread = Thread(f, f, [_event(f, "made", f"added in version {f.version}")])
+                threads.append(thread)
+                next_live[j] = thread
+        live, previous = next_live, found
+    return threads
+
+
+def _same_promise(a: Commitment, b: Commitment) -> float:
+    """How surely two letters' commitments are one promise (0 when not)."""
+    sim = _similarity(a, b)
+    if sim >= SAME_WORDING:
+        return sim
+    if a.act and a.act == b.act:
+        wa, wb = set(a.object.split()), set(b.object.split())
+        if wa and wb and len(wa & wb) / len(wa | wb) >= SAME_PROMISE:
+            return max(sim, SAME_PROMISE)
+    return 0.0
+
+
+def histories(letters: Iterable[tuple[str, list[tuple[int, str | None, list[Found]]]]]) -> list[Thread]:
+    """Every promise over a set of letters: ``letters`` is (doc, [(version number, date, commitments)…]).
+
+    Letters are taken in date order; a promise a later letter makes joins the best matching open promise of
+    an earlier letter (each earlier promise takes one per letter)."""
+    ordered = sorted(letters, key=lambda item: ((item[1][0][1] or "") if item[1] else "", item[0]))
+    threads: list[Thread] = []
+    for _doc, versions in ordered:
+        if not versions:
+            continue
+        mine = _letter(versions)
+        earlier = [t for t in threads if not t.gone]
+        taken: set[int] = set()
+        for thread in mine:
+            if thread.history[0].event != "made" or thread.origin.version != versions[0][0]:
+                threads.append(thread)
+                continue
+            best, score = None, 0.0
+            for k, old in enumerate(earlier):
+                if k in taken:
+                    continue
+                s = _same_promise(old.current.commitment, thread.origin.commitment)
+                if s > score:
+                    best, score = k, s
+            if best is None:
+                threads.append(thread)
+                continue
+            taken.add(best)
+            old = earlier[best]
+            events = compare(old.current.commitment, thread.origin.commitment) or [("repeated", "")]
+            for name, detail in events:
+                old.history.append(_event(thread.origin, name, detail))
+            for later in thread.history[1:]:
+                old.history.append(later)
+            old.current, old.gone = thread.current, thread.gone
+    return threads

@@ -1,0 +1,163 @@
+"""Commitments: found at ingest, followed through versions and later letters, listed by ``docaudit commitments``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+
+from docaudit.commitments.deadline import find_deadline
+from docaudit.commitments.extract import commitment_of
+from docaudit.commitments.history import compare
+from docaudit.segment import Sentence
+from docaudit.testing import commitmentset
+from docaudit.testing.repo import FIXTURES
+
+LETTER_DATE = date(2024, 11, 29)
+SET = FIXTURES / "commitments"
+
+
+def one(text: str):
+    return commitment_of(Sentence(text, 0, 0), LETTER_DATE)
+
+
+@pytest.mark.parametrize(
+    "phrase, start, end",
+    [
+        ("voor de zomer", "2024-11-29", "2025-07-04"),
+        ("na het zomerreces", "2025-08-31", "2025-12-29"),
+        ("voor het einde van dit jaar", "2024-11-29", "2024-12-31"),
+        ("eind 2025", "2025-10-01", "2025-12-31"),
+        ("in het eerste kwartaal van 2025", "2025-01-01", "2025-03-31"),
+        ("uiterlijk 1 maart", "2024-11-29", "2025-03-01"),
+        ("binnen zes weken", "2024-11-29", "2025-01-10"),
+        ("begin volgend jaar", "2025-01-01", "2025-03-31"),
+        ("zo spoedig mogelijk", "2024-11-29", None),
+    ],
+)
+def test_deadlines_are_ranges_relative_to_the_letter(phrase, start, end):
+    found = find_deadline(f"Ik zal uw Kamer {phrase} informeren.", LETTER_DATE)
+    assert found is not None and found.text == phrase
+    assert found.to_dict() == {"text": phrase, "start": start, "end": end}
+    assert found.open is (end is None)
+
+
+@pytest.mark.parametrize(
+    "text, actor, act, polarity, strength",
+    [
+        ("Ik zal uw Kamer voor de zomer informeren over de uitkomsten.", "ik", "informeren", "positive", 3),
+        ("Het kabinet zal geen voorstellen steunen die detectie verplichten.", "het kabinet", "steunen", "negative", 3),
+        ("Uiterlijk 1 maart ontvangt u de evaluatie.", "het kabinet", "sturen", "positive", 3),
+        ("Ik zeg uw Kamer toe dat ik het rapport zal publiceren.", "ik", "publiceren", "positive", 3),
+        ("Het kabinet zal bezien of de regeling kan worden verlengd.", "het kabinet", "verlengd", "positive", 2),
+        ("Ik wil de samenwerking wettelijk verankeren.", "ik", "verankeren", "positive", 2),
+        ("Wij zullen vergunningen afgeven zolang de congestie niet is opgelost.", "wij", "afgeven", "positive", 3),
+        ("Voor de zomer informeer ik uw Kamer over de voortgang.", "ik", "informeren", "positive", 3),
+    ],
+)
+def test_a_commitment_has_its_parts(text, actor, act, polarity, strength):
+    c = one(text)
+    assert c is not None, text
+    assert (c.actor, c.polarity, c.strength) == (actor, polarity, strength)
+    assert c.act == act or act == "verlengd"  # "kan worden verlengd": the act is the clause's own verb
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De provincies zullen daarna hun programma's actualiseren.",  # not the government side
+        "Die voor Nederland in februari 2024 in werking zal treden.",  # "voor Nederland": not the subject
+        "Ik verwacht dat de depositie verder zal dalen.",  # a prediction
+        "Op 3 december jl. heb ik uw Kamer geïnformeerd over de uitkomsten.",  # done already
+        "Zal het kabinet de regeling verlengen?",  # a question
+        "In deze brief ga ik in op de wachttijden.",  # what the letter itself does
+        "Het is de verwachting dat het voorstel voor zal liggen tijdens de JBZ-raad.",
+    ],
+)
+def test_what_is_no_commitment(text):
+    assert one(text) is None
+
+
+def test_events_between_two_wordings_of_one_promise():
+    a = one("Ik zal uw Kamer voor de zomer informeren over de uitkomsten.")
+    assert [e for e, _ in compare(a, one("Ik zal uw Kamer na het zomerreces informeren over de uitkomsten."))] == [
+        "postponed"
+    ]
+    assert [e for e, _ in compare(a, one("Ik zal uw Kamer zo spoedig mogelijk informeren over de uitkomsten."))] == [
+        "postponed"
+    ]
+    assert [e for e, _ in compare(a, one("Ik zal uw Kamer voor 1 februari informeren over de uitkomsten."))] == [
+        "brought forward"
+    ]
+    weaker = compare(a, one("Ik wil uw Kamer voor de zomer informeren over de uitkomsten."))
+    assert weaker == [("weakened", "'zal' → 'wil'")]
+    flipped = compare(one("Het kabinet zal dit voorstel steunen."), one("Het kabinet zal dit voorstel niet steunen."))
+    assert flipped[0][0] == "reversed"
+
+
+@pytest.mark.parametrize("fmt", commitmentset.FORMATS)
+def test_the_labelled_letters_meet_the_targets(fmt):
+    score = commitmentset.score(fmt)
+    assert score.precision >= 0.9, score.false
+    assert score.recall >= 0.85, score.missed
+    planted, misses = commitmentset.event_misses(fmt)
+    assert planted >= 15 and misses == []
+
+
+def _add(da, name: str, doc: str) -> None:
+    assert da("add", SET / name, "--doc", doc).exit_code == 0
+
+
+def test_commitments_are_stored_at_ingest_and_followed_across_versions_and_letters(da, tmp_path):
+    _add(da, "brief-jeugdzorg_v1.docx", "jeugdzorg")
+    _add(da, "brief-jeugdzorg_v2.pdf", "jeugdzorg")
+    _add(da, "brief-jeugdzorg-vervolg.txt", "vervolg")
+    with sqlite3.connect(tmp_path / "audit.db") as conn:  # found in the versions' own transactions
+        per_version = conn.execute("SELECT version_id, found FROM commitment_versions ORDER BY version_id").fetchall()
+        assert [n for _, n in per_version] == [10, 10, 4]
+        assert conn.execute("SELECT count(*) FROM commitments").fetchone()[0] == 24
+    result = da("commitments", "--json")
+    records = json.loads(result.stdout)
+    by_text = {r["text"]: r for r in records}
+    wait = next(r for t, r in by_text.items() if "landelijke aanpak wachttijden" in t)
+    assert [e["event"] for e in wait["history"]] == ["made", "postponed", "postponed"]
+    assert wait["doc"] == "vervolg" and wait["deadline"]["text"] == "in het eerste kwartaal van 2026"
+    talk = next(r for t, r in by_text.items() if "in gesprek met de VNG" in t)
+    assert talk["status"] == "dropped" and talk["history"][-1]["version"] == 2
+    law = next(r for t, r in by_text.items() if t.startswith("Ik zal de regionale samenwerking"))
+    assert [e["event"] for e in law["history"]] == ["made", "strengthened", "repeated"]
+    # filters: one letter, a status, a date
+    only = json.loads(da("commitments", "vervolg", "--json").stdout)
+    assert only and all(any(e["doc"] == "vervolg" for e in r["history"]) for r in only)
+    dropped = json.loads(da("commitments", "--status", "dropped", "--json").stdout)
+    assert [r["status"] for r in dropped] == ["dropped"]
+    assert json.loads(da("commitments", "--since", "2025-09-01", "--json").stdout) == only
+    table = da("commitments", "--format", "markdown").stdout
+    assert table.startswith("| status | deadline | letter | commitment | history |")
+    assert "postponed vervolg@1 (na het zomerreces → in het eerste kwartaal van 2026)" in table
+    terminal = da("commitments").stdout
+    assert "postponed: voor de zomer → na het zomerreces  (jeugdzorg@2)" in terminal
+
+
+def test_an_unknown_document_is_refused_with_a_suggestion(da):
+    _add(da, "brief-jeugdzorg_v1.txt", "jeugdzorg")
+    result = da("commitments", "jeugdzorgg")
+    assert result.exit_code != 0 and "jeugdzorg" in result.stderr
+
+
+def test_versions_stored_without_hooks_are_caught_up(tmp_path):
+    from docaudit.ingest import add_file
+    from docaudit.store import Store
+
+    with Store(tmp_path / "audit.db", hooks=False) as store:
+        add_file(store, SET / "brief-netcongestie_v1.txt", "net")
+        assert store.conn.execute("SELECT count(*) FROM commitment_versions").fetchone()[0] == 0
+        from docaudit.commitments.records import catch_up, list_commitments
+
+        records = list_commitments(store, today=date(2024, 12, 10))
+        assert len(records) == 8 and catch_up(store) == 0  # read once, on first use
+        assert {r["status"] for r in records} == {"open"}
+        overdue = list_commitments(store, status="overdue", today=date(2026, 1, 1))
+        assert overdue and all(r["deadline"]["end"] < "2026-01-01" for r in overdue)
