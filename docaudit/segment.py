@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .normalize import paragraphs as _paragraphs
 
@@ -110,3 +111,10 @@ def sentences(text: str) -> list[Sentence]:
         for s in split_sentences(para):
             out.append(Sentence(s, len(out), p))
     return out
+
+
+@lru_cache(maxsize=4)
+def sentences_of(text: str) -> tuple[Sentence, ...]:
+    """:func:`sentences`, remembered for the last few texts: the store hooks of one new version (phrase index,
+    commitments) read its sentences once between them."""
+    return tuple(sentences(text))

@@ -113,6 +113,11 @@ def register_hook(name: str, hook: VersionHook) -> None:
     _HOOKS[name] = hook
 
 
+def unregister_hook(name: str) -> VersionHook | None:
+    """Stop running the hook ``name`` (``"phrases"``, ``"commitments"``); return it, to register again."""
+    return _HOOKS.pop(name, None)
+
+
 @dataclass
 class AddResult:
     """What happened to one document given to :func:`docaudit.ingest.add_bytes` (stored or unchanged)."""

@@ -77,7 +77,7 @@ _RULES: list[tuple[re.Pattern[str], object]] = []
 
 def _rule(pattern: str):
     def register(fn):
-        _RULES.append((re.compile(pattern, re.I), fn))
+        _RULES.append((re.compile(pattern), fn))  # matched against lower-cased text
         return fn
 
     return register
@@ -194,8 +194,18 @@ def _within(m, today):
     return today, today + timedelta(days=days)
 
 
+# a deadline names a number, a month, a season or recess, a period, or one of the open phrases
+_HINT = re.compile(
+    rf"\d|{_MONTH}|zomer|reces|kerst|herfst|najaar|voorjaar|kwartaal|jaar|week|weken|maand|spoedig|snel|termijn"
+    r"|binnenkort|zodra|zijner|loop van|possible"
+)
+
+
 def find_deadline(text: str, letter_date: date | None) -> Deadline | None:
     """The deadline a sentence names, if any: the first exact phrase, else an open one ("zo spoedig mogelijk")."""
+    text = text.lower()
+    if not _HINT.search(text):
+        return None
     today = letter_date or date.today()
     for pattern, fn in _RULES:
         if m := pattern.search(text):
@@ -204,8 +214,7 @@ def find_deadline(text: str, letter_date: date | None) -> Deadline | None:
             except (ValueError, KeyError):
                 continue
             return Deadline(" ".join(m.group(0).split()), start, end)
-    low = text.lower()
     for phrase in OPEN:
-        if phrase in low:
+        if phrase in text:
             return Deadline(phrase, today, None)
     return None

@@ -21,6 +21,7 @@ the words after "over", else between the subject and the act, without the deadli
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,14 +46,11 @@ ACTORS = (
     "mijn departement",
     "nederland",
 )
-_OFFICE = r"(?: van [a-z][a-z ,]*?[a-z](?=\s))?"  # "de minister van Justitie en Veiligheid"
 _ACTOR = (
-    r"(?:ik|wij|we|het kabinet|de regering|de minister-president|de minister"
-    + _OFFICE
-    + r"|de staatssecretaris"
-    + _OFFICE
-    + r"|(?:het|mijn|ons) ministerie|mijn departement|nederland)"
+    r"(?:ik|wij|we|het kabinet|de regering|de minister-president|de minister|de staatssecretaris"
+    r"|(?:het|mijn|ons) ministerie|mijn departement|nederland)"
 )
+_OFFICE = re.compile(r" van [a-z][a-z ,-]*?(?= (?:zal|zullen|wil|gaat|is|stuurt|informeert)\b)")
 _PREPOSITIONS = frozenset(
     "voor van aan met door bij in op over naar tot tegen namens volgens uit onder tussen zonder dan als om".split()
 )
@@ -193,10 +191,10 @@ def _subject(low: str) -> list[tuple[str, int, int]]:
         before = low[: m.start()].split()
         if before and before[-1].strip(",;:(") in _PREPOSITIONS:
             continue
-        actor = m.group(0)
-        if actor.startswith(("de minister ", "de staatssecretaris ")):
-            actor = " ".join(actor.split()[:2])
-        found.append((actor, m.start(), m.end()))
+        end = m.end()
+        if m.group(0) in ("de minister", "de staatssecretaris") and (office := _OFFICE.match(low, end)):
+            end = office.end()  # "de minister van Klimaat en Groene Groei zal": the subject runs to its office
+        found.append((m.group(0), m.start(), end))
     return found
 
 
@@ -296,33 +294,56 @@ def _clause_words(text: str) -> list[str]:
     return [w.lower().strip("’'-") if w != "," else "," for w in re.findall(r"[\w’'-]+|,", text)]
 
 
+# cheap gates, one search each: a sentence without any of these is no commitment
+_TOKEN = re.compile(r"\w+")
+_CANDIDATE = frozenset(
+    "ik wij we kabinet regering minister staatssecretaris ministerie departement nederland ontvangt toe "
+    "toezeggen verwachten".split()
+)
+_LOOKS_AHEAD = frozenset(FUTURE) | frozenset(PRESENT_ACTS) | frozenset(
+    "voornemens plan zins bereid ontvangt toe toezeggen laat laten verwachten tegemoetzien tegemoet".split()
+)
+_HEDGE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in dict.fromkeys(HEDGED)) + r")(?!\w)")
+
+
 def commitment_of(sentence: Sentence, letter_date: date | None) -> Commitment | None:
     """The commitment a sentence makes, or None."""
     text = sentence.text.strip()
-    if not text or text.endswith("?") or len(text.split()) < 4:
+    if not text or text.endswith("?"):
         return None
-    low = " ".join(text.lower().replace("’", "'").split())
-    deadline = find_deadline(text, letter_date)
-    if deadline and letter_date and deadline.end and deadline.end < letter_date:
-        deadline = None  # a date in the past is no deadline ("op 9 oktober is ingediend")
-    if _ABOUT_THIS_LETTER.match(low):
-        return None  # "In deze brief ga ik in op …": what the letter itself does
-    hedged = int(any(re.search(rf"(?<!\w){re.escape(h)}(?!\w)", low) for h in HEDGED))
-    negated = any(w in NEGATIONS for w in _words(low))
+    low = text.lower()
+    words = set(_TOKEN.findall(low))
+    if words.isdisjoint(_LOOKS_AHEAD) or words.isdisjoint(_CANDIDATE):
+        return None
+    low = " ".join(low.replace("’", "'").split())
+    if len(low.split()) < 4 or _ABOUT_THIS_LETTER.match(low):
+        return None  # no government subject, nothing promised to the Kamer; or what this letter itself does
+    hedged = int(_HEDGE.search(low) is not None)
+    negated = not words.isdisjoint(NEGATIONS)
+    cache: list[Deadline | None] = []
+
+    def due() -> Deadline | None:
+        """The sentence's deadline, read once and only when needed (most sentences never get this far)."""
+        if not cache:
+            found = find_deadline(text, letter_date)
+            if found and letter_date and found.end and found.end < letter_date:
+                found = None  # a date in the past is no deadline ("op 9 oktober is ingediend")
+            cache.append(found)
+        return cache[0]
 
     def made(actor: str, act: str, obj: str, modality: str, strength: int, negative: bool) -> Commitment:
         polarity = "negative" if negative else "positive"
-        return Commitment(sentence.index, text, actor, act, obj, deadline, polarity, modality, max(1, strength))
+        return Commitment(sentence.index, text, actor, act, obj, due(), polarity, modality, max(1, strength))
 
     if m := _PROMISE.search(low):
         after = _clause_words(low[m.end() :])
         if after[:1] == ["dat"]:  # "Ik zeg toe dat ik het jaarbeeld … zal bespreken": the promise is the clause
             after = after[1:]
-        act, obj = _act_and_object(after, deadline)
+        act, obj = _act_and_object(after, due())
         actor = (_subject(low) or [("ik", 0, 0)])[0][0]
         return made(actor, act or "toezeggen", obj, "zeg toe", 3 - hedged, negated)
-    if _RECEIVE.search(low) and (deadline or re.search(r"\b(zal|zult)\b", low)):
-        return made("het kabinet", "sturen", _object(low, deadline, "ontvangt"), "receive", 3 - hedged, negated)
+    if _RECEIVE.search(low) and (re.search(r"\b(zal|zult)\b", low) or due()):
+        return made("het kabinet", "sturen", _object(low, due(), "ontvangt"), "receive", 3 - hedged, negated)
     for actor, start, end in _subject(low):
         near = _future_near(low, start, end)
         if near:
@@ -330,7 +351,7 @@ def commitment_of(sentence: Sentence, letter_date: date | None) -> Commitment | 
             rest = low[end:]
             at = re.search(rf"(?<!\w){word}(?!\w)", rest)
             after = _clause_words(rest[at.end() :] if at else rest)
-            act, obj = _act_and_object(after, deadline)
+            act, obj = _act_and_object(after, due())
             if not act and word in ("ga", "gaan", "gaat"):
                 act = "in gesprek gaan" if "gesprek" in after else "gaan"  # "ga ik in gesprek met de VNG"
             if act in ("", "zijn", "worden", "hebben"):
@@ -343,17 +364,16 @@ def commitment_of(sentence: Sentence, letter_date: date | None) -> Commitment | 
             rest = low[end:]
             at = re.search(r"(?<!\w)laat|laten(?!\w)", rest)
             after = _clause_words(rest[at.end() :] if at else rest)
-            act, obj = _act_and_object(after, deadline)
+            act, obj = _act_and_object(after, due())
             if act and act not in _AUXILIARY:
                 return made(actor, act, obj, "laat", 3 - hedged, _main_clause_negated(after))
-        if deadline:  # "Ik informeer uw Kamer voor de zomer", "Zodra …, stuur ik deze naar uw Kamer"
-            verb = next((w for w in nearby if w in PRESENT_ACTS), None)
-            if verb:
-                return made(actor, PRESENT_ACTS[verb], _object(low, deadline, verb), "present", 3 - hedged, negated)
+        verb = next((w for w in nearby if w in PRESENT_ACTS), None)
+        if verb and due():  # "Ik informeer uw Kamer voor de zomer", "Zodra …, stuur ik deze naar uw Kamer"
+            return made(actor, PRESENT_ACTS[verb], _object(low, due(), verb), "present", 3 - hedged, negated)
     return None
 
 
-def find_commitments(sentences: list[Sentence], letter_date: date | None) -> list[Commitment]:
+def find_commitments(sentences: Sequence[Sentence], letter_date: date | None) -> list[Commitment]:
     """Every commitment in a version's sentences, in text order."""
     out = []
     for s in sentences:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from ..segment import sentences
+from ..segment import sentences_of
 from ..store import Store, Version, register_hook
 from .deadline import Deadline
 from .extract import Commitment, find_commitments
@@ -35,7 +35,7 @@ def _letter_date(letter_date: str | None, added_at: str) -> date:
 
 def record(conn: sqlite3.Connection, version_id: int, doc_id: str, number: int, text: str, when: date) -> int:
     """Find and store the commitments of one version (replacing earlier rows); return how many."""
-    found = find_commitments(sentences(text), when)
+    found = find_commitments(sentences_of(text), when)
     conn.execute("DELETE FROM commitments WHERE version_id = ?", (version_id,))
     conn.executemany(
         f"INSERT INTO commitments ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ..errors import DocauditError
-from ..segment import sentences as _sentences
+from ..segment import sentences_of as _sentences
 from ..store import register_hook
 from . import fingerprint as fp
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the analyst sees first: is the edit that changes meaning ranked first, and does noise stay quiet?
 
-    python bench/signal.py [--trials 100] [--seed 7] [--show-misses] [--write bench/RESULTS.md]
+    python bench/ranking.py [--trials 100] [--seed 7] [--show-misses] [--write bench/RESULTS.md]
 
 Each trial takes one of the letters in tests/fixtures/letters and makes a "versie 2" of it with
 * one edit that changes meaning, of a random class: a "niet" dropped, "zal" weakened to "kan" or hedged
@@ -183,7 +183,7 @@ def main() -> None:
         "|---|---|",
         *(f"| {k} | {sum(v)}/{len(v)} |" for k, v in sorted(by_kind.items())),
     ]
-    publish("\n".join(lines), args.write, "diff signal and ranking (bench/signal.py)")
+    publish("\n".join(lines), args.write, "diff signal and ranking (bench/ranking.py)")
 
 
 if __name__ == "__main__":
