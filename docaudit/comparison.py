@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .commitments.diffing import commitment_events
 from .diff.model import LineDiff, SemanticDiff, Side, WordDiff
 from .diff.texts import diff_texts, semantic_diff
 from .errors import DocauditError, NotFound
@@ -114,14 +115,25 @@ def compare(
         a, b = last_two(opened, old)
     else:
         a, b = resolve_input(old, factory), resolve_input(new, factory)
-    return diff_texts(
+    result = diff_texts(
         a.text, b.text, a.side, b.side, mode=mode, by=by, context=context, furniture=(a.furniture, b.furniture)
     )
+    return with_commitments(result) if isinstance(result, SemanticDiff) else result
+
+
+def with_commitments(diff: SemanticDiff) -> SemanticDiff:
+    """``diff`` with the events of the promises its letter makes (``diff.commitments``), shown first."""
+    if diff.texts is not None:
+        old, new = diff.texts
+        diff.commitments = commitment_events(old, new, diff.old.date, diff.new.date)
+    return diff
 
 
 def compare_inputs(a: Input, b: Input) -> SemanticDiff:
-    """The semantic diff of two inputs, page furniture included."""
-    return semantic_diff(a.text, b.text, a.side, b.side, old_furniture=a.furniture, new_furniture=b.furniture)
+    """The semantic diff of two inputs, page furniture included, with its commitment events."""
+    return with_commitments(
+        semantic_diff(a.text, b.text, a.side, b.side, old_furniture=a.furniture, new_furniture=b.furniture)
+    )
 
 
 def compare_versions(store: Store, old_ref: str, new_ref: str) -> SemanticDiff:

@@ -161,3 +161,48 @@ def test_versions_stored_without_hooks_are_caught_up(tmp_path):
         assert {r["status"] for r in records} == {"open"}
         overdue = list_commitments(store, status="overdue", today=date(2026, 1, 1))
         assert overdue and all(r["deadline"]["end"] < "2026-01-01" for r in overdue)
+
+
+def test_the_diff_of_a_version_shows_what_happened_to_its_promises_first(da, tmp_path, browser):
+    _add(da, "brief-jeugdzorg_v1.txt", "jeugdzorg")
+    _add(da, "brief-jeugdzorg_v2.txt", "jeugdzorg")
+    terminal = da("diff", "jeugdzorg").stdout
+    assert terminal.index("Commitments (8)") < terminal.index("\nmodified  ")
+    assert "reversed: 'geen' dropped" in terminal and "weakened: hedged: 'bezien of'" in terminal
+    value = json.loads(da("diff", "jeugdzorg", "--json").stdout)
+    events = [e["event"] for e in value["commitments"]]
+    assert events[:3] == ["reversed", "weakened", "dropped"]  # the most telling first
+    assert sorted(events) == sorted(
+        ["reversed", "weakened", "dropped", "postponed", "postponed", "made", "brought forward", "strengthened"]
+    )
+    dropped = value["commitments"][2]
+    assert dropped["new_text"] is None and "in gesprek met de VNG" in dropped["old_text"]
+    markdown = da("diff", "jeugdzorg", "--format", "markdown").stdout
+    assert markdown.index("#### Commitments (8)") < markdown.index("#### Changes")
+    page = tmp_path / "diff.html"
+    page.write_text(da("diff", "jeugdzorg", "--format", "html").stdout, encoding="utf-8")
+    browser.open(page)
+    assert browser.evaluate("document.querySelectorAll('#commitments li').length") == 8
+    order = "document.querySelector('#commitments').compareDocumentPosition(document.querySelector('.tabs'))"
+    assert browser.evaluate(order) == 4  # the commitments section comes before the change list
+    assert browser.evaluate("document.querySelector('#commitments .commitment-event').textContent") == "reversed"
+
+
+def test_a_notification_names_the_promises_first(da):
+    from docaudit.store import Store
+    from docaudit.watch.notify import build_message
+    from docaudit.watch.run import Outcome, RunReport
+
+    _add(da, "brief-netcongestie_v1.txt", "net")
+    _add(da, "brief-netcongestie_v2.txt", "net")
+    report = RunReport(1, "2025-01-01T00:00:00Z")
+    report.outcomes.append(
+        Outcome("net", "net", "https://example.org/net", "changed", version="net@2", previous="net@1")
+    )
+    with Store("audit.db") as store:
+        body = build_message(store, report).body
+    lines = body.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("- "))
+    assert lines[first].startswith("- commitment reversed: 'geen' dropped")
+    assert any(line.startswith("- commitment dropped") for line in lines)
+    assert body.index("- commitment") < body.index("[negation]")

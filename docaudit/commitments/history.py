@@ -32,6 +32,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
+from ..diff.flags import NEGATIONS
 from .deadline import Deadline
 from .extract import HEDGED as _HEDGES
 from .extract import Commitment
@@ -129,7 +130,11 @@ def compare(old: Commitment, new: Commitment) -> list[tuple[str, str]]:
     """The events (name, detail) from ``old`` to ``new`` of one promise, strongest first; empty if it stands."""
     out: list[tuple[str, str]] = []
     if old.polarity != new.polarity:
-        out.append(("reversed", f"{old.polarity} → {new.polarity}"))
+        words_a, words_b = set(_tokens(old.text)), set(_tokens(new.text))
+        went = [w for w in _tokens(old.text) if w in NEGATIONS and w not in words_b]
+        came = [w for w in _tokens(new.text) if w in NEGATIONS and w not in words_a]
+        how = f"'{went[0]}' dropped" if went else f"'{came[0]}' added" if came else f"{old.polarity} → {new.polarity}"
+        out.append(("reversed", how))
     if new.strength < old.strength:
         came = [h for h in dict.fromkeys(_HEDGES) if h in new.text.lower() and h not in old.text.lower()]
         how = [f"'{old.modality}' → '{new.modality}'"] if new.modality != old.modality else []
@@ -173,7 +178,7 @@ def _event(found: Found, name: str, detail: str = "") -> Event:
     return Event(found.doc, found.version, found.date, found.commitment.text, name, detail)
 
 
-def _letter(versions: list[tuple[int, str | None, list[Found]]]) -> list[Thread]:
+def letter_threads(versions: list[tuple[int, str | None, list[Found]]]) -> list[Thread]:
     """The threads of one letter's versions (oldest first)."""
     threads: list[Thread] = []
     live: list[Thread] = []
@@ -230,7 +235,7 @@ def histories(letters: Iterable[tuple[str, list[tuple[int, str | None, list[Foun
     for _doc, versions in ordered:
         if not versions:
             continue
-        mine = _letter(versions)
+        mine = letter_threads(versions)
         earlier = [t for t in threads if not t.gone]
         taken: set[int] = set()
         for thread in mine:

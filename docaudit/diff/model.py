@@ -76,6 +76,9 @@ class SemanticDiff:
     old_sentences: int = 0
     new_sentences: int = 0
     mode: str = "semantic"
+    # what happened to the promises the letter makes (docaudit.commitments.diffing), filled in by
+    # docaudit.comparison: [{"event", "detail", "old_text", "new_text"}], most telling first
+    commitments: list[dict[str, Any]] = field(default_factory=list)
     # the sentences both sides were split into (for showing changes in place; not serialized)
     texts: tuple[list[Sentence], list[Sentence]] | None = field(default=None, repr=False, compare=False)
     strict: bool = field(default=False, repr=False, compare=False)  # minor changes count as substantive
@@ -139,6 +142,7 @@ class SemanticDiff:
             "levels": {level: sum(1 for c in self.changes if c.level == level) for level in LEVELS},
             "severity": self.severity,
             "changes": [c.to_dict() for c in self.changes],
+            "commitments": self.commitments,
         }
 
 

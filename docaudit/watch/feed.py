@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .. import __version__
+from ..diff.render import commitment_line
 from ..snapshots import atomic_write
 from ..store import Store, Version
 from ..values import now, public_url
@@ -102,6 +103,9 @@ def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Elem
     for flag in flags:
         _category(entry, flag)
     items = []
+    for event in diff.commitments[:MAX_FLAGGED]:  # the letter's promises first
+        head, text = commitment_line(event)
+        items.append(f"<li><strong>commitment {html.escape(head)}</strong>: {html.escape(text)}</li>")
     ranked = [c for c in diff.ranked() if c.substantive and c.level == "substantive" and (c.flags or c.signals)]
     for c in ranked[:MAX_FLAGGED]:  # the most severe first, as in the notification
         old = f"<del>{html.escape(c.old_text or '')}</del>" if c.old_text else ""

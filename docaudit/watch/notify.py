@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..diff.render import change_words, markers
+from ..diff.render import change_words, commitment_line, markers
 from ..store import Store
 from .run import Outcome, RunReport
 
@@ -71,6 +71,10 @@ def _change_section(store: Store, o: Outcome, compare_versions) -> str:
         lines.append(f"(no summary: {exc})")
         return "\n".join(lines)
     lines[0] += f": {diff.summary_line()}"
+    # what happened to the letter's promises first (see docaudit.commitments), then the changes
+    for event in diff.commitments[:MAX_FLAGGED]:
+        head, text = commitment_line(event)
+        lines.append(f"- commitment {head}: “{_quote(text)}”")
     # the changes that matter most first (see docaudit.diff.severity); minor and cosmetic ones are no news
     ranked = [c for c in diff.ranked() if c.substantive and c.level == "substantive" and (c.flags or c.signals)]
     for c in ranked[:MAX_FLAGGED]:

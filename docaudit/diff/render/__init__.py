@@ -69,6 +69,12 @@ def revision_note(diff: AnyDiff) -> str | None:
     return None
 
 
+def commitment_line(event: dict) -> tuple[str, str]:
+    """(head, text) of a commitment event: ("weakened: 'zal' → 'wil'", the sentence as it stands now)."""
+    head = event["event"] + (f": {event['detail']}" if event.get("detail") else "")
+    return head, event.get("new_text") or event.get("old_text") or ""
+
+
 def shown(diff: SemanticDiff, cosmetic: bool) -> list[Change]:
     """The changes a listing shows: most severe first unless ``diff.order`` is ``document``; none under
     ``diff.min_severity``; cosmetic ones only when asked for."""

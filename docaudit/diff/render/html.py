@@ -24,6 +24,7 @@ class DiffView:
     changes: list[tuple[int, Change]]
     cosmetic: list[Change]
     minor: list[tuple[int, Change]] = field(default_factory=list)
+    commitments: list[dict] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     location = staticmethod(location)
     change_words = staticmethod(change_words)
@@ -36,6 +37,7 @@ def view(diff: SemanticDiff) -> DiffView:
         [(number[id(c)], c) for c in listed if c.level == "substantive" or (diff.strict and c.level == "minor")],
         [c for c in diff.changes if c.kind == "cosmetic"],
         minor=[(number[id(c)], c) for c in listed if c.level == "minor" and not diff.strict],
+        commitments=diff.commitments,
         blocks=in_place(diff) if diff.texts is not None and diff.changes else [],
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...formatting import markdown_escape as escape
 from ..model import LineDiff, SemanticDiff, WordDiff
-from . import change_words, context_paragraphs, cosmetic_note, location, shown, title, word_paragraphs
+from . import change_words, commitment_line, context_paragraphs, cosmetic_note, location, shown, title, word_paragraphs
 
 
 def _wrap(text: str, mark: str) -> str:
@@ -26,6 +26,12 @@ def _code(text: str) -> str:
 
 def _semantic(diff: SemanticDiff, cosmetic: bool) -> str:
     out = [f"### {escape(title(diff))}", "", f"**{diff.summary_line()}**", ""]
+    if diff.commitments:  # what happened to the letter's promises comes first
+        out += [f"#### Commitments ({len(diff.commitments)})", ""]
+        for event in diff.commitments:
+            head, text = commitment_line(event)
+            out.append(f"- **{escape(head)}** — {escape(text)}")
+        out += ["", "#### Changes", ""]
     for n, c in enumerate(shown(diff, cosmetic), 1):
         tags = " ".join(_code(f) for f in (c.flags or c.reasons))
         why = f" · {c.severity} {escape(c.summary)}" if c.summary else ""

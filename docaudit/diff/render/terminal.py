@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from ..model import LineDiff, SemanticDiff, WordDiff
-from . import change_words, context_paragraphs, cosmetic_note, location, markers, shown, title, word_paragraphs
+from . import (
+    change_words,
+    commitment_line,
+    context_paragraphs,
+    cosmetic_note,
+    location,
+    markers,
+    shown,
+    title,
+    word_paragraphs,
+)
 
 KIND_COLOURS = {"modified": "yellow", "inserted": "green", "deleted": "red", "moved": "cyan", "cosmetic": "white"}
 
@@ -28,6 +38,12 @@ def _semantic(diff: SemanticDiff, color: bool, cosmetic: bool) -> str:
         return click.style(text, **kw) if color else text
 
     lines = [style(title(diff), bold=True), diff.summary_line()]
+    if diff.commitments:  # what happened to the letter's promises comes first
+        lines += ["", style(f"Commitments ({len(diff.commitments)})", bold=True)]
+        for event in diff.commitments:
+            head, text = commitment_line(event)
+            bad = event["event"] in ("reversed", "weakened", "dropped", "postponed")
+            lines += [f"  {style(head, fg='red' if bad else None, bold=True)}", f"    {text}"]
     for c in shown(diff, cosmetic):
         head = style(c.kind if c.level != "minor" else "minor", fg=KIND_COLOURS[c.kind], bold=True)
         extra = c.flags or c.reasons
