@@ -206,3 +206,32 @@ def test_a_notification_names_the_promises_first(da):
     assert lines[first].startswith("- commitment reversed: 'geen' dropped")
     assert any(line.startswith("- commitment dropped") for line in lines)
     assert body.index("- commitment") < body.index("[negation]")
+
+
+def test_the_report_has_a_commitments_page_and_a_section_per_letter(tmp_path, browser):
+    from docaudit.ingest import add_file
+    from docaudit.report import build_report
+    from docaudit.store import Store
+
+    with Store(tmp_path / "audit.db") as store:
+        add_file(store, SET / "brief-jeugdzorg_v1.docx", "jeugdzorg")
+        add_file(store, SET / "brief-jeugdzorg_v2.docx", "jeugdzorg")
+        add_file(store, SET / "brief-jeugdzorg-vervolg.pdf", "vervolg")
+        result = build_report(store, tmp_path / "site")
+    assert result.ok
+    page = tmp_path / "site" / "commitments.html"
+    browser.open(page)
+    assert browser.errors() == []
+    assert browser.evaluate("document.querySelector('nav.site a[aria-current=page]').textContent") == "Commitments"
+    entries = "[...document.querySelectorAll('#commitments > li')]"
+    assert browser.evaluate(f"{entries}.length") == 12
+    wait = browser.evaluate(
+        f"{entries}.find(li => li.textContent.includes('landelijke aanpak wachttijden'))"
+        ".querySelectorAll('.history li').length"
+    )
+    assert wait == 3
+    links = browser.evaluate("[...document.querySelectorAll('#commitments .history a')].map(a => a.href)")
+    assert links and all((tmp_path / "site" / link.split("/site/", 1)[1].split("#")[0]).exists() for link in links)
+    assert "dropped 1" in browser.evaluate("document.querySelector('#commitment-counts').textContent")
+    browser.open(tmp_path / "site" / "docs" / "vervolg.html")
+    assert browser.evaluate("document.querySelectorAll('#doc-commitments > li').length") == 4

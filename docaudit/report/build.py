@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..commitments.history import STATUSES
+from ..commitments.records import list_commitments
 from ..comparison import diff_versions
 from ..diff.render.html import context as diff_context
 from ..errors import DocauditError
@@ -218,6 +220,8 @@ class _Builder:
         self.result = ReportResult(site.root)
         self.engine = _engine()
         self.boilerplate_hidden = 0
+        self.promises: dict[str, list[dict[str, Any]]] = {}  # document → the commitments its letters carry
+        self.doc_hrefs: dict[str, str] = {}
 
     def page(self, rel: str, template: str, nav: str, **values: Any) -> None:
         """Render a page at ``rel``; its links are relative (``root`` leads back to the top folder)."""
@@ -234,6 +238,12 @@ class _Builder:
         docs, events = [], []
         checks = last_checks(self.store)
         summaries = self.store.documents()
+        self.progress("commitments")
+        promises = list_commitments(self.store)
+        self.doc_hrefs = {d.id: f"docs/{slug(d.id)}.html" for d in summaries}
+        for c in promises:
+            for doc in dict.fromkeys(e["doc"] for e in c["history"]):
+                self.promises.setdefault(doc, []).append(c)
         for k, d in enumerate(summaries):
             if k % 100 == 0:
                 self.progress(f"documents {k}/{len(summaries)}")
@@ -253,6 +263,7 @@ class _Builder:
         self.progress("index, timeline, phrases")
         self._index(docs)
         self._timeline(events[:timeline] if timeline else events, len(events))
+        self._commitments(promises)
         self._phrase_pages(pages, len(report))
         self.site.write("assets/style.css", asset("style.css"))
         self.site.write("assets/report.js", asset("report.js"))
@@ -288,10 +299,20 @@ class _Builder:
             "check": check,
         }
         rel = f"docs/{name}.html"
-        inputs = [self.engine, self.title, latest.id, latest.normalized_sha256, doc, families]
+        promises = self.promises.get(doc_id, [])
+        inputs = [self.engine, self.title, latest.id, latest.normalized_sha256, doc, families, promises]
         if not self.site.fresh(rel, _key(inputs)):
             text = paragraphs(latest.normalized)  # not kept: the index and the timeline need only the summaries
-            self.page(rel, "report/document.html", doc=doc, text=text, families=families, nav="documents")
+            self.page(
+                rel,
+                "report/document.html",
+                doc=doc,
+                text=text,
+                families=families,
+                commitments=promises,
+                doc_hrefs=self.doc_hrefs,
+                nav="documents",
+            )
         return doc
 
     def _step(self, v: Version) -> Step:
@@ -388,6 +409,23 @@ class _Builder:
         flag_counts = sorted(counts.items(), key=lambda kv: order.index(kv[0]))
         self.page(
             "timeline.html", "report/timeline.html", events=events, total=total, flag_counts=flag_counts, nav="timeline"
+        )
+
+    # --- commitments -----------------------------------------------------------------------------
+
+    def _commitments(self, promises: list[dict[str, Any]]) -> None:
+        """The commitments page: every promise with its status and history, the most recently touched first."""
+        counts: dict[str, int] = {}
+        for c in promises:
+            counts[c["status"]] = counts.get(c["status"], 0) + 1
+        order = {s: i for i, s in enumerate(STATUSES)}
+        self.page(
+            "commitments.html",
+            "report/commitments.html",
+            commitments=promises,
+            counts=sorted(counts.items(), key=lambda kv: order.get(kv[0], 99)),
+            doc_hrefs=self.doc_hrefs,
+            nav="commitments",
         )
 
     # --- phrase families -------------------------------------------------------------------------
