@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from . import chain
 from .errors import DocauditError
 from .store import Store
 from .values import now, one_line, parse_date
@@ -80,10 +81,11 @@ def edit(
                 )
                 made.append(Edit(doc_id, target.number, "letter_date", target.letter_date, new_date, stamp, note))
         for e in made:
-            conn.execute(
+            cur = conn.execute(
                 "INSERT INTO edits (at, doc_id, version, field, old, new, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (e.at, e.doc_id, e.version, e.field, e.old, e.new, e.note),
             )
+            chain.append(conn, "edit", cur.lastrowid)
     return made
 
 

@@ -210,6 +210,30 @@ M006_COMMITMENTS = [
     )""",
 ]
 
+# The hash chain (docaudit.chain) over versions, fetch records and edits, and the seals that fix its head in
+# time (docaudit.evidence). On this migration the chain starts with the rows already there (chain.start).
+M007_CHAIN = [
+    """CREATE TABLE chain (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        ref_id INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        link TEXT NOT NULL UNIQUE
+    )""",
+    "CREATE INDEX idx_chain_ref ON chain(kind, ref_id)",
+    """CREATE TABLE seals (
+        id INTEGER PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        link TEXT NOT NULL,
+        at TEXT NOT NULL,
+        tsa TEXT,
+        token BLOB,
+        tsa_time TEXT,
+        certs TEXT
+    )""",
+]
+
 MIGRATIONS: list[list[str]] = [
     M001_INITIAL,
     M002_WATCH,
@@ -217,7 +241,19 @@ MIGRATIONS: list[list[str]] = [
     M004_ANNOUNCED,
     M005_EDITS,
     M006_COMMITMENTS,
+    M007_CHAIN,
 ]
+# Python steps run after a migration's statements, in its transaction
+AFTER = {7: lambda conn: _start_chain(conn)}
+
+
+def _start_chain(conn: sqlite3.Connection) -> None:
+    from .chain import start
+    from .values import now
+
+    start(conn, now())
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -236,6 +272,8 @@ def migrate(conn: sqlite3.Connection) -> int:
         for number in range(current, SCHEMA_VERSION):
             for statement in MIGRATIONS[number]:
                 conn.execute(statement)
+            if number + 1 in AFTER:
+                AFTER[number + 1](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
         conn.execute("COMMIT")
     except BaseException:

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import chain
 from .errors import DocauditError, FileTooLarge, NotFound, StoreError
 from .formatting import human_size
 from .snapshots import Snapshots, sha256
@@ -184,10 +185,11 @@ class VerifyReport:
     orphans: list[str] = field(default_factory=list)
     temp_files: list[str] = field(default_factory=list)
     integrity: list[str] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)  # the hash chain's breaks, the first first (docaudit.chain)
 
     @property
     def problems(self) -> int:
-        return len(self.missing) + len(self.altered) + len(self.bad_text_hash) + len(self.integrity)
+        return len(self.missing) + len(self.altered) + len(self.bad_text_hash) + len(self.integrity) + len(self.chain)
 
     @property
     def ok(self) -> bool:
@@ -202,6 +204,7 @@ class VerifyReport:
             "altered": [{"ref": r, "snapshot": p} for r, p in self.altered],
             "bad_text_hash": self.bad_text_hash,
             "integrity": self.integrity,
+            "chain": self.chain,
             "orphans": self.orphans,
             "temp_files": self.temp_files,
         }
@@ -353,6 +356,7 @@ class Store:
                 columns = ", ".join(row)
                 marks = ", ".join(f":{k}" for k in row)
                 cur = self.conn.execute(f"INSERT INTO versions ({columns}) VALUES ({marks})", row)
+                chain.append(self.conn, "version", cur.lastrowid)  # never optional: the history's evidence
                 version = self._version_by_id(cur.lastrowid)
                 if self.hooks:
                     for hook in list(_HOOKS.values()):
@@ -496,7 +500,8 @@ class Store:
     # -- integrity ----------------------------------------------------------------------------
 
     def verify(self) -> VerifyReport:
-        """Re-hash every snapshot and every stored text; run SQLite's integrity checks."""
+        """Re-hash every snapshot and every stored text; recompute the hash chain and check the seals against
+        it; run SQLite's integrity checks."""
         report = VerifyReport()
         referenced: set[str] = set()
         try:
@@ -515,6 +520,10 @@ class Store:
             result = [f"integrity check: {exc}"]
         if result != ["ok"]:
             report.integrity.extend(result)
+        try:
+            report.chain = chain.verify_chain(self.conn) + chain.verify_seals(self.conn)
+        except sqlite3.DatabaseError as exc:
+            report.chain.append(f"reading the chain: {exc}")
         try:
             self.conn.execute("INSERT INTO versions_fts(versions_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as exc:

@@ -41,7 +41,7 @@ FLOORS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("reading", ["docaudit.extract", "docaudit.metadata", "docaudit.fetch", "docaudit.prepare", "docaudit.isolation"]),
-    ("storage", ["docaudit.store", "docaudit.migrations"]),
+    ("storage", ["docaudit.store", "docaudit.migrations", "docaudit.chain"]),
     ("diffs", ["docaudit.diff"]),
     ("phrases", ["docaudit.phrases"]),
     ("commitments", ["docaudit.commitments"]),

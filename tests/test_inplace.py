@@ -77,3 +77,11 @@ def test_in_place_keeps_a_deleted_sentence_inside_its_paragraph():
     ]
     head = in_place(semantic_diff("Weg ermee vandaag nog. Blijft staan.", "Blijft staan."))
     assert [p.kind for p in head[0].pieces] == ["deleted", "same"]
+
+
+def test_a_deletion_inside_a_paragraph_never_splits_it_around_an_old_paragraph():
+    """Found by hypothesis: an old paragraph and a sentence of a surviving one deleted at the same place."""
+    old = "Kabinet. Het het het het.\n\nHet. Het. Het.\n\nHet.\n\nHet.\n\nHet het.\n\nHet. Het. Het."
+    new = "Het. Het. Het.\n\nHet.\n\nHet. Het. Het.\n\nKabinet. Het het het het."
+    diff = semantic_diff(old, new)
+    assert placement_problems(diff, in_place(diff)) == []

@@ -103,7 +103,8 @@ def in_place(diff: SemanticDiff) -> list[Block]:
                 anchor = last_of[new[anchor].paragraph]
         placed.setdefault(anchor, []).append((key, piece))
 
-    sequence.extend(placed.get(-1, []))
+    # before everything: paragraphs only the old version had, then what stays at the head of the first one
+    sequence.extend(sorted(placed.get(-1, []), key=lambda item: item[0][0] != "old"))
     j = 0
     while j < len(new):
         s = new[j]
@@ -115,7 +116,8 @@ def in_place(diff: SemanticDiff) -> list[Block]:
             sequence.append((("new", s.paragraph), Piece("same", s.text)))
             last = j
         for k in range(j, last + 1):
-            sequence.extend(placed.get(k, []))
+            # what stays inside this paragraph first, then old paragraphs that followed it: never split it
+            sequence.extend(sorted(placed.get(k, []), key=lambda item: item[0][0] != "new"))
         j = last + 1
     return _blocks(sequence)
 

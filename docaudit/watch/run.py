@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .. import chain
 from ..errors import DocauditError
 from ..fetch import Fetcher, FetchSettings
 from ..ingest import Prepared, add_bytes, prepare
@@ -496,7 +497,7 @@ def _insert_fetch(
     store: Store, run_id: int, source: Source, item: Item, outcome: Outcome, version_id: int | None
 ) -> None:
     fetched = item.fetched
-    store.conn.execute(
+    cur = store.conn.execute(
         "INSERT INTO fetches (run_id, source_id, doc_id, url, started_at, duration_ms, status, bytes, outcome,"
         " version_id, error, warning, attempts, final_url, redirects, content_type, etag, last_modified)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -521,6 +522,7 @@ def _insert_fetch(
             fetched.last_modified if fetched else None,
         ),
     )
+    chain.append(store.conn, "fetch", cur.lastrowid)
 
 
 def _latest_ref(store: Store, doc_id: str | None) -> str | None:
