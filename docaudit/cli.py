@@ -39,6 +39,16 @@ class Context:
 # The summary is what `docaudit --help` lists without importing the module; tests/test_layout.py checks
 # that it is the command's own first sentence.
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "evidence": (
+        "docaudit.evidence.cli",
+        "evidence_cmd",
+        "Write an evidence pack for DOC@N (and DOC@M), or check one with --verify.",
+    ),
+    "seal": (
+        "docaudit.evidence.cli",
+        "seal_cmd",
+        "Record the head of the hash chain as a seal; with a time-stamping authority, fix it in time.",
+    ),
     "commitments": (
         "docaudit.commitments.cli",
         "commitments_cmd",
@@ -613,9 +623,14 @@ def edit(obj: Context, doc_id, title, letter_date, version, note, history, fmt) 
 @output_options(RESULT)
 @click.pass_obj
 def verify(obj: Context, fmt: str) -> None:
-    """Re-hash every snapshot and stored text, run SQLite's integrity check. Exit 1 on any problem."""
+    """Re-hash every snapshot and stored text, recompute the hash chain over versions, fetch records and edits
+    and check every seal against it (its time-stamp too, offline), run SQLite's integrity check. Exit 1 on any
+    problem; the first break of the chain is named first."""
+    from .evidence.seal import verify_seal_tokens
+
     with obj.store() as store:
         report = store.verify()
+        report.chain += verify_seal_tokens(store)
     if fmt == "json":
         from .formatting import to_json
 
@@ -629,6 +644,8 @@ def verify(obj: Context, fmt: str) -> None:
         click.echo(f"ALTERED  {ref}: stored text does not match its sha256", err=True)
     for line in report.integrity:
         click.echo(f"DATABASE {line}", err=True)
+    for line in report.chain:
+        click.echo(f"CHAIN    {line}", err=True)
     for path in report.orphans:
         click.echo(f"note: {path} is not referenced by any version (left by an interrupted add; harmless)")
     for path in report.temp_files:

@@ -46,7 +46,7 @@ FLOORS: list[tuple[str, list[str]]] = [
     ("phrases", ["docaudit.phrases"]),
     ("commitments", ["docaudit.commitments"]),
     ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit", "docaudit.bulk"]),
-    ("products", ["docaudit.watch", "docaudit.report", "docaudit.digest"]),
+    ("products", ["docaudit.watch", "docaudit.report", "docaudit.digest", "docaudit.evidence"]),
     ("demo", ["docaudit.demo"]),
     (
         "command line",
@@ -55,6 +55,7 @@ FLOORS: list[tuple[str, list[str]]] = [
             "docaudit.cli_options",
             "docaudit.phrases.cli",
             "docaudit.commitments.cli",
+            "docaudit.evidence.cli",
             "docaudit.watch.cli",
             "docaudit.report.cli",
         ],

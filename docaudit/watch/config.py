@@ -17,6 +17,11 @@
     urls = ["mailtos://user:pass@example.org?to=desk@example.org", "json://hooks.example.org/docaudit"]
     on = "changes"           # changes | failures | always | never
 
+    [evidence]
+    tsa = "https://freetsa.org/tsr"   # an RFC 3161 time-stamping authority (docaudit seal, evidence)
+    tsa_cert = "freetsa-root.pem"     # its root certificate: seals are checked against it, offline
+    seal = true                       # seal the hash chain after every run that stored something
+
     [feed]
     path = "changes.xml"     # rewritten after every run that stored something
     title = "Kamerbrieven: wijzigingen"
@@ -74,6 +79,9 @@ class Watchlist:
     notes: list[str] = field(default_factory=list)  # what syncing the watchlist has to tell
     report_path: Path | None = None  # write the HTML report here after a run that stored something
     report_title: str | None = None
+    tsa: str | None = None  # [evidence]: the time-stamping authority and its root certificate
+    tsa_cert: Path | None = None
+    seal_after_run: bool = False
 
     def with_options(
         self,
@@ -139,7 +147,7 @@ def load_config(path: Path | None) -> Watchlist:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     where = str(path)
-    _keys(data, {"run", "tk", "notify", "feed", "source", "limits", "report"}, where)
+    _keys(data, {"run", "tk", "notify", "feed", "source", "limits", "report", "evidence"}, where)
     w = Watchlist(path)
     run = _table(data, "run", where)
     _keys(run, set(RUN_KEYS) | {"schedule", "allow_empty"}, f"{where} [run]")
@@ -179,6 +187,15 @@ def load_config(path: Path | None) -> Watchlist:
     w.notify_on = str(notify.get("on", "changes"))
     if w.notify_on not in NOTIFY_ON:
         raise ConfigError(f"{where} [notify]: on must be one of {', '.join(NOTIFY_ON)}")
+    evidence = _table(data, "evidence", where)
+    _keys(evidence, {"tsa", "tsa_cert", "seal"}, f"{where} [evidence]")
+    if "tsa" in evidence:
+        w.tsa = str(evidence["tsa"])
+        if not w.tsa.startswith(("https://", "http://")):
+            raise ConfigError(f"{where} [evidence]: tsa must be an http(s) URL")
+    if "tsa_cert" in evidence:
+        w.tsa_cert = (path.parent / str(evidence["tsa_cert"])).resolve()
+    w.seal_after_run = _checked(evidence.get("seal", False), "bool", None, None, f"{where} [evidence] seal")
     feed = _table(data, "feed", where)
     _keys(feed, {"path", "title"}, f"{where} [feed]")
     if "path" in feed:

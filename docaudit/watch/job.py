@@ -30,6 +30,13 @@ def run_watchlist(
         feed = watchlist.feed_path
         if feed and (report.changes or not feed.exists()):
             write_feed(store, feed, title=watchlist.feed_title)
+        if watchlist.seal_after_run and report.changes:
+            from ..evidence.seal import SealError, seal
+
+            try:
+                seal(store, tsa=watchlist.tsa, tsa_cert=watchlist.tsa_cert, timeout=watchlist.settings.fetch.timeout)
+            except SealError as exc:  # the versions are stored and chained; the seal can be made later
+                report.notify_errors.append(f"seal: {exc}")
         site = watchlist.report_path
         if site and (report.changes or not (site / "index.html").exists()):
             from ..errors import DocauditError
