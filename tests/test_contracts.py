@@ -149,6 +149,16 @@ def test_changes(cli):
     assert value and errors("changes", value) == []
 
 
+def test_seal_and_evidence(cli, tmp_path):
+    sealed = json.loads(cli("seal", "--json").stdout)
+    assert sealed["seq"] >= 1 and errors("seal", sealed) == []
+    pack = tmp_path / "pack.zip"
+    made = json.loads(cli("evidence", "2024D46963@1", "2024D46963@2", "-o", pack, "--json").stdout)
+    assert made["seal"] and errors("evidence", made) == []
+    checked = json.loads(cli("evidence", "--verify", pack, "--json").stdout)
+    assert checked["ok"] and errors("evidence-check", checked) == []
+
+
 def test_commitments(cli):
     value = json.loads(cli("commitments", "--json").stdout)
     assert value and errors("commitments", value) == []

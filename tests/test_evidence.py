@@ -230,3 +230,34 @@ def test_a_pack_with_any_byte_changed_fails(da, tsa, tmp_path, member):
             z.writestr(n, d)
     result = da("evidence", "--verify", "forged.zip")
     assert result.exit_code == 1 and "FAILS" in result.stderr
+
+
+def test_a_pack_from_the_demo_verifies_with_openssl(da, tsa, tmp_path):
+    assert da("demo").exit_code == 0
+    assert da("seal", "--tsa", tsa.url, "--tsa-cert", str(tsa.ca_file)).exit_code == 0
+    assert da("evidence", "2024D46963@1", "2024D46963@2", "-o", "demo.zip").exit_code == 0
+    folder = tmp_path / "demo-pack"
+    zipfile.ZipFile(tmp_path / "demo.zip").extractall(folder)
+    assert "openssl ts -verify" in (folder / "VERIFY.md").read_text(encoding="utf-8")
+    done = subprocess.run(
+        ["openssl", "ts", "-verify", "-digest", subprocess.run(["sha256sum", "seal/link.txt"], cwd=folder,
+         capture_output=True, text=True).stdout[:64], "-in", "seal/token.tsr", "-CAfile", "seal/root.pem"],
+        cwd=folder, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and "Verification: OK" in done.stdout
+    assert da("evidence", "--verify", "demo.zip").exit_code == 0
+
+
+def test_the_report_shows_each_versions_link_and_seal(da, tsa, tmp_path, browser):
+    assert da("add", FIXTURES / "2024D46963.docx", "--doc", "brief").exit_code == 0
+    assert da("add", FIXTURES / "diffset" / "2024D46963_edited.docx", "--doc", "brief").exit_code == 0
+    assert da("seal", "--tsa", tsa.url, "--tsa-cert", str(tsa.ca_file)).exit_code == 0
+    assert da("add", FIXTURES / "diffset" / "2024D46963_typography.docx", "--doc", "brief").exit_code == 0
+    assert da("report", "-o", "site").exit_code == 0
+    browser.open(tmp_path / "site" / "docs" / "brief.html")
+    assert browser.errors() == []
+    assert browser.evaluate("document.querySelectorAll('#versions .chain-link').length") == 3
+    assert browser.evaluate("document.querySelectorAll('#versions .badge.sealed').length") == 2  # v3 came after
+    assert "docaudit evidence brief@2 brief@3" in browser.evaluate(
+        "document.querySelector('#evidence-hint').textContent"
+    )

@@ -144,9 +144,10 @@ def seals(store: Store) -> list[Seal]:
     ]
 
 
-def seal_covering(store: Store, seq: int) -> Seal | None:
-    """The first seal at or after link ``seq`` (a time-stamped one if any covers it)."""
-    found = [s for s in seals(store) if s.seq >= seq]
+def seal_covering(store: Store, seq: int, known: list[Seal] | None = None) -> Seal | None:
+    """The first seal at or after link ``seq`` (a time-stamped one if any covers it); ``known``: the seals,
+    when the caller already read them."""
+    found = [s for s in (known if known is not None else seals(store)) if s.seq >= seq]
     stamped = [s for s in found if s.token]
     return (stamped or found or [None])[0]
 

@@ -34,6 +34,7 @@ from ..commitments.records import list_commitments
 from ..comparison import diff_versions
 from ..diff.render.html import context as diff_context
 from ..errors import DocauditError
+from ..evidence.seal import Seal, seal_covering, seals
 from ..normalize import paragraphs
 from ..store import Store, Version
 from ..templating import asset, render_template
@@ -222,6 +223,7 @@ class _Builder:
         self.boilerplate_hidden = 0
         self.promises: dict[str, list[dict[str, Any]]] = {}  # document → the commitments its letters carry
         self.doc_hrefs: dict[str, str] = {}
+        self.seal_list: list[Seal] | None = None  # read once, when the first version asks
 
     def page(self, rel: str, template: str, nav: str, **values: Any) -> None:
         """Render a page at ``rel``; its links are relative (``root`` leads back to the top folder)."""
@@ -325,6 +327,15 @@ class _Builder:
                 self.result.missing_snapshots.append(v.ref)
         step = Step(v.doc_id, v.number, v.added_at, v.letter_date, v.format, v.size, v.raw_sha256, href)
         step.announced, step.announced_by = v.announced, v.announced_by
+        row = self.store.conn.execute("SELECT seq, link FROM chain WHERE kind = 'version' AND ref_id = ?", (v.id,))
+        found = row.fetchone()
+        if found:
+            step.link_seq, step.link = found[0], found[1]
+            if self.seal_list is None:
+                self.seal_list = seals(self.store)
+            covering = seal_covering(self.store, found[0], self.seal_list)
+            if covering:
+                step.sealed_at, step.sealed_by = covering.tsa_time or covering.at, covering.tsa
         return step
 
     def _pair(self, versions: list[Version], i: int, title: str | None, name: str, before: Step, step: Step) -> None:

@@ -45,6 +45,10 @@ class Step:
     flagged: list[Flagged] = field(default_factory=list)
     announced: bool | None = None  # False: a silent revision (see docaudit.ingest.announcement)
     announced_by: str | None = None
+    link: str | None = None  # its link in the hash chain (docaudit.chain)
+    link_seq: int | None = None
+    sealed_at: str | None = None  # when the first seal covering that link was made (its time-stamp, if any)
+    sealed_by: str | None = None  # the time-stamping authority, if any
 
 
 def summarize(diff: SemanticDiff) -> dict[str, Any]:
