@@ -43,7 +43,7 @@ FLOORS: list[tuple[str, list[str]]] = [
     ("reading", ["docaudit.extract", "docaudit.metadata", "docaudit.fetch", "docaudit.prepare", "docaudit.isolation"]),
     ("storage", ["docaudit.store", "docaudit.migrations", "docaudit.chain"]),
     ("diffs", ["docaudit.diff"]),
-    ("phrases", ["docaudit.phrases"]),
+    ("phrases", ["docaudit.phrases", "docaudit.spark"]),
     ("commitments", ["docaudit.commitments"]),
     ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit", "docaudit.bulk"]),
     ("products", ["docaudit.watch", "docaudit.report", "docaudit.digest", "docaudit.evidence"]),

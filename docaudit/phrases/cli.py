@@ -16,10 +16,18 @@ def _output(f):
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Drop the phrase index and build it again from every version.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for fingerprinting [default: CPU count].")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where --rebuild runs: here, or on Apache Spark (pip install 'docaudit[spark]', a Java runtime).",
+)
+@click.option("--master", default="local[2]", show_default=True, help="Spark master URL (--engine spark).")
 @quiet_option
 @output_options(RESULT)
 @click.pass_obj
-def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool, fmt: str) -> None:
+def index_cmd(obj, rebuild: bool, workers: int | None, engine: str, master: str, quiet: bool, fmt: str) -> None:
     """Bring the phrase index up to date (new versions are indexed as they are stored).
 
     Needed after upgrading from a docaudit without phrase tracking (update) or after a change of
@@ -33,8 +41,13 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool, fmt: str) ->
         if not quiet and fmt == "terminal":
             click.echo(f"\rindexed {done}/{total} versions", err=True, nl=done == total)
 
+    if engine == "spark" and not rebuild:
+        raise click.UsageError("--engine spark builds the whole index: give --rebuild")
     with obj.store() as store:
-        stats = (do_rebuild if rebuild else update)(store, workers=workers, progress=progress)
+        if engine == "spark":
+            stats = _spark_rebuild(store, master)
+        else:
+            stats = (do_rebuild if rebuild else update)(store, workers=workers, progress=progress)
         sizes = index_size(store.conn)
         text = text_size(store.conn)
         sentences = store.conn.execute("SELECT count(*), count(DISTINCT family) FROM phrase_sentences").fetchone()
@@ -43,6 +56,7 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool, fmt: str) ->
         from ..formatting import to_json
 
         summary = {
+            "engine": engine,
             "versions": stats.versions,
             "sentences": stats.sentences,
             "new_sentences": stats.new_sentences,
@@ -67,6 +81,21 @@ def index_cmd(obj, rebuild: bool, workers: int | None, quiet: bool, fmt: str) ->
     if size:
         line += f", {human_size(size)} ({size / max(text, 1):.2f}× the {human_size(text)} of text)"
     click.echo(line)
+
+
+def _spark_rebuild(store, master: str):
+    """The Spark build (docaudit.spark.phrases), reported as the local build's figures are."""
+    from ..errors import DocauditError
+    from .index import IndexStats
+
+    try:
+        from ..spark.phrases import rebuild_on_spark
+    except ImportError as exc:
+        raise DocauditError(f"Spark is not installed ({exc}): pip install 'docaudit[spark]'") from None
+    build = rebuild_on_spark(store, master=master)
+    return IndexStats(
+        versions=build.versions, sentences=build.occurrences, new_sentences=build.sentences, seconds=build.seconds
+    )
 
 
 @click.command("phrases")

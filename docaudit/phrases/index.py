@@ -35,7 +35,7 @@ MAX_CANDIDATES = 12  # verified per new sentence, most fingerprints in common fi
 POSTINGS = 64  # sentences read per fingerprint
 _POSTING = "SELECT * FROM (SELECT sentence_id FROM phrase_fingerprints WHERE hash = ? LIMIT ?)"
 PARAMS = f"k={fp.K} w={fp.W} all<={fp.KEEP_ALL} min={fp.MIN_TOKENS} family={FAMILY_SIMILARITY}/{fp.SHORT} v1"
-_TABLES = ("phrase_sentences", "phrase_fingerprints", "phrase_occurrences", "phrase_versions")
+TABLES = ("phrase_sentences", "phrase_fingerprints", "phrase_occurrences", "phrase_versions")
 
 
 @dataclass
@@ -502,7 +502,7 @@ def rebuild(
 ) -> IndexStats:
     """Drop the phrase index and build it again from every stored version."""
     with store.transaction() as conn:
-        for table in _TABLES:
+        for table in TABLES:
             conn.execute(f"DELETE FROM {table}")
         record_params(conn)
     return update(store, workers=workers, batch=batch, progress=progress)

@@ -1,0 +1,243 @@
+"""The phrase index built on Apache Spark: the same tables as ``docaudit index --rebuild``, for corpora past
+one machine.
+
+    python -m docaudit.spark.phrases audit.db [--master local[2]|spark://host:7077|yarn]
+    docaudit index --rebuild --engine spark [--master …]
+
+The work is the local build's, step for step, with the same Python functions (so the engines cannot drift):
+
+1. each version's sentences fingerprinted by :func:`docaudit.phrases.index.prints_of` (in ``map`` tasks);
+2. distinct wordings numbered in order of first appearance (version id, then position) — the ids the local
+   build gives;
+3. occurrences per wording and document (first and last version, position and count in the last);
+4. fingerprints grouped by hash; groups of 2 to :data:`~docaudit.phrases.index.POSTINGS` rows give candidate
+   pairs, verified with :func:`docaudit.phrases.fingerprint.similarity` against
+   :func:`~docaudit.phrases.fingerprint.threshold`, exactly as :func:`~docaudit.phrases.index.link_families`;
+5. families: connected components of the verified pairs, by min-label propagation (each wording takes the
+   smallest id among its neighbours' until nothing changes), so a family's id is its oldest wording's.
+
+The driver then replaces the phrase tables in ``audit.db`` in one transaction: a job that fails or is
+interrupted before that leaves the database as it was. Executors need docaudit installed (the same version).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..phrases import fingerprint as fp
+from ..phrases.index import POSTINGS, TABLES, prints_of, record_params
+from ..store import Store
+
+MAX_ROUNDS = 100  # label propagation rounds; families are small-diameter graphs, this is never reached
+
+
+@dataclass
+class SparkBuild:
+    versions: int = 0
+    occurrences: int = 0  # sentences read, over all versions
+    sentences: int = 0  # distinct wordings
+    fingerprints: int = 0
+    edges: int = 0
+    families: int = 0
+    rounds: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def session(master: str = "local[2]", app: str = "docaudit-phrases"):
+    """A Spark session (quiet: no UI, errors only); Python workers run this interpreter unless
+    ``PYSPARK_PYTHON`` says otherwise (on a cluster, an environment with docaudit installed)."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+    spark = (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _fingerprint(row: tuple[int, str, int, str]):
+    vid, doc, number, text = row
+    total, located = prints_of(text)
+    return vid, doc, number, total, [(loc.position, loc.print) for loc in located]
+
+
+def _verified_pairs(members: list[tuple[int, tuple[str, ...]]]):
+    """The pairs of one fingerprint group that are variants (as link_families decides)."""
+    members = sorted(set(members))
+    for i, (a, ta) in enumerate(members):
+        n = len(ta)
+        for b, tb in members[i + 1 :]:
+            m = len(tb)
+            need = fp.threshold(n, m)
+            if 2 * min(n, m) < need * (n + m):
+                continue
+            if fp.similarity(ta, tb) >= need:
+                yield (a, b)
+
+
+def compute(sc, rows: list[tuple[int, str, int, str]], postings: int = POSTINGS, partitions: int | None = None):
+    """The phrase tables of ``rows`` (version id, doc, number, normalized text), computed on Spark.
+
+    Returns RDDs (sentences, fingerprints, occurrences, versions) and build figures."""
+    build = SparkBuild(versions=len(rows))
+    parts = partitions or max(2, min(len(rows) // 100 + 1, 512))
+    per_version = sc.parallelize(rows, parts).map(_fingerprint).persist()
+    versions = per_version.map(lambda v: (v[0], v[1], v[2], v[3]))
+    # every sentence occurrence: key -> ((version id, position), doc, number, print)
+    occurrences = per_version.flatMap(lambda v: [(p.key, ((v[0], pos), v[1], v[2], p)) for pos, p in v[4]]).persist()
+    first = occurrences.reduceByKey(
+        lambda a, b: a if a[0] <= b[0] else b, parts
+    )  # the first appearance of each wording
+    numbered = (
+        first.sortBy(lambda kv: kv[1][0], numPartitions=parts)  # (version id, position): the local build's order
+        .zipWithIndex()
+        .map(lambda kv_i: (kv_i[0][0], (kv_i[1] + 1, kv_i[0][1][3])))  # key -> (id, print)
+        .persist()
+    )
+    ids = numbered.mapValues(lambda v: v[0])
+    sentence_tokens = numbered.map(lambda kv: (kv[1][0], kv[1][1].tokens)).persist()
+    fingerprints = numbered.flatMap(lambda kv: [(h, kv[1][0], pos) for h, pos in kv[1][1].fingerprints]).distinct(parts)
+    # occurrences per (wording, document): first and last version; position and count in the last one
+    per_version_sentence = (
+        occurrences.join(ids, parts)  # key -> (occurrence, id)
+        .map(lambda kv: ((kv[1][1], kv[1][0][0][0]), (kv[1][0][1], kv[1][0][2], kv[1][0][0][1], 1)))
+        .reduceByKey(lambda a, b: (a[0], a[1], min(a[2], b[2]), a[3] + b[3]), parts)  # (sid, vid) -> (doc, n°, pos, n)
+    )
+
+    def merge(a, b):  # (first, last, position, count) over the versions of one document
+        last = a if a[1] >= b[1] else b
+        return (min(a[0], b[0]), last[1], last[2], last[3])
+
+    occurrence_rows = (
+        per_version_sentence.map(lambda kv: ((kv[0][0], kv[1][0]), (kv[1][1], kv[1][1], kv[1][2], kv[1][3])))
+        .reduceByKey(merge, parts)
+        .map(lambda kv: (kv[0][0], kv[0][1], *kv[1]))
+    )
+    # candidate pairs from fingerprint groups of 2..postings rows, verified
+    groups = (
+        fingerprints.map(lambda r: (r[0], r[1]))
+        .groupByKey(parts)
+        .mapValues(list)
+        .filter(lambda kv: 2 <= len(kv[1]) <= postings)
+    )
+    member_rows = groups.flatMap(lambda kv: [(sid, kv[0]) for sid in set(kv[1])])
+    with_tokens = member_rows.join(sentence_tokens, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
+    edges = with_tokens.groupByKey(parts).flatMap(lambda kv: _verified_pairs(list(kv[1]))).distinct(parts).persist()
+    build.edges = edges.count()
+    build.occurrences = occurrences.count()
+    families, build.rounds = components(edges, parts)
+    sentences = numbered.map(lambda kv: (kv[1][0], kv[0], kv[1][1])).map(
+        lambda r: (r[0], (r[1], r[2].text, len(r[2].tokens), len(r[2].fingerprints)))
+    )
+    sentence_rows = sentences.leftOuterJoin(families, parts).map(
+        lambda kv: (kv[0], kv[1][0][0], kv[1][0][1], kv[1][0][2], kv[1][0][3], kv[1][1] or kv[0])
+    )
+    return sentence_rows, fingerprints, occurrence_rows, versions, build
+
+
+def components(edges, parts: int = 2):
+    """Connected components of an edge RDD: node -> smallest node id of its component (min-label propagation).
+
+    Every shuffle keeps ``parts`` partitions: a union feeding a reduce would otherwise double them each round."""
+    neighbours = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).distinct(parts).persist()
+    labels = neighbours.map(lambda e: (e[0], e[0])).distinct(parts).persist()
+    rounds = 0
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        offered = neighbours.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1]))  # labels to neighbours
+        updated = labels.union(offered).reduceByKey(min, parts).persist()
+        changed = updated.join(labels, parts).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        labels.unpersist()
+        labels = updated
+        if changed == 0:
+            break
+    return labels, rounds
+
+
+def write(conn: sqlite3.Connection, sentence_rows, fingerprints, occurrence_rows, versions) -> dict[str, int]:
+    """Replace the phrase tables with the Spark build's rows, in one transaction (rolled back on failure)."""
+    counts = {}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for table in TABLES:
+            conn.execute(f"DELETE FROM {table}")
+        record_params(conn)
+        conn.execute("DELETE FROM settings WHERE key = 'phrase_link_pending'")
+        rows = sorted(sentence_rows.toLocalIterator())
+        conn.executemany(
+            "INSERT INTO phrase_sentences (id, key, text, tokens, prints, family) VALUES (?, ?, ?, ?, ?, ?)", rows
+        )
+        counts["sentences"] = len(rows)
+        counts["families"] = len({r[5] for r in rows})
+        prints = sorted(fingerprints.toLocalIterator())
+        conn.executemany("INSERT INTO phrase_fingerprints (hash, sentence_id, pos) VALUES (?, ?, ?)", prints)
+        counts["fingerprints"] = len(prints)
+        conn.executemany(
+            "INSERT INTO phrase_occurrences (sentence_id, doc_id, first_version, last_version, position, count) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            occurrence_rows.toLocalIterator(),
+        )
+        conn.executemany(
+            "INSERT INTO phrase_versions (version_id, doc_id, number, sentences) VALUES (?, ?, ?, ?)",
+            versions.toLocalIterator(),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def rebuild_on_spark(store: Store, *, master: str = "local[2]", spark=None) -> SparkBuild:
+    """``docaudit index --rebuild`` on Spark: read the versions, build on the cluster, write the tables back."""
+    started = time.perf_counter()
+    rows = [tuple(r) for r in store.conn.execute("SELECT id, doc_id, number, normalized FROM versions ORDER BY id")]
+    own = spark is None
+    spark = spark or session(master)
+    try:
+        sentence_rows, fingerprints, occurrence_rows, versions, build = compute(spark.sparkContext, rows)
+        counts = write(store.conn, sentence_rows, fingerprints, occurrence_rows, versions)
+    finally:
+        if own:
+            spark.stop()
+    build.sentences, build.fingerprints, build.families = (
+        counts["sentences"],
+        counts["fingerprints"],
+        counts["families"],
+    )
+    build.seconds = time.perf_counter() - started
+    return build
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Rebuild the phrase index of an audit.db on Apache Spark.")
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--master", default="local[2]", help="Spark master URL [default: local[2]]")
+    args = parser.parse_args(argv)
+    with Store(args.db, create=False) as store:
+        build = rebuild_on_spark(store, master=args.master)
+    print(
+        f"indexed {build.versions} versions on Spark in {build.seconds:.1f} s: {build.sentences} wordings, "
+        f"{build.fingerprints} fingerprints, {build.edges} variant pairs, {build.families} families "
+        f"({build.rounds} propagation rounds)"
+    )
+
+
+if __name__ == "__main__":
+    main()

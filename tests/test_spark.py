@@ -1,0 +1,132 @@
+"""The phrase index on Apache Spark (local mode): exactly the local build's tables, and a failed job leaves
+audit.db as it was. Needs pyspark (the ``spark`` extra) and a Java runtime, which CI installs."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+
+import pytest
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None:  # pragma: no cover - CI installs it
+    pytest.skip("Spark needs a Java runtime (apt-get install openjdk-17-jre-headless)", allow_module_level=True)
+
+from docaudit.ingest import add_bytes  # noqa: E402
+from docaudit.normalize import paragraphs  # noqa: E402
+from docaudit.phrases.index import TABLES, rebuild  # noqa: E402
+from docaudit.segment import split_sentences  # noqa: E402
+from docaudit.spark import phrases as spark_phrases  # noqa: E402
+from docaudit.store import Store  # noqa: E402
+from docaudit.testing import phraseset  # noqa: E402
+from docaudit.testing.repo import LETTERS  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = spark_phrases.session("local[2]")
+    yield session
+    session.stop()
+
+
+def tables(db) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in TABLES}
+
+
+def both_engines(db, tmp_path, spark) -> tuple[dict, dict]:
+    other = tmp_path / "spark.db"
+    shutil.copy(db, other)
+    with Store(db, hooks=False) as store:
+        rebuild(store, workers=2)
+    with Store(other, hooks=False) as store:
+        spark_phrases.rebuild_on_spark(store, spark=spark)
+    return tables(db), tables(other)
+
+
+def assert_same(local: dict, on_spark: dict) -> None:
+    for table in TABLES:
+        a, b = set(local[table]), set(on_spark[table])
+        assert a == b, f"{table}: only local {sorted(a - b)[:3]}, only Spark {sorted(b - a)[:3]}"
+
+
+def test_the_labelled_phrase_set_gives_the_same_families(tmp_path, spark):
+    db = tmp_path / "audit.db"
+    with Store(db, hooks=False) as store:
+        phraseset.add_letters(store, phraseset.load_labels())
+    local, on_spark = both_engines(db, tmp_path, spark)
+    assert_same(local, on_spark)
+    families = {row[5] for row in local["phrase_sentences"]}
+    assert len(families) < len(local["phrase_sentences"])  # some wordings were joined into families
+
+
+def generated(n: int, seed: int = 5) -> list[str]:
+    """Letters shuffled from the real letters' sentences, with planted formulations and their variants."""
+    rng = random.Random(seed)
+    pool = [s for p in sorted(LETTERS.glob("*.txt")) for para in paragraphs(p.read_text("utf-8"))
+            for s in split_sentences(para) if len(s.split()) >= 6]  # fmt: skip
+    planted = rng.sample(pool, 30)
+    letters = []
+    for _ in range(n):
+        body = rng.sample(pool, 25)
+        for f in rng.sample(planted, 3):
+            words = f.split()
+            if rng.random() < 0.5:  # a variant: a word dropped or two swapped
+                i = rng.randrange(1, len(words) - 1)
+                words = (
+                    words[:i] + words[i + 1 :]
+                    if rng.random() < 0.5
+                    else words[: i - 1] + [words[i], words[i - 1]] + words[i + 1 :]
+                )
+            body.insert(rng.randrange(len(body)), " ".join(words))
+        letters.append("\n\n".join(" ".join(body[i : i + 4]) for i in range(0, len(body), 4)))
+    return letters
+
+
+def test_a_generated_corpus_gives_the_same_tables(tmp_path, spark):
+    db = tmp_path / "audit.db"
+    with Store(db, hooks=False) as store, store.transaction():
+        for i, text in enumerate(generated(150)):  # ≥ 50 versions: the local build links families in bulk
+            add_bytes(store, text.encode(), f"L{i:04d}", filename=f"L{i:04d}.txt")
+            if i % 7 == 0:  # some documents get a second version
+                add_bytes(
+                    store, (text + "\n\nEen extra zin voor de tweede versie van deze brief.").encode(), f"L{i:04d}"
+                )
+    local, on_spark = both_engines(db, tmp_path, spark)
+    assert_same(local, on_spark)
+    assert len(local["phrase_versions"]) == 172
+
+
+def test_a_failed_job_leaves_the_database_as_it_was(tmp_path, spark, monkeypatch):
+    db = tmp_path / "audit.db"
+    with Store(db, hooks=False) as store:
+        phraseset.add_letters(store, phraseset.load_labels())
+        rebuild(store, workers=1)
+    before = tables(db)
+    real = spark_phrases.compute
+
+    def failing(sc, rows, **kw):
+        sentences, prints, occurrences, versions, build = real(sc, rows, **kw)
+
+        def boom(row):
+            raise RuntimeError("executor lost")
+
+        return sentences, prints, occurrences.map(boom), versions, build  # fails after the sentences were written
+
+    monkeypatch.setattr(spark_phrases, "compute", failing)
+    with Store(db, hooks=False) as store, pytest.raises(Exception, match="executor lost"):
+        spark_phrases.rebuild_on_spark(store, spark=spark)
+    assert tables(db) == before
+
+
+def test_the_index_command_runs_on_spark(da, tmp_path):
+    phraseset.add_letters(Store("audit.db"), phraseset.load_labels())
+    result = da("index", "--rebuild", "--engine", "spark", "--master", "local[1]", "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    value = json.loads(result.stdout)
+    assert value["engine"] == "spark" and value["versions"] == 11 and value["families"] > 0
+    assert da("phrases", "--json").exit_code == 0  # the local commands read what Spark wrote
+    assert da("index", "--engine", "spark").exit_code != 0  # only a whole rebuild runs on Spark
