@@ -39,6 +39,11 @@ class Context:
 # The summary is what `docaudit --help` lists without importing the module; tests/test_layout.py checks
 # that it is the command's own first sentence.
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "export": (
+        "docaudit.spark.cli",
+        "export_cmd",
+        "Write documents, versions (texts included) and the phrase tables as Parquet under FOLDER.",
+    ),
     "evidence": (
         "docaudit.evidence.cli",
         "evidence_cmd",

@@ -56,6 +56,7 @@ FLOORS: list[tuple[str, list[str]]] = [
             "docaudit.phrases.cli",
             "docaudit.commitments.cli",
             "docaudit.evidence.cli",
+            "docaudit.spark.cli",
             "docaudit.watch.cli",
             "docaudit.report.cli",
         ],

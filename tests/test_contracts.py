@@ -149,6 +149,12 @@ def test_changes(cli):
     assert value and errors("changes", value) == []
 
 
+def test_export(cli, tmp_path):
+    pytest.importorskip("pyarrow")
+    value = json.loads(cli("export", tmp_path / "parquet", "--json").stdout)
+    assert value["tables"]["versions"] >= 6 and errors("export", value) == []
+
+
 def test_seal_and_evidence(cli, tmp_path):
     sealed = json.loads(cli("seal", "--json").stdout)
     assert sealed["seq"] >= 1 and errors("seal", sealed) == []

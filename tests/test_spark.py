@@ -3,6 +3,7 @@ audit.db as it was. Needs pyspark (the ``spark`` extra) and a Java runtime, whic
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -130,3 +131,28 @@ def test_the_index_command_runs_on_spark(da, tmp_path):
     assert value["engine"] == "spark" and value["versions"] == 11 and value["families"] > 0
     assert da("phrases", "--json").exit_code == 0  # the local commands read what Spark wrote
     assert da("index", "--engine", "spark").exit_code != 0  # only a whole rebuild runs on Spark
+
+
+def test_the_cluster_path_parquet_out_and_back_gives_the_same_tables(da, tmp_path, spark):
+    phraseset.add_letters(Store("audit.db"), phraseset.load_labels())
+    exported = da("export", "export", "--json")
+    assert exported.exit_code == 0, exported.output
+    counts = json.loads(exported.stdout)["tables"]
+    assert counts["versions"] == 11 and counts["documents"] == 11
+    build = spark_phrases.build_parquet(spark, tmp_path / "export", tmp_path / "tables")
+    assert build.versions == 11
+    shutil.copy(tmp_path / "audit.db", tmp_path / "local.db")
+    with Store(tmp_path / "local.db", hooks=False) as store:
+        rebuild(store, workers=1)
+    loaded = da("index", "--from", "tables", "--json")
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.stdout)["engine"] == "parquet"
+    assert_same(tables(tmp_path / "local.db"), tables(tmp_path / "audit.db"))
+    assert da("export", "export").exit_code != 0  # never into a folder that holds something
+    other = tmp_path / "other"
+    other.mkdir()
+    with Store(other / "audit.db") as store:  # an index of another database is refused
+        from docaudit.spark.parquet import load_index
+
+        with pytest.raises(Exception, match="does not have"):
+            load_index(store, tmp_path / "tables")

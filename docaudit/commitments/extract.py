@@ -300,8 +300,12 @@ _CANDIDATE = frozenset(
     "ik wij we kabinet regering minister staatssecretaris ministerie departement nederland ontvangt toe "
     "toezeggen verwachten".split()
 )
-_LOOKS_AHEAD = frozenset(FUTURE) | frozenset(PRESENT_ACTS) | frozenset(
-    "voornemens plan zins bereid ontvangt toe toezeggen laat laten verwachten tegemoetzien tegemoet".split()
+_LOOKS_AHEAD = (
+    frozenset(FUTURE)
+    | frozenset(PRESENT_ACTS)
+    | frozenset(
+        "voornemens plan zins bereid ontvangt toe toezeggen laat laten verwachten tegemoetzien tegemoet".split()
+    )
 )
 _HEDGE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in dict.fromkeys(HEDGED)) + r")(?!\w)")
 

@@ -24,10 +24,18 @@ def _output(f):
     help="Where --rebuild runs: here, or on Apache Spark (pip install 'docaudit[spark]', a Java runtime).",
 )
 @click.option("--master", default="local[2]", show_default=True, help="Spark master URL (--engine spark).")
+@click.option(
+    "--from",
+    "from_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Load phrase tables computed elsewhere (Parquet, from the Spark build's --output) instead of building.",
+)
 @quiet_option
 @output_options(RESULT)
 @click.pass_obj
-def index_cmd(obj, rebuild: bool, workers: int | None, engine: str, master: str, quiet: bool, fmt: str) -> None:
+def index_cmd(
+    obj, rebuild: bool, workers: int | None, engine: str, master: str, from_dir: str | None, quiet: bool, fmt: str
+) -> None:
     """Bring the phrase index up to date (new versions are indexed as they are stored).
 
     Needed after upgrading from a docaudit without phrase tracking (update) or after a change of
@@ -44,7 +52,14 @@ def index_cmd(obj, rebuild: bool, workers: int | None, engine: str, master: str,
     if engine == "spark" and not rebuild:
         raise click.UsageError("--engine spark builds the whole index: give --rebuild")
     with obj.store() as store:
-        if engine == "spark":
+        if from_dir:
+            from ..spark.parquet import load_index
+            from .index import IndexStats
+
+            engine = "parquet"
+            counts = load_index(store, from_dir)
+            stats = IndexStats(versions=counts["phrase_versions"], new_sentences=counts["phrase_sentences"])
+        elif engine == "spark":
             stats = _spark_rebuild(store, master)
         else:
             stats = (do_rebuild if rebuild else update)(store, workers=workers, progress=progress)

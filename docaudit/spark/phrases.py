@@ -3,6 +3,7 @@ one machine.
 
     python -m docaudit.spark.phrases audit.db [--master local[2]|spark://host:7077|yarn]
     docaudit index --rebuild --engine spark [--master …]
+    python -m docaudit.spark.phrases --input EXPORT --output TABLES --master yarn   # Parquet in and out
 
 The work is the local build's, step for step, with the same Python functions (so the engines cannot drift):
 
@@ -91,13 +92,20 @@ def _verified_pairs(members: list[tuple[int, tuple[str, ...]]]):
                 yield (a, b)
 
 
-def compute(sc, rows: list[tuple[int, str, int, str]], postings: int = POSTINGS, partitions: int | None = None):
-    """The phrase tables of ``rows`` (version id, doc, number, normalized text), computed on Spark.
+def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
+    """The phrase tables of ``rows`` (version id, doc, number, normalized text: a list, or an RDD of them),
+    computed on Spark.
 
     Returns RDDs (sentences, fingerprints, occurrences, versions) and build figures."""
-    build = SparkBuild(versions=len(rows))
-    parts = partitions or max(2, min(len(rows) // 100 + 1, 512))
-    per_version = sc.parallelize(rows, parts).map(_fingerprint).persist()
+    if isinstance(rows, list):
+        build = SparkBuild(versions=len(rows))
+        parts = partitions or max(2, min(len(rows) // 100 + 1, 512))
+        source = sc.parallelize(rows, parts)
+    else:  # an RDD of the same tuples (read from Parquet on the cluster)
+        build = SparkBuild(versions=rows.count())
+        parts = partitions or max(2, min(build.versions // 100 + 1, 512))
+        source = rows.repartition(parts)
+    per_version = source.map(_fingerprint).persist()
     versions = per_version.map(lambda v: (v[0], v[1], v[2], v[3]))
     # every sentence occurrence: key -> ((version id, position), doc, number, print)
     occurrences = per_version.flatMap(lambda v: [(p.key, ((v[0], pos), v[1], v[2], p)) for pos, p in v[4]]).persist()
@@ -208,7 +216,9 @@ def rebuild_on_spark(store: Store, *, master: str = "local[2]", spark=None) -> S
     """``docaudit index --rebuild`` on Spark: read the versions, build on the cluster, write the tables back."""
     started = time.perf_counter()
     rows = [tuple(r) for r in store.conn.execute("SELECT id, doc_id, number, normalized FROM versions ORDER BY id")]
-    own = spark is None
+    from pyspark import SparkContext
+
+    own = spark is None and SparkContext._active_spark_context is None  # never stop a session someone else runs
     spark = spark or session(master)
     try:
         sentence_rows, fingerprints, occurrence_rows, versions, build = compute(spark.sparkContext, rows)
@@ -225,11 +235,55 @@ def rebuild_on_spark(store: Store, *, master: str = "local[2]", spark=None) -> S
     return build
 
 
+SCHEMAS = {
+    "phrase_sentences": "id long, key long, text string, tokens int, prints int, family long",
+    "phrase_fingerprints": "hash long, sentence_id long, pos int",
+    "phrase_occurrences": "sentence_id long, doc_id string, first_version int, last_version int, position int, "
+    "count int",
+    "phrase_versions": "version_id long, doc_id string, number int, sentences int",
+}
+
+
+def build_parquet(spark, input_dir: str | Path, output_dir: str | Path) -> SparkBuild:
+    """The cluster path: versions from ``docaudit export``'s Parquet in, the four phrase tables as Parquet out
+    (for ``docaudit index --from``). Paths may be anything Spark reads (hdfs://, s3a://, a local folder)."""
+    started = time.perf_counter()
+    versions_df = spark.read.parquet(f"{input_dir}/versions").select("id", "doc_id", "number", "normalized")
+    rows = versions_df.rdd.map(lambda r: (r[0], r[1], r[2], r[3]))
+    sentence_rows, fingerprints, occurrence_rows, versions, build = compute(spark.sparkContext, rows)
+    for name, rdd in (
+        ("phrase_sentences", sentence_rows),
+        ("phrase_fingerprints", fingerprints),
+        ("phrase_occurrences", occurrence_rows),
+        ("phrase_versions", versions),
+    ):
+        spark.createDataFrame(rdd, SCHEMAS[name]).write.mode("overwrite").parquet(f"{output_dir}/{name}")
+    build.seconds = time.perf_counter() - started
+    return build
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Rebuild the phrase index of an audit.db on Apache Spark.")
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", type=Path, nargs="?", help="an audit.db (read and written by the driver)")
+    parser.add_argument("--input", help="instead: a `docaudit export` folder (Parquet), read by the executors")
+    parser.add_argument("--output", help="with --input: where to write the phrase tables (for `index --from`)")
     parser.add_argument("--master", default="local[2]", help="Spark master URL [default: local[2]]")
     args = parser.parse_args(argv)
+    if args.input:
+        if not args.output:
+            parser.error("--input needs --output")
+        spark = session(args.master)
+        try:
+            build = build_parquet(spark, args.input, args.output)
+        finally:
+            spark.stop()
+        print(
+            f"indexed {build.versions} versions on Spark in {build.seconds:.1f} s: {build.edges} variant pairs, "
+            f"{build.rounds} propagation rounds; tables in {args.output} (load: docaudit index --from)"
+        )
+        return
+    if args.db is None:
+        parser.error("give an audit.db, or --input and --output")
     with Store(args.db, create=False) as store:
         build = rebuild_on_spark(store, master=args.master)
     print(
