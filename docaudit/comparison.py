@@ -122,9 +122,16 @@ def compare(
 
 
 def with_commitments(diff: SemanticDiff) -> SemanticDiff:
-    """``diff`` with the events of the promises its letter makes (``diff.commitments``), shown first."""
+    """``diff`` with the events of the promises its letter makes (``diff.commitments``), shown first.
+
+    Only the sentences of its changes are read: a promise in a sentence that did not change has no event,
+    and it would pair with its own unchanged self anyway."""
     if diff.texts is not None:
-        old, new = diff.texts
+        changed = [c for c in diff.changes if c.kind != "cosmetic"]
+        old_at = {i for c in changed if c.old_index is not None for i in range(c.old_index, c.old_index + c.old_count)}
+        new_at = {i for c in changed if c.new_index is not None for i in range(c.new_index, c.new_index + c.new_count)}
+        old = [s for s in diff.texts[0] if s.index in old_at]
+        new = [s for s in diff.texts[1] if s.index in new_at]
         diff.commitments = commitment_events(old, new, diff.old.date, diff.new.date)
     return diff
 
