@@ -34,6 +34,7 @@ _FETCH = (
 )
 _EDIT = "id, at, doc_id, version, field, old, new, note"
 _TABLES = {"version": ("versions", _VERSION), "fetch": ("fetches", _FETCH), "edit": ("edits", _EDIT)}
+_NAMES = {kind: tuple(c.strip() for c in columns.split(",")) for kind, (_, columns) in _TABLES.items()}
 
 
 def canonical(payload: dict[str, Any]) -> str:
@@ -48,8 +49,7 @@ def link_of(prev: str, payload: str) -> str:
 
 def payload_of(kind: str, row: sqlite3.Row | dict[str, Any]) -> dict[str, Any]:
     """What a row asserts, as recorded in its link."""
-    _, columns = _TABLES[kind]
-    return {"kind": kind, **{c.strip(): row[c.strip()] for c in columns.split(",")}}
+    return {"kind": kind, **{c: row[c] for c in _NAMES[kind]}}
 
 
 def _row(conn: sqlite3.Connection, kind: str, ref_id: int) -> sqlite3.Row | None:
@@ -89,7 +89,7 @@ def start(conn: sqlite3.Connection, at: str) -> None:
             append(conn, kind, ref_id)
 
 
-def _ref(conn: sqlite3.Connection, kind: str, payload: dict[str, Any]) -> str:
+def _ref(kind: str, payload: dict[str, Any]) -> str:
     if kind == "version":
         return f"version {payload.get('doc_id')}@{payload.get('number')}"
     if kind == "fetch":
@@ -111,7 +111,7 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
             payload = json.loads(text)
         except ValueError:
             payload = {}
-        what = _ref(conn, kind, payload)
+        what = _ref(kind, payload)
         if recorded_prev != prev:
             problems.append(
                 f"link {seq} ({what}) does not follow link {prev_seq}: a link was deleted, inserted or re-ordered"

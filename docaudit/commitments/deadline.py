@@ -53,6 +53,14 @@ class Deadline:
         }
 
 
+def iso_day(value: str | None) -> date | None:
+    """The date an ISO date or timestamp (``2024-11-29``, ``2024-11-29T10:02:00Z``) names; None if none."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
 def _year(m: re.Match[str], today: date, month: int = 12) -> int:
     """The year a phrase means: named, relative ("volgend jaar"), else the first such month from the letter on."""
     if m.group("year"):

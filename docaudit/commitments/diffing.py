@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from ..segment import Sentence
+from .deadline import iso_day
 from .extract import find_commitments
 from .history import Found, letter_threads
 
 # the order a reader needs them in: what a watchdog reports first
 ORDER = ("reversed", "weakened", "dropped", "postponed", "made", "brought forward", "strengthened")
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def commitment_events(
@@ -26,7 +19,7 @@ def commitment_events(
     """What happened to the promises from ``old`` to ``new`` (their sentences), most telling first:
     ``{"event", "detail", "old_text", "new_text"}`` (``old_text`` None for a promise made in ``new``,
     ``new_text`` None for one dropped)."""
-    when_old, when_new = _day(old_date), _day(new_date) or _day(old_date)
+    when_old, when_new = iso_day(old_date), iso_day(new_date) or iso_day(old_date)
     before = [Found("old", 1, old_date, c) for c in find_commitments(old, when_old)]
     after = [Found("new", 2, new_date, c) for c in find_commitments(new, when_new)]
     if not before and not after:

@@ -31,21 +31,6 @@ from ..diff.severity import HEDGES
 from ..segment import Sentence
 from .deadline import Deadline, find_deadline
 
-ACTORS = (
-    "ik",
-    "wij",
-    "we",
-    "het kabinet",
-    "de regering",
-    "de minister",
-    "de staatssecretaris",
-    "de minister-president",
-    "het ministerie",
-    "mijn ministerie",
-    "ons ministerie",
-    "mijn departement",
-    "nederland",
-)
 _ACTOR = (
     r"(?:ik|wij|we|het kabinet|de regering|de minister-president|de minister|de staatssecretaris"
     r"|(?:het|mijn|ons) ministerie|mijn departement|nederland)"
@@ -124,7 +109,6 @@ _NOT_ACT = frozenset(
     "gegevens middelen stappen resultaten uitkomsten vragen antwoorden plannen afspraken".split()
 )
 _WORD = re.compile(r"[\w’'-]+", re.U)
-_PAST = re.compile(r"\b(?:heb|hebben|heeft|had|hadden|ben|is|zijn|was|waren)\b[^,;]*\b(?:ge\w+d|ge\w+t|ge\w+en)\b")
 _RECEIVE = re.compile(
     r"\b(?:u|uw kamer|de kamer)\s+ontvangt\b|\bontvangt\s+(?:u|uw kamer|de kamer)\b"
     r"|\b(?:u kunt|kunt u|uw kamer kan|kan uw kamer)\b.*\b(?:verwachten|tegemoetzien|tegemoet zien)\b",

@@ -40,7 +40,6 @@ from .extract import Commitment
 SAME_SENTENCE = 0.55  # word similarity for two versions' sentences to be the same commitment
 SAME_PROMISE = 0.5  # object words shared (Jaccard) for a later letter's commitment with the same act
 SAME_WORDING = 0.6  # word similarity for a later letter's commitment to join whatever its act
-EVENTS = ("made", "reversed", "weakened", "strengthened", "postponed", "brought forward", "repeated", "dropped")
 STATUSES = ("open", "overdue", "reversed", "weakened", "strengthened", "postponed", "brought forward", "dropped")
 _WORD = re.compile(r"\w+")
 

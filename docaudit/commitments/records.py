@@ -15,7 +15,7 @@ from typing import Any
 
 from ..segment import sentences_of
 from ..store import Store, Version, register_hook
-from .deadline import Deadline
+from .deadline import Deadline, iso_day
 from .extract import Commitment, find_commitments
 from .history import Found, Thread, histories
 
@@ -26,14 +26,11 @@ _COLUMNS = (
 )
 
 
-def _letter_date(letter_date: str | None, added_at: str) -> date:
-    try:
-        return date.fromisoformat((letter_date or added_at)[:10])
-    except ValueError:
-        return date.fromisoformat(added_at[:10])
+def _letter_date(letter_date: str | None, added_at: str) -> date | None:
+    return iso_day(letter_date) or iso_day(added_at)
 
 
-def record(conn: sqlite3.Connection, version_id: int, doc_id: str, number: int, text: str, when: date) -> int:
+def record(conn: sqlite3.Connection, version_id: int, doc_id: str, number: int, text: str, when: date | None) -> int:
     """Find and store the commitments of one version (replacing earlier rows); return how many."""
     found = find_commitments(sentences_of(text), when)
     conn.execute("DELETE FROM commitments WHERE version_id = ?", (version_id,))
