@@ -453,29 +453,24 @@ def main() -> None:
             labels["planted"].append({"old": old, "new": new, "edits": edits})
         labels["cosmetic"].append({"old": f"{name}.pdf", "new": f"{name}.docx", "what": "PDF and .docx of one letter"})
         print("built", name)
+
+    def cosmetic_variant(name: str, version: bf.Letter, suffix: str, what: str, pairs) -> None:
+        """Write NAME_SUFFIX.docx (and .pdf) and label each (old, new) pair as cosmetic only."""
+        bf.write_docx(version, OUT / f"{name}_{suffix}.docx")
+        if not args.no_pdf:
+            bf.to_pdf(OUT / f"{name}_{suffix}.docx", OUT / f"{name}_{suffix}.pdf")
+        for old_ext, new_ext in pairs:
+            labels["cosmetic"].append(
+                {"old": f"{name}.{old_ext}", "new": f"diffset/{name}_{suffix}.{new_ext}", "what": what}
+            )
+
     for name in TYPOGRAPHY:
-        version = typography(letters[name])
-        bf.write_docx(version, OUT / f"{name}_typography.docx")
-        if not args.no_pdf:
-            bf.to_pdf(OUT / f"{name}_typography.docx", OUT / f"{name}_typography.pdf")
         what = "quotes, dashes, case, number spacing, hyphenation, emphasis"
-        for old, new in (
-            (f"{name}.docx", f"diffset/{name}_typography.docx"),
-            (f"{name}.pdf", f"diffset/{name}_typography.pdf"),
-        ):
-            labels["cosmetic"].append({"old": old, "new": new, "what": what})
+        cosmetic_variant(name, typography(letters[name]), "typography", what, (("docx", "docx"), ("pdf", "pdf")))
     for name in LAYOUT:
-        version = layout(letters[name])
-        bf.write_docx(version, OUT / f"{name}_layout.docx")
-        if not args.no_pdf:
-            bf.to_pdf(OUT / f"{name}_layout.docx", OUT / f"{name}_layout.pdf")
         what = "letterhead in the body, signature re-flowed, punctuation for 'en', heading number typed"
-        for old, new in (
-            (f"{name}.docx", f"diffset/{name}_layout.docx"),
-            (f"{name}.pdf", f"diffset/{name}_layout.pdf"),
-            (f"{name}.docx", f"diffset/{name}_layout.pdf"),
-        ):
-            labels["cosmetic"].append({"old": old, "new": new, "what": what})
+        pairs = (("docx", "docx"), ("pdf", "pdf"), ("docx", "pdf"))
+        cosmetic_variant(name, layout(letters[name]), "layout", what, pairs)
     for name in ("2024D46963", "2023Z08511"):
         text = letters[name].source_text()
         (OUT / f"{name}_mojibake.txt").write_text(mojibake(text), encoding="utf-8")
