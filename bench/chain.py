@@ -28,8 +28,8 @@ from results import publish  # noqa: E402  (bench/ is on sys.path when its scrip
 
 from docaudit import chain  # noqa: E402
 from docaudit.ingest import add_file  # noqa: E402
-from docaudit.normalize import paragraphs  # noqa: E402
 from docaudit.store import Store  # noqa: E402
+from docaudit.testing.fixtures import rotations  # noqa: E402
 from docaudit.testing.localserver import LocalServer, Reply  # noqa: E402
 from docaudit.watch.run import RunSettings, run  # noqa: E402
 from docaudit.watch.sources import track  # noqa: E402
@@ -38,13 +38,7 @@ LETTERS = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.txt"))
 
 
 def texts(n: int) -> list[str]:
-    bodies = [paragraphs(p.read_text(encoding="utf-8")) for p in LETTERS]
-    out = []
-    for i in range(n):
-        paras = bodies[i % len(bodies)]
-        k = (i // len(bodies)) % max(1, len(paras))
-        out.append("\n\n".join(paras[k:] + paras[:k]) + "\n")
-    return out
+    return ["\n\n".join(paras) + "\n" for paras in rotations(LETTERS, n)]
 
 
 def fresh(folder: Path) -> Store:

@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 
 from docaudit.ingest import _register_hooks, add_file  # noqa: E402
-from docaudit.normalize import paragraphs  # noqa: E402
 from docaudit.store import Store, register_hook, unregister_hook  # noqa: E402
 from docaudit.testing import fixtures as bf  # noqa: E402
 
@@ -33,13 +32,9 @@ SOURCES = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.txt")) + sort
 
 
 def corpus(n: int, folder: Path) -> dict[str, list[Path]]:
-    texts = [paragraphs(p.read_text(encoding="utf-8")) for p in SOURCES]
     folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, list[Path]] = {"txt": [], "docx": []}
-    for i in range(n):
-        paras = texts[i % len(texts)]
-        k = (i // len(texts)) % max(1, len(paras))
-        rotated = paras[k:] + paras[:k]
+    for i, rotated in enumerate(bf.rotations(SOURCES, n)):
         txt = folder / f"letter-{i:03d}.txt"
         txt.write_text("\n\n".join(rotated) + "\n", encoding="utf-8")
         files["txt"].append(txt)

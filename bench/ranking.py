@@ -155,9 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     texts = {n: (LETTERS / n).read_text(encoding="utf-8") for n in NAMES}
-    donors = [
-        s for t in texts.values() for p in paragraphs(t) for s in split_sentences(p) if 8 <= len(s.split()) <= 25
-    ]
+    donors = [s for t in texts.values() for p in paragraphs(t) for s in split_sentences(p) if 8 <= len(s.split()) <= 25]
     results = []
     for i in range(args.trials):
         name = NAMES[i % len(NAMES)]

@@ -76,6 +76,18 @@ class Letter:
         return "\n\n".join(out) + "\n"
 
 
+def rotations(sources: list[Path], n: int) -> list[list[str]]:
+    """``n`` letters as paragraph lists, each a source letter's paragraphs rotated by a different amount, so
+    no two are equal (the benchmarks' corpora of real letters)."""
+    bodies = [paragraphs(p.read_text(encoding="utf-8")) for p in sources]
+    out = []
+    for i in range(n):
+        paras = bodies[i % len(bodies)]
+        k = (i // len(bodies)) % max(1, len(paras))
+        out.append(paras[k:] + paras[:k])
+    return out
+
+
 # --- the letters --------------------------------------------------------------------------------
 
 
