@@ -73,7 +73,7 @@ class Chain:
         become new Dutch-style compounds of two corpus words ("encryptie" + "toezicht"), so letters share
         function-word phrases, as real letters on different subjects do, but not every content phrase."""
         while True:
-            text = self._walk(rng, lo, hi)
+            text = self.walk(rng, lo, hi)
             ws = [
                 (w + rng.choice(self.content))
                 if len(w) >= 6 and w.isalpha() and w.islower() and rng.random() < 0.25
@@ -84,7 +84,7 @@ class Chain:
             if _one_sentence(text):
                 return text
 
-    def _walk(self, rng: random.Random, lo: int, hi: int) -> str:
+    def walk(self, rng: random.Random, lo: int, hi: int) -> str:
         out = [rng.choice(self.starts)]
         while len(out) < hi:
             nxt = rng.choice(self.next.get(out[-1], ["</s>"]))
@@ -119,12 +119,44 @@ def mutate(rng: random.Random, text: str, vocab: list[str]) -> tuple[str, str]:
     return " ".join(ws), kind
 
 
-def make_corpus(n: int, seed: int = 7, formulations: int = 400, copies: int = 25):
-    """(letters, planted): letters as (doc, date, text); planted[f] = (original, [(doc, text), ...])."""
+def real_sentences(lo: int = 12, hi: int = 16) -> list[str]:
+    """The real letters' sentences of ``lo`` to ``hi`` words ending in a full stop, in corpus order."""
+    out = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        for s in sentences(path.read_text(encoding="utf-8")):
+            ws = s.text.split()
+            if lo <= len(ws) <= hi and s.text.endswith(".") and ws[0][0].isupper() and s.text not in out:
+                out.append(s.text)
+    return out
+
+
+def make_corpus(n: int, seed: int = 7, formulations: int = 400, copies: int = 25, crowded: int = 0, share=0.05):
+    """(letters, planted): letters as (doc, date, text); planted[f] = (original, [(doc, text), ...]).
+
+    ``crowded``: that many more formulations are real sentences of 12–16 words whose opening (their
+    first 60% of words) also opens a generated sentence in ``share`` of all letters — the shape where
+    a formulation's first fingerprints are in hundreds of letters at 10,000 and thousands at 50,000
+    (planted[f] for f ≥ ``formulations``).
+    """
     rng = random.Random(seed)
     chain = Chain([p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))])
     originals = [chain.sentence(rng, 15, 35) for _ in range(formulations)]
     bodies: list[list[str]] = [[] for _ in range(n)]
+    if crowded:
+        crng = random.Random(seed + 1)
+        real = crng.sample(real_sentences(), crowded)
+        for text in real:
+            ws = text.split()
+            opening = ws[: (len(ws) * 3 + 4) // 5]
+            for d in range(n):
+                if crng.random() < share:
+                    while True:
+                        rest = chain.walk(crng, 6, 20).split()
+                        filler = " ".join(opening + rest)
+                        if _one_sentence(filler):
+                            break
+                    bodies[d].append(filler)
+        originals += real
     planted: dict[int, tuple[str, list[tuple[str, str]]]] = {}
     for f, original in enumerate(originals):
         copies_of = []

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from ..errors import DocauditError
 from ..segment import sentences_of as _sentences
-from ..store import register_hook
+from ..store import NORMALIZED, register_hook
 from . import fingerprint as fp
 
 FAMILY_SIMILARITY = fp.SIMILARITY
@@ -108,7 +108,7 @@ class Indexer:
         self.keys: dict[int, int] | None = None
         self.next_id = 0
         self.rows: list[tuple] = []
-        self.prints: list[tuple[int, int, int]] = []
+        self.prints: list[tuple[int, int]] = []
         if defer_families:
             self.keys = dict(conn.execute("SELECT key, id FROM phrase_sentences"))
             self.next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM phrase_sentences").fetchone()[0]
@@ -166,7 +166,7 @@ class Indexer:
         if self.prints:
             self.prints.sort()
             self.conn.executemany(
-                "INSERT OR IGNORE INTO phrase_fingerprints (hash, sentence_id, pos) VALUES (?, ?, ?)", self.prints
+                "INSERT OR IGNORE INTO phrase_fingerprints (hash, sentence_id) VALUES (?, ?)", self.prints
             )
             self.prints = []
 
@@ -177,7 +177,7 @@ class Indexer:
             sid = self.next_id
             self.next_id += 1
             self.rows.append((sid, p.key, p.text, len(p.tokens), len(p.fingerprints), sid))
-            self.prints.extend((h, sid, pos) for h, pos in p.fingerprints)
+            self.prints.extend((h, sid) for h, _ in p.fingerprints)
             self.deferred.add(sid, p.tokens)
             return sid
         # winnowed against winnowed: every variant sharing a run of K + W - 1 words is still found
@@ -213,8 +213,8 @@ class Indexer:
             sid = int(cur.lastrowid)  # type: ignore[arg-type]
         self.tokens.put(sid, p.tokens)
         conn.executemany(
-            "INSERT OR IGNORE INTO phrase_fingerprints (hash, sentence_id, pos) VALUES (?, ?, ?)",
-            [(h, sid, pos) for h, pos in p.fingerprints],
+            "INSERT OR IGNORE INTO phrase_fingerprints (hash, sentence_id) VALUES (?, ?)",
+            [(h, sid) for h, _ in p.fingerprints],
         )
         return sid
 
@@ -235,41 +235,64 @@ class Indexer:
         *,
         limit: int = MAX_CANDIDATES,
         length: tuple[int, float] | None = None,
+        depth: int = 0,
     ) -> list[tuple[int, tuple[str, ...]]]:
         """Sentences sharing a fingerprint with ``shingles``, with their tokens: those sharing the largest
         share of their own fingerprints first, at most ``limit``.
 
         Each fingerprint's posting list is read up to :data:`POSTINGS` sentences: a shingle found in
-        thousands of sentences ("van de Tweede") says little and would make every lookup slow.
+        thousands of sentences ("van de Tweede") says little and would make every lookup slow. With
+        ``depth``, the query's rarest fingerprints are read whole, rarest first, until ``depth`` postings
+        have been read: a variant whose only fingerprints in common with the query are common ones (its
+        own rare ones fell on the edited words) is still found however large the corpus grows.
         ``length``: (words, threshold) — skip sentences whose length alone rules out that similarity.
         """
-        hashes = list(set(shingles))
+        hashes = sorted(set(shingles))
         if not hashes:
             return []
+        caps = dict.fromkeys(hashes, POSTINGS)
+        if depth:
+            sizes = self._list_sizes(hashes, depth)
+            budget = depth
+            for h in sorted(hashes, key=lambda h: sizes[h]):
+                if sizes[h] > POSTINGS and sizes[h] <= budget:
+                    caps[h] = sizes[h]
+                budget -= min(sizes[h], caps[h])
         counts: Counter[int] = Counter()
         for start in range(0, len(hashes), 200):
             chunk = hashes[start : start + 200]
             postings = " UNION ALL ".join([_POSTING] * len(chunk))
-            sql = f"SELECT sentence_id, count(*) AS n FROM ({postings}) GROUP BY sentence_id ORDER BY n DESC LIMIT ?"
-            counts.update(dict(self.conn.execute(sql, [*(x for h in chunk for x in (h, POSTINGS)), limit * 4])))
+            sql = f"SELECT sentence_id, count(*) AS n FROM ({postings}) GROUP BY sentence_id"
+            args = [x for h in chunk for x in (h, caps[h])]
+            if not depth:  # a quick lookup: the sentences with most fingerprints in common
+                sql += " ORDER BY n DESC LIMIT ?"
+                args.append(limit * 4)
+            counts.update(dict(self.conn.execute(sql, args)))
         if not counts:
             return []
-        top = [sid for sid, _ in counts.most_common(limit * 4)]
-        marks = ",".join("?" * len(top))
         ranked = []
-        for sid, prints, words in self.conn.execute(
-            f"SELECT id, prints, tokens FROM phrase_sentences WHERE id IN ({marks})", top
-        ):
-            if length is not None:
-                n, threshold = length
-                if 2 * min(n, words) / (n + words) < fp.threshold(n, words, threshold):
-                    continue
-            # a variant shares many of its own fingerprints; a sentence sharing one common phrase, few
-            ranked.append((counts[sid] / max(prints, 1), counts[sid], sid))
+        ids = [sid for sid, _ in counts.most_common(None if depth else limit * 4)]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sid, prints, words in self.conn.execute(
+                f"SELECT id, prints, tokens FROM phrase_sentences WHERE id IN ({marks})", chunk
+            ):
+                if length is not None:
+                    n, threshold = length
+                    if 2 * min(n, words) / (n + words) < fp.threshold(n, words, threshold):
+                        continue
+                # a variant shares many of its own fingerprints; a sentence sharing one common phrase, few
+                ranked.append((counts[sid] / max(prints, 1), counts[sid], sid))
         ranked.sort(reverse=True)
-        ids = [sid for _, _, sid in ranked[:limit]]
-        toks = self.tokens.get(ids)
-        return [(sid, toks[sid]) for sid in ids if sid in toks]
+        top = [sid for _, _, sid in ranked[:limit]]
+        toks = self.tokens.get(top)
+        return [(sid, toks[sid]) for sid in top if sid in toks]
+
+    def _list_sizes(self, hashes: list[int], most: int) -> dict[int, int]:
+        """Each hash's posting-list length, counted up to ``most`` + 1."""
+        sql = "SELECT count(*) FROM (SELECT 1 FROM phrase_fingerprints WHERE hash = ? LIMIT ?)"
+        return {h: self.conn.execute(sql, (h, most + 1)).fetchone()[0] for h in hashes}
 
 
 # -- keeping the index in step ------------------------------------------------------------------
@@ -336,7 +359,8 @@ def _pending_ids(conn: sqlite3.Connection) -> list[int]:
 def _texts(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, str, int, str]]:
     marks = ",".join("?" * len(ids))
     return conn.execute(
-        f"SELECT id, doc_id, number, normalized FROM versions WHERE id IN ({marks}) ORDER BY id", ids
+        f"SELECT id, doc_id, number, {NORMALIZED} AS normalized FROM versions WHERE id IN ({marks}) ORDER BY id",
+        ids,
     ).fetchall()
 
 
@@ -510,7 +534,7 @@ def rebuild(
 
 def text_size(conn: sqlite3.Connection) -> int:
     """Bytes of normalized text of every stored version (what the index size is compared with)."""
-    return conn.execute("SELECT coalesce(sum(length(CAST(normalized AS BLOB))), 0) FROM versions").fetchone()[0]
+    return conn.execute(f"SELECT coalesce(sum(length(CAST({NORMALIZED} AS BLOB))), 0) FROM versions").fetchone()[0]
 
 
 def index_size(conn: sqlite3.Connection) -> dict[str, int]:

@@ -24,6 +24,7 @@ from .index import Indexer, update
 SIMILARITY = fp.SIMILARITY  # whole-sentence matches (more for short sentences: fingerprint.threshold)
 COVERAGE = 0.85  # a shorter query found inside a longer sentence
 CANDIDATES = 200
+DEPTH = 20_000  # postings read whole per query, rarest fingerprints first (index.Indexer.candidates)
 
 
 @dataclass
@@ -128,7 +129,7 @@ def trace(
 def _matches(conn, q_tokens: tuple[str, ...]) -> dict[int, float]:
     indexer = Indexer(conn)
     found: dict[int, float] = {}
-    for sid, tokens in indexer.candidates(fp.shingles(list(q_tokens)), limit=CANDIDATES):
+    for sid, tokens in indexer.candidates(fp.shingles(list(q_tokens)), limit=CANDIDATES, depth=DEPTH):
         score = _score(q_tokens, tokens)
         if score is not None:
             found[sid] = score
