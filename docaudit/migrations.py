@@ -234,6 +234,71 @@ M007_CHAIN = [
     )""",
 ]
 
+# Size (issue: the database was 5× its text): a version's normalized text may be stored as an exact edit
+# script against its text (docaudit.textdelta; `normalized` NULL, `normalized_delta` set), so the table is
+# rebuilt with `normalized` nullable; the full-text index is re-indexed only when `text` changes; the
+# fingerprints lose `pos` (never read). Existing rows are converted after the statements (_delta_texts).
+M008_COMPACT = [
+    """CREATE TABLE versions_new (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        number INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        letter_date TEXT,
+        date_source TEXT,
+        filename TEXT,
+        format TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        raw_sha256 TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        text TEXT NOT NULL,
+        text_sha256 TEXT NOT NULL,
+        normalized TEXT,
+        normalized_sha256 TEXT NOT NULL,
+        extractor TEXT NOT NULL,
+        extractor_version TEXT NOT NULL,
+        headers TEXT NOT NULL DEFAULT '[]',
+        footers TEXT NOT NULL DEFAULT '[]',
+        margin TEXT NOT NULL DEFAULT '[]',
+        footnotes TEXT NOT NULL DEFAULT '[]',
+        meta TEXT NOT NULL DEFAULT '{}',
+        announced INTEGER,
+        announced_by TEXT,
+        normalized_delta TEXT,
+        UNIQUE (doc_id, number),
+        CHECK ((normalized IS NULL) != (normalized_delta IS NULL))
+    )""",
+    """INSERT INTO versions_new (id, doc_id, number, added_at, letter_date, date_source, filename, format, size,
+        raw_sha256, snapshot, text, text_sha256, normalized, normalized_sha256, extractor, extractor_version,
+        headers, footers, margin, footnotes, meta, announced, announced_by)
+       SELECT id, doc_id, number, added_at, letter_date, date_source, filename, format, size,
+        raw_sha256, snapshot, text, text_sha256, normalized, normalized_sha256, extractor, extractor_version,
+        headers, footers, margin, footnotes, meta, announced, announced_by FROM versions""",
+    "DROP TABLE versions",
+    "ALTER TABLE versions_new RENAME TO versions",
+    "CREATE INDEX idx_versions_raw_sha256 ON versions(raw_sha256)",
+    "CREATE INDEX idx_versions_letter_date ON versions(letter_date)",
+    """CREATE TRIGGER versions_ai AFTER INSERT ON versions BEGIN
+        INSERT INTO versions_fts(rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER versions_ad AFTER DELETE ON versions BEGIN
+        INSERT INTO versions_fts(versions_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END""",
+    """CREATE TRIGGER versions_au AFTER UPDATE OF text ON versions BEGIN
+        INSERT INTO versions_fts(versions_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO versions_fts(rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TABLE phrase_fingerprints_new (
+        hash INTEGER NOT NULL,
+        sentence_id INTEGER NOT NULL,
+        PRIMARY KEY (hash, sentence_id)
+    ) WITHOUT ROWID""",
+    """INSERT OR IGNORE INTO phrase_fingerprints_new (hash, sentence_id)
+       SELECT hash, sentence_id FROM phrase_fingerprints ORDER BY hash, sentence_id""",
+    "DROP TABLE phrase_fingerprints",
+    "ALTER TABLE phrase_fingerprints_new RENAME TO phrase_fingerprints",
+]
+
 MIGRATIONS: list[list[str]] = [
     M001_INITIAL,
     M002_WATCH,
@@ -242,9 +307,10 @@ MIGRATIONS: list[list[str]] = [
     M005_EDITS,
     M006_COMMITMENTS,
     M007_CHAIN,
+    M008_COMPACT,
 ]
 # Python steps run after a migration's statements, in its transaction
-AFTER = {7: lambda conn: _start_chain(conn)}
+AFTER = {7: lambda conn: _start_chain(conn), 8: lambda conn: _delta_texts(conn)}
 
 
 def _start_chain(conn: sqlite3.Connection) -> None:
@@ -254,6 +320,20 @@ def _start_chain(conn: sqlite3.Connection) -> None:
     start(conn, now())
 
 
+def _delta_texts(conn: sqlite3.Connection) -> None:
+    from .textdelta import encode
+
+    ids = [r[0] for r in conn.execute("SELECT id FROM versions ORDER BY id")]
+    for start in range(0, len(ids), 200):
+        chunk = ids[start : start + 200]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT id, text, normalized FROM versions WHERE id IN ({marks})", chunk).fetchall()
+        for vid, text, normalized in rows:
+            delta = encode(text, normalized)
+            if delta is not None:
+                conn.execute("UPDATE versions SET normalized = NULL, normalized_delta = ? WHERE id = ?", (delta, vid))
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -261,6 +341,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Apply pending migrations; return the schema version. Refuse a database newer than this code."""
     from .errors import StoreError
 
+    # Off while tables are rebuilt (a pragma that is a no-op inside a transaction); checked before commit.
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -269,14 +352,20 @@ def migrate(conn: sqlite3.Connection) -> int:
                 f"database schema version {current} is newer than this docaudit understands "
                 f"({SCHEMA_VERSION}); upgrade docaudit"
             )
+        before = len(conn.execute("PRAGMA foreign_key_check").fetchall()) if current < SCHEMA_VERSION else 0
         for number in range(current, SCHEMA_VERSION):
             for statement in MIGRATIONS[number]:
                 conn.execute(statement)
             if number + 1 in AFTER:
                 AFTER[number + 1](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall() if current < SCHEMA_VERSION else []
+        if len(broken) > before:
+            raise StoreError(f"migration left rows pointing nowhere: {[tuple(r) for r in broken[:5]]}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     return SCHEMA_VERSION

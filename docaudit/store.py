@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import chain
+from . import chain, textdelta
 from .errors import DocauditError, FileTooLarge, NotFound, StoreError
 from .formatting import human_size
 from .snapshots import Snapshots, sha256
@@ -71,6 +71,9 @@ class Version:
         for key in ("headers", "footers", "margin", "footnotes"):
             data[key] = json.loads(data[key] or "[]")
         data["meta"] = json.loads(data["meta"] or "{}")
+        data["normalized"] = textdelta.normalized_of(
+            data["text"], data["normalized"], data.pop("normalized_delta", None)
+        )
         if data.get("announced") is not None:
             data["announced"] = bool(data["announced"])
         return cls(**data)
@@ -102,6 +105,9 @@ class NewVersion:
     announced: bool | None = None
     announced_by: str | None = None
 
+
+# A version's normalized text in SQL, however it is stored (docaudit.textdelta); needs a Store's connection.
+NORMALIZED = "docaudit_normalized(text, normalized, normalized_delta)"
 
 VersionHook = Callable[[sqlite3.Connection, "Version"], None]
 _HOOKS: dict[str, VersionHook] = {}
@@ -236,6 +242,8 @@ class Store:
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
             self.conn.row_factory = sqlite3.Row
+            # SQL can read a version's normalized text however it is stored (docaudit.textdelta)
+            self.conn.create_function("docaudit_normalized", 3, textdelta.normalized_of, deterministic=True)
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -332,7 +340,6 @@ class Store:
             "snapshot": snapshot,
             "text": extraction.text,
             "text_sha256": sha256(extraction.text.encode("utf-8")),
-            "normalized": new.normalized,
             "normalized_sha256": new.normalized_sha256,
             "extractor": extraction.extractor,
             "extractor_version": extraction.extractor_version,
@@ -344,6 +351,9 @@ class Store:
             "announced": None if new.announced is None else int(new.announced),
             "announced_by": new.announced_by,
         }
+        delta = textdelta.encode(extraction.text, new.normalized)
+        row["normalized"] = new.normalized if delta is None else None
+        row["normalized_delta"] = delta
         with self.transaction():
             latest = self.latest(doc_id)  # another process may have stored a version meanwhile
             if latest is not None and latest.normalized_sha256 == new.normalized_sha256:
@@ -533,8 +543,8 @@ class Store:
     def _verify_versions(self, report: VerifyReport, referenced: set[str]) -> None:
         """Re-hash each version's snapshot and texts."""
         for row in self.conn.execute(
-            "SELECT doc_id, number, snapshot, raw_sha256, text, text_sha256, normalized, normalized_sha256 "
-            "FROM versions ORDER BY doc_id, number"
+            f"SELECT doc_id, number, snapshot, raw_sha256, text, text_sha256, {NORMALIZED} AS normalized, "
+            "normalized_sha256 FROM versions ORDER BY doc_id, number"
         ):
             ref = f"{row['doc_id']}@{row['number']}"
             report.checked += 1

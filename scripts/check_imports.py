@@ -35,6 +35,7 @@ FLOORS: list[tuple[str, list[str]]] = [
             "docaudit.sniff",
             "docaudit.normalize",
             "docaudit.letterparts",
+            "docaudit.textdelta",
             "docaudit.segment",
             "docaudit.templating",
             "docaudit.__main__",

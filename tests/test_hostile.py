@@ -241,17 +241,18 @@ def test_addresses_are_classified():
 
 
 def _damage(db) -> None:
-    """Overwrite pages in the middle of the database file with garbage."""
+    """Overwrite pages of the versions table (not its first: the schema stays readable) with garbage."""
     import sqlite3
 
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page = conn.execute("PRAGMA page_size").fetchone()[0]
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    numbers = [n for (n,) in conn.execute("SELECT pageno FROM dbstat WHERE name = 'versions' ORDER BY pageno")]
     conn.close()
+    assert len(numbers) > 2
     with open(db, "r+b") as fh:
-        for n in range(pages // 3, pages // 3 + 4):
-            fh.seek(n * page)
+        for n in numbers[1:5]:
+            fh.seek((n - 1) * page)
             fh.write(bytes(range(256)) * (page // 256))
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from ..segment import sentences_of
-from ..store import Store, Version, register_hook
+from ..store import NORMALIZED, Store, Version, register_hook
 from .deadline import Deadline, iso_day
 from .extract import Commitment, find_commitments
 from .history import Found, Thread, histories
@@ -81,7 +81,7 @@ register_hook("commitments", record_new_version)
 def catch_up(store: Store) -> int:
     """Read the versions no commitment scan (or an older extractor) has read; return how many were read."""
     rows = store.conn.execute(
-        "SELECT v.id, v.doc_id, v.number, v.normalized, v.letter_date, v.added_at FROM versions v "
+        f"SELECT v.id, v.doc_id, v.number, {NORMALIZED}, v.letter_date, v.added_at FROM versions v "
         "LEFT JOIN commitment_versions c ON c.version_id = v.id WHERE c.version_id IS NULL OR c.params != ?",
         (PARAMS,),
     ).fetchall()

@@ -18,13 +18,14 @@ from typing import Any
 
 from ..errors import DocauditError
 from ..phrases.index import TABLES, record_params
-from ..store import Store
+from ..store import NORMALIZED, Store
 
 ROWS_PER_FILE = 10_000
 EXPORTED = {
     "documents": "SELECT id, title, created_at, updated_at, meta FROM documents ORDER BY id",
     "versions": (
-        "SELECT id, doc_id, number, added_at, letter_date, format, raw_sha256, normalized_sha256, text, normalized "
+        "SELECT id, doc_id, number, added_at, letter_date, format, raw_sha256, normalized_sha256, text, "
+        f"{NORMALIZED} AS normalized "
         "FROM versions ORDER BY id"
     ),
     **{t: f"SELECT * FROM {t}" for t in TABLES},

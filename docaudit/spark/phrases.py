@@ -34,7 +34,7 @@ from typing import Any
 
 from ..phrases import fingerprint as fp
 from ..phrases.index import POSTINGS, TABLES, prints_of, record_params
-from ..store import Store
+from ..store import NORMALIZED, Store
 
 MAX_ROUNDS = 100  # label propagation rounds; families are small-diameter graphs, this is never reached
 
@@ -120,7 +120,7 @@ def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
     )
     ids = numbered.mapValues(lambda v: v[0])
     sentence_tokens = numbered.map(lambda kv: (kv[1][0], kv[1][1].tokens)).persist()
-    fingerprints = numbered.flatMap(lambda kv: [(h, kv[1][0], pos) for h, pos in kv[1][1].fingerprints]).distinct(parts)
+    fingerprints = numbered.flatMap(lambda kv: [(h, kv[1][0]) for h, _ in kv[1][1].fingerprints]).distinct(parts)
     # occurrences per (wording, document): first and last version; position and count in the last one
     per_version_sentence = (
         occurrences.join(ids, parts)  # key -> (occurrence, id)
@@ -138,12 +138,7 @@ def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
         .map(lambda kv: (kv[0][0], kv[0][1], *kv[1]))
     )
     # candidate pairs from fingerprint groups of 2..postings rows, verified
-    groups = (
-        fingerprints.map(lambda r: (r[0], r[1]))
-        .groupByKey(parts)
-        .mapValues(list)
-        .filter(lambda kv: 2 <= len(kv[1]) <= postings)
-    )
+    groups = fingerprints.groupByKey(parts).mapValues(list).filter(lambda kv: 2 <= len(kv[1]) <= postings)
     member_rows = groups.flatMap(lambda kv: [(sid, kv[0]) for sid in set(kv[1])])
     with_tokens = member_rows.join(sentence_tokens, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
     edges = with_tokens.groupByKey(parts).flatMap(lambda kv: _verified_pairs(list(kv[1]))).distinct(parts).persist()
@@ -194,7 +189,7 @@ def write(conn: sqlite3.Connection, sentence_rows, fingerprints, occurrence_rows
         counts["sentences"] = len(rows)
         counts["families"] = len({r[5] for r in rows})
         prints = sorted(fingerprints.toLocalIterator())
-        conn.executemany("INSERT INTO phrase_fingerprints (hash, sentence_id, pos) VALUES (?, ?, ?)", prints)
+        conn.executemany("INSERT INTO phrase_fingerprints (hash, sentence_id) VALUES (?, ?)", prints)
         counts["fingerprints"] = len(prints)
         conn.executemany(
             "INSERT INTO phrase_occurrences (sentence_id, doc_id, first_version, last_version, position, count) "
@@ -215,7 +210,10 @@ def write(conn: sqlite3.Connection, sentence_rows, fingerprints, occurrence_rows
 def rebuild_on_spark(store: Store, *, master: str = "local[2]", spark=None) -> SparkBuild:
     """``docaudit index --rebuild`` on Spark: read the versions, build on the cluster, write the tables back."""
     started = time.perf_counter()
-    rows = [tuple(r) for r in store.conn.execute("SELECT id, doc_id, number, normalized FROM versions ORDER BY id")]
+    rows = [
+        tuple(r)
+        for r in store.conn.execute(f"SELECT id, doc_id, number, {NORMALIZED} AS normalized FROM versions ORDER BY id")
+    ]
     from pyspark import SparkContext
 
     own = spark is None and SparkContext._active_spark_context is None  # never stop a session someone else runs
@@ -237,7 +235,7 @@ def rebuild_on_spark(store: Store, *, master: str = "local[2]", spark=None) -> S
 
 SCHEMAS = {
     "phrase_sentences": "id long, key long, text string, tokens int, prints int, family long",
-    "phrase_fingerprints": "hash long, sentence_id long, pos int",
+    "phrase_fingerprints": "hash long, sentence_id long",
     "phrase_occurrences": "sentence_id long, doc_id string, first_version int, last_version int, position int, "
     "count int",
     "phrase_versions": "version_id long, doc_id string, number int, sentences int",
