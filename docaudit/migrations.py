@@ -237,7 +237,9 @@ M007_CHAIN = [
 # Size (issue: the database was 5× its text): a version's normalized text may be stored as an exact edit
 # script against its text (docaudit.textdelta; `normalized` NULL, `normalized_delta` set), so the table is
 # rebuilt with `normalized` nullable; the full-text index is re-indexed only when `text` changes; the
-# fingerprints lose `pos` (never read). Existing rows are converted after the statements (_delta_texts).
+# fingerprints lose `pos` (never read) and become 32-bit (docaudit.phrases.fingerprint), so the phrase
+# index, derived data, is emptied: the next `index`, `trace` or `phrases` rebuilds it in bulk. Existing
+# versions are converted after the statements (_delta_texts).
 M008_COMPACT = [
     """CREATE TABLE versions_new (
         id INTEGER PRIMARY KEY,
@@ -293,10 +295,12 @@ M008_COMPACT = [
         sentence_id INTEGER NOT NULL,
         PRIMARY KEY (hash, sentence_id)
     ) WITHOUT ROWID""",
-    """INSERT OR IGNORE INTO phrase_fingerprints_new (hash, sentence_id)
-       SELECT hash, sentence_id FROM phrase_fingerprints ORDER BY hash, sentence_id""",
     "DROP TABLE phrase_fingerprints",
     "ALTER TABLE phrase_fingerprints_new RENAME TO phrase_fingerprints",
+    "DELETE FROM phrase_sentences",
+    "DELETE FROM phrase_occurrences",
+    "DELETE FROM phrase_versions",
+    "DELETE FROM settings WHERE key IN ('phrase_params', 'phrase_link_pending')",
 ]
 
 MIGRATIONS: list[list[str]] = [

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from docaudit import textdelta
 from docaudit.ingest import add_bytes
 from docaudit.normalize import normalize_text
+from docaudit.phrases.index import pending
+from docaudit.phrases.trace import trace
 from docaudit.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -89,5 +91,9 @@ def test_a_version_7_database_is_compacted_on_opening(tmp_path):
         assert {d: store.latest(d).normalized for d in expected} == expected
         assert store.verify().ok
         assert store.search("besluit")[0].doc_id == "brief"  # the full-text index was not rebuilt, still right
-        assert store.conn.execute("SELECT count(*) FROM phrase_fingerprints").fetchone()[0] == prints
         assert "pos" not in {r[1] for r in store.conn.execute("PRAGMA table_info(phrase_fingerprints)")}
+        # the phrase index (derived, its fingerprints now 32-bit) was emptied; the next lookup rebuilds it
+        assert pending(store.conn) == 2
+        assert trace(store, "Het kabinet zal voor de zomer een besluit nemen.").occurrences[0].doc == "brief"
+        assert pending(store.conn) == 0
+        assert store.conn.execute("SELECT count(*) FROM phrase_fingerprints").fetchone()[0] == prints

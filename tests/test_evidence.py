@@ -165,8 +165,8 @@ def test_a_run_seals_after_storing_when_configured(da, server, tsa, tmp_path):
 
 def test_an_existing_database_gets_its_chain_on_migration(da, history):
     # back to version 6's content: every normalized text whole (these .docx texts equal their normalized ones)
-    tamper(history, "DROP TABLE chain", "DROP TABLE seals", "UPDATE versions SET normalized = text, normalized_delta = NULL",
-           "PRAGMA user_version = 6")  # fmt: skip
+    whole = "UPDATE versions SET normalized = text, normalized_delta = NULL"
+    tamper(history, "DROP TABLE chain", "DROP TABLE seals", whole, "PRAGMA user_version = 6")
     value = verify(da)  # opening the store migrates it: the chain starts over the rows already there
     assert value["ok"], value["chain"]
     with sqlite3.connect(history) as conn:

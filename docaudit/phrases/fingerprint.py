@@ -1,11 +1,14 @@
-"""Sentence fingerprints: folded tokens -> word shingles -> stable 64-bit hashes -> winnowed selection.
+"""Sentence fingerprints: folded tokens -> word shingles -> stable 32-bit hashes -> winnowed selection.
 
 A sentence's token stream folds case, punctuation, quotes, dashes, whitespace, number spacing and
 hyphenation (``normalize.tokens``), so "CSAM-Veror-dening" (a PDF line-end hyphen) and "CSAM-verordening"
-give the same token. Shingles are ``K`` consecutive tokens hashed with xxh64 (stable across runs,
-machines and Python versions; Python's ``hash()`` is salted per process). Winnowing (Schleimer, Wilkerson
-and Aiken 2003) keeps the smallest hash of every window of ``W`` consecutive shingles: any run of
-``K + W - 1`` tokens that two sentences share yields at least one fingerprint they share.
+give the same token. Shingles are ``K`` consecutive tokens hashed with xxh32 (stable across runs,
+machines and Python versions; Python's ``hash()`` is salted per process): 32 bits keep the fingerprint
+table a fifth smaller than 64 would, and a rare collision only adds a candidate that verification
+rejects. A wording's identity (:func:`key`) stays 64-bit: a collision there would merge two sentences.
+Winnowing (Schleimer, Wilkerson and Aiken 2003) keeps the smallest hash of every window of ``W``
+consecutive shingles: any run of ``K + W - 1`` tokens that two sentences share yields at least one
+fingerprint they share.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ KEEP_ALL = 10  # sentences with at most this many shingles keep them all: winnow
 SIMILARITY = 0.6  # variants: at least this word-level similarity (sentences of SHORT words or more)
 SHORT = 12  # below this many words a variant must be more similar: one shared phrase is most of a short sentence
 _SIGN = 1 << 63
+_SIGN32 = 1 << 31
 # A footnote marker glued to the end of a sentence ("aangenomen.1", "grondrechten.²") is not wording.
 _TRAILING_NOTE = re.compile(r"(?<=[.!?:;'\"’”)\]])\s*(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$")
 
@@ -39,6 +43,11 @@ def hash64(text: str) -> int:
     return xxhash.xxh64_intdigest(text.encode("utf-8")) - _SIGN
 
 
+def hash32(text: str) -> int:
+    """xxh32 of UTF-8 text as a signed 32-bit integer (four bytes in SQLite)."""
+    return xxhash.xxh32_intdigest(text.encode("utf-8")) - _SIGN32
+
+
 def key(tokens: list[str]) -> int:
     """The identity of a sentence's wording: sentences with equal folded tokens are one sentence."""
     return hash64(" ".join(tokens))
@@ -49,9 +58,9 @@ def shingles(tokens: list[str], k: int | None = None) -> list[int]:
     is one shingle."""
     k = k or K
     if len(tokens) <= k:
-        return [hash64(" ".join(tokens))] if tokens else []
+        return [hash32(" ".join(tokens))] if tokens else []
     joined = [" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)]
-    return [xxhash.xxh64_intdigest(s.encode("utf-8")) - _SIGN for s in joined]
+    return [xxhash.xxh32_intdigest(s.encode("utf-8")) - _SIGN32 for s in joined]
 
 
 def winnow(hashes: list[int], w: int | None = None) -> list[tuple[int, int]]:

@@ -34,7 +34,7 @@ FAMILY_SIMILARITY = fp.SIMILARITY
 MAX_CANDIDATES = 12  # verified per new sentence, most fingerprints in common first
 POSTINGS = 64  # sentences read per fingerprint
 _POSTING = "SELECT * FROM (SELECT sentence_id FROM phrase_fingerprints WHERE hash = ? LIMIT ?)"
-PARAMS = f"k={fp.K} w={fp.W} all<={fp.KEEP_ALL} min={fp.MIN_TOKENS} family={FAMILY_SIMILARITY}/{fp.SHORT} v1"
+PARAMS = f"k={fp.K} w={fp.W} all<={fp.KEEP_ALL} min={fp.MIN_TOKENS} family={FAMILY_SIMILARITY}/{fp.SHORT} v2"
 TABLES = ("phrase_sentences", "phrase_fingerprints", "phrase_occurrences", "phrase_versions")
 
 
