@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from .errors import DocauditError
 from .ingest import add_bytes, prepare, read_document
@@ -135,19 +136,53 @@ def import_files(
     limits: Limits | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    engine: str = "local",
+    master: str = "local[2]",
 ) -> ImportReport:
     """Store every file as a document of its own (or the next version of the document its id names).
 
     Files are read and extracted ``workers`` at a time (in limited worker processes) and stored in the
-    order of :func:`collect`; a file that cannot be read is reported and the others go on."""
+    order of :func:`collect`; a file that cannot be read is reported and the others go on. With
+    ``engine="spark"`` the extraction runs on Spark (``master``; :mod:`docaudit.spark.extract`)."""
     check_rule(doc_id)
+    if engine not in ("local", "spark"):
+        raise DocauditError(f"unknown engine {engine!r}: local or spark")
     files = collect(paths, recursive=recursive)
     limits = limits or Limits.from_env()
-    workers = workers or min(8, (os.cpu_count() or 1) * 2)
     report = ImportReport()
+    if engine == "spark":
+        from .spark.extract import prepared_on_spark
+
+        outcomes: Iterable[tuple[Path, Outcome]] = prepared_on_spark(files, store.max_size, limits, master=master)
+    else:
+        outcomes = _prepared_here(files, store.max_size, limits, workers or min(8, (os.cpu_count() or 1) * 2))
+    for done, (path, outcome) in enumerate(outcomes, 1):
+        entry = FileResult(path)
+        try:
+            data, prepared = outcome.result()
+            ident = doc_id_for(path, prepared, doc_id)
+            entry.result = add_bytes(store, data, ident, filename=path.name, prepared=prepared, limits=limits)
+        except DocauditError as exc:
+            entry.error = str(exc)
+        report.files.append(entry)
+        if on_file is not None:
+            on_file(entry)
+        if progress is not None:
+            progress(done, len(files))
+    return report
+
+
+class Outcome(Protocol):
+    """A file's extraction, done or under way: :meth:`result` gives (bytes, Prepared) or raises."""
+
+    def result(self) -> tuple[bytes, Prepared]: ...
+
+
+def _prepared_here(files: list[Path], max_size: int, limits: Limits, workers: int) -> Iterator[tuple[Path, Future]]:
+    """Each file with the future of its extraction, ``workers`` at a time, a window of twice that ahead."""
 
     def read(path: Path) -> tuple[bytes, Prepared]:
-        data = read_document(path, store.max_size)
+        data = read_document(path, max_size)
         return data, prepare(data, limits)
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-import") as pool:
@@ -158,23 +193,9 @@ def import_files(
             pending.append((path, pool.submit(read, path)))
             if len(pending) >= window:
                 break
-        done = 0
         while pending:
             path, future = pending.pop(0)
             nxt = next(queue, None)
             if nxt is not None:
                 pending.append((nxt, pool.submit(read, nxt)))
-            entry = FileResult(path)
-            try:
-                data, prepared = future.result()
-                ident = doc_id_for(path, prepared, doc_id)
-                entry.result = add_bytes(store, data, ident, filename=path.name, prepared=prepared, limits=limits)
-            except DocauditError as exc:
-                entry.error = str(exc)
-            report.files.append(entry)
-            done += 1
-            if on_file is not None:
-                on_file(entry)
-            if progress is not None:
-                progress(done, len(files))
-    return report
+            yield path, future

@@ -357,16 +357,20 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
     help="stem, kenmerk, or a template over {stem} {name} {parent} {kenmerk} {document_number} {kamerstuk} {date}.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Files read at once [default: twice the cores, at most 8].")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where files are extracted: here, or on Spark (pip install 'docaudit[spark]').")  # fmt: skip
+@click.option("--master", default="local[2]", show_default=True, help="Spark master URL (--engine spark).")
 @max_size_option
 @quiet_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj
-def import_cmd(obj: Context, paths, recursive, doc_id, workers, max_size, quiet, fmt) -> None:
+def import_cmd(obj: Context, paths, recursive, doc_id, workers, engine, master, max_size, quiet, fmt) -> None:
     """Import files and folders in one go: one document per file (.pdf, .docx, .html, .txt, .md in folders).
 
     A file whose document id is already stored becomes that document's next version (if its text changed).
     Files are read in parallel, each under the limits on untrusted documents, and stored in path order.
-    Exit status 1 if any file failed; the others are stored.
+    With --engine spark, Spark's executors extract them (they must reach the same paths) and this
+    process stores them. Exit status 1 if any file failed; the others are stored.
     """
     import json
 
@@ -387,7 +391,15 @@ def import_cmd(obj: Context, paths, recursive, doc_id, workers, max_size, quiet,
 
     with obj.store(create=True, max_size=max_size) as store:
         report = import_files(
-            store, paths, recursive=recursive, doc_id=doc_id, workers=workers, progress=progress, on_file=on_file
+            store,
+            paths,
+            recursive=recursive,
+            doc_id=doc_id,
+            workers=workers,
+            progress=progress,
+            on_file=on_file,
+            engine=engine,
+            master=master,
         )
     if fmt == "terminal" and (not quiet or report.failed):
         click.echo(report.summary())

@@ -46,7 +46,7 @@ FLOORS: list[tuple[str, list[str]]] = [
     ("diffs", ["docaudit.diff"]),
     ("phrases", ["docaudit.phrases", "docaudit.spark"]),
     ("commitments", ["docaudit.commitments"]),
-    ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit", "docaudit.bulk"]),
+    ("ingest", ["docaudit.ingest", "docaudit.comparison", "docaudit.edit", "docaudit.bulk", "docaudit.spark.extract"]),
     ("products", ["docaudit.watch", "docaudit.report", "docaudit.digest", "docaudit.evidence"]),
     ("demo", ["docaudit.demo"]),
     (

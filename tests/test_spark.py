@@ -156,3 +156,60 @@ def test_the_cluster_path_parquet_out_and_back_gives_the_same_tables(da, tmp_pat
 
         with pytest.raises(Exception, match="does not have"):
             load_index(store, tmp_path / "tables")
+
+
+# -- bulk extraction on Spark (docaudit import --engine spark) ----------------------------------------
+
+
+def _archive(folder):
+    """Real letters in every format, and files that must fail: encrypted, corrupt, empty."""
+    from docaudit.testing.repo import FIXTURES
+
+    folder.mkdir()
+    for name in ("2024D46963.docx", "2024D46963.pdf", "2023Z08511.pdf", "kamerbrief-deens-voorstel.docx",
+                 "2024D46963.html", "encrypted.pdf", "open_brief_cp1252.txt"):  # fmt: skip
+        stem, suffix = name.rsplit(".", 1)
+        shutil.copy(FIXTURES / name, folder / f"{stem}-{suffix}.{suffix}")  # one document per file
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    (folder / "empty.docx").write_bytes(b"")
+    return folder
+
+
+def _stored(db) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT doc_id, number, format, text_sha256, normalized_sha256, extractor, raw_sha256 FROM versions "
+            "ORDER BY id"
+        ).fetchall()
+
+
+def test_import_on_spark_stores_what_a_local_import_stores(tmp_path, spark):
+    from docaudit.bulk import import_files
+
+    archive = _archive(tmp_path / "archive")
+    reports = {}
+    for engine in ("local", "spark"):
+        with Store(tmp_path / f"{engine}.db", snapshots=tmp_path / f"{engine}-snapshots") as store:
+            reports[engine] = import_files(store, [archive], engine=engine)
+    local, on_spark = ([f.to_dict() for f in reports[e].files] for e in ("local", "spark"))
+    assert on_spark == local
+    assert len(reports["spark"].failed) == 3 and len(_stored(tmp_path / "spark.db")) == 6
+    assert _stored(tmp_path / "spark.db") == _stored(tmp_path / "local.db")
+    errors = {f["file"].rsplit("/", 1)[1]: f["error"] for f in on_spark if f["status"] == "error"}
+    assert "encrypted" in errors["encrypted-pdf.pdf"] and errors.keys() == {
+        "encrypted-pdf.pdf",
+        "corrupt.pdf",
+        "empty.docx",
+    }
+
+
+def test_the_import_command_runs_on_spark(tmp_path, spark, monkeypatch):
+    from docaudit.testing.cli import invoker
+
+    archive = _archive(tmp_path / "archive")
+    monkeypatch.chdir(tmp_path)
+    result = invoker()("import", str(archive), "--engine", "spark", "--master", "local[2]", "--json")
+    assert result.exit_code == 1  # three files cannot be read; the others are stored
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [x["status"] for x in lines].count("stored") == 6 and len(lines) == 9
+    assert len(_stored(tmp_path / "audit.db")) == 6

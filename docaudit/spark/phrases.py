@@ -24,9 +24,7 @@ interrupted before that leaves the database as it was. Executors need docaudit i
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +33,7 @@ from typing import Any
 from ..phrases import fingerprint as fp
 from ..phrases.index import POSTINGS, TABLES, prints_of, record_params
 from ..store import NORMALIZED, Store
+from .session import owns_context, session
 
 MAX_ROUNDS = 100  # label propagation rounds; families are small-diameter graphs, this is never reached
 
@@ -52,24 +51,6 @@ class SparkBuild:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def session(master: str = "local[2]", app: str = "docaudit-phrases"):
-    """A Spark session (quiet: no UI, errors only); Python workers run this interpreter unless
-    ``PYSPARK_PYTHON`` says otherwise (on a cluster, an environment with docaudit installed)."""
-    from pyspark.sql import SparkSession
-
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-
-    spark = (
-        SparkSession.builder.master(master)
-        .appName(app)
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
 
 
 def _fingerprint(row: tuple[int, str, int, str]):
@@ -214,10 +195,8 @@ def rebuild_on_spark(store: Store, *, master: str = "local[2]", spark=None) -> S
         tuple(r)
         for r in store.conn.execute(f"SELECT id, doc_id, number, {NORMALIZED} AS normalized FROM versions ORDER BY id")
     ]
-    from pyspark import SparkContext
-
-    own = spark is None and SparkContext._active_spark_context is None  # never stop a session someone else runs
-    spark = spark or session(master)
+    own = spark is None and owns_context()  # never stop a session someone else runs
+    spark = spark or session(master, "docaudit-phrases")
     try:
         sentence_rows, fingerprints, occurrence_rows, versions, build = compute(spark.sparkContext, rows)
         counts = write(store.conn, sentence_rows, fingerprints, occurrence_rows, versions)
