@@ -134,7 +134,8 @@ def test_the_index_command_runs_on_spark(da, tmp_path):
 
 
 def test_the_cluster_path_parquet_out_and_back_gives_the_same_tables(da, tmp_path, spark):
-    phraseset.add_letters(Store("audit.db"), phraseset.load_labels())
+    with Store("audit.db") as store:  # closed, so its WAL is checkpointed before the file is copied below
+        phraseset.add_letters(store, phraseset.load_labels())
     exported = da("export", "export", "--json")
     assert exported.exit_code == 0, exported.output
     counts = json.loads(exported.stdout)["tables"]

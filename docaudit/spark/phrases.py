@@ -14,8 +14,8 @@ The work is the local build's, step for step, with the same Python functions (so
 4. fingerprints grouped by hash; groups of 2 to :data:`~docaudit.phrases.index.POSTINGS` rows give candidate
    pairs, verified with :func:`docaudit.phrases.fingerprint.similarity` against
    :func:`~docaudit.phrases.fingerprint.threshold`, exactly as :func:`~docaudit.phrases.index.link_families`;
-5. families: connected components of the verified pairs, by min-label propagation (each wording takes the
-   smallest id among its neighbours' until nothing changes), so a family's id is its oldest wording's.
+5. families: connected components of the verified pairs, by large-star/small-star (:func:`components`),
+   labelled by their smallest id, so a family's id is its oldest wording's.
 
 The driver then replaces the phrase tables in ``audit.db`` in one transaction: a job that fails or is
 interrupted before that leaves the database as it was. Executors need docaudit installed (the same version).
@@ -35,7 +35,7 @@ from ..phrases.index import POSTINGS, TABLES, prints_of, record_params
 from ..store import NORMALIZED, Store
 from .session import owns_context, session
 
-MAX_ROUNDS = 100  # label propagation rounds; families are small-diameter graphs, this is never reached
+MAX_ROUNDS = 100  # large-star/small-star rounds: they grow with log(component size), this is never reached
 
 
 @dataclass
@@ -136,22 +136,56 @@ def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
 
 
 def components(edges, parts: int = 2):
-    """Connected components of an edge RDD: node -> smallest node id of its component (min-label propagation).
+    """Connected components of an edge RDD: (node, smallest node id of its component), and the rounds taken.
 
-    Every shuffle keeps ``parts`` partitions: a union feeding a reduce would otherwise double them each round."""
-    neighbours = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).distinct(parts).persist()
-    labels = neighbours.map(lambda e: (e[0], e[0])).distinct(parts).persist()
+    The large-star/small-star algorithm (Kiveris et al., "Connected Components in MapReduce and Beyond",
+    SoCC 2014) in DataFrame operations, so joins and groupings run in the JVM without Python: each
+    large-star links every node to the smallest of its neighbourhood's ids among its larger neighbours,
+    each small-star links a node's smaller neighbours to their minimum; they alternate until the edge
+    set no longer changes, at which point every component is a star around its smallest id. Rounds grow
+    with the logarithm of a component's size (min-label propagation needs its diameter). Every shuffle
+    keeps ``parts`` partitions; each round's edges are checkpointed locally so the plan stays short."""
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    spark = SparkSession.builder.getOrCreate()
+    src, dst = F.col("src"), F.col("dst")
+    current = (
+        spark.createDataFrame(edges.map(lambda e: (min(e), max(e))), "src long, dst long")
+        .where(src != dst)
+        .distinct()
+        .repartition(parts)
+        .localCheckpoint()
+    )
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1
-        offered = neighbours.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1]))  # labels to neighbours
-        updated = labels.union(offered).reduceByKey(min, parts).persist()
-        changed = updated.join(labels, parts).filter(lambda kv: kv[1][0] != kv[1][1]).count()
-        labels.unpersist()
-        labels = updated
-        if changed == 0:
+        # large-star: m(u) = min(Γ(u) ∪ {u}); every neighbour v > u is linked to m(u)
+        both = current.union(current.select(dst.alias("src"), src.alias("dst")))
+        low = both.groupBy("src").agg(F.least(F.min("dst"), F.first("src")).alias("m"))
+        large = both.join(low, "src").where(dst > src).select(dst.alias("src"), F.col("m").alias("dst"))
+        # small-star: each node u's smaller neighbours (and u) are linked to their minimum
+        down = large.select(F.greatest(src, dst).alias("src"), F.least(src, dst).alias("dst")).distinct()
+        low = down.groupBy("src").agg(F.min("dst").alias("m"))
+        small = (
+            down.join(low, "src")
+            .select(dst.alias("src"), F.col("m").alias("dst"))
+            .union(low.select(src, F.col("m").alias("dst")))
+            .where(src != dst)
+            .select(F.greatest(src, dst).alias("src"), F.least(src, dst).alias("dst"))
+            .distinct()
+            .repartition(parts)
+            .localCheckpoint()
+        )
+        settled = small.exceptAll(current).isEmpty() and current.exceptAll(small).isEmpty()
+        current = small
+        if settled:
             break
-    return labels, rounds
+    # a star around each component's smallest id: every other node has one edge, to it
+    labels = current.groupBy("src").agg(F.min("dst").alias("label"))
+    centres = labels.select(F.col("label").alias("src"), F.col("label")).distinct()
+    result = labels.union(centres).distinct().rdd.map(lambda r: (r[0], r[1]))
+    return result.repartition(parts), rounds
 
 
 def write(conn: sqlite3.Connection, sentence_rows, fingerprints, occurrence_rows, versions) -> dict[str, int]:
