@@ -304,3 +304,23 @@ def test_reading_phrases_does_not_wait_for_a_writer(tmp_path):
             assert any(f.canonical == ZORGEN for f in find_phrases(store).families)
             assert trace(store, ZORGEN).occurrences
         writer.close()
+
+
+def test_trace_finds_a_copy_that_shares_only_a_crowded_opening(tmp_path, monkeypatch):
+    """A copy whose edit fell on the query's rare fingerprints shares only its opening with it, and 80 older
+    letters open a (different) sentence the same way: capped posting lists (the 64 oldest) miss the copy;
+    reading the query's lists rarest first finds it."""
+    from docaudit.phrases import trace as trace_mod
+
+    opening = "Het kabinet heeft na zorgvuldige afweging van alle belangen besloten de regeling"
+    original, copy = f"{opening} af te schaffen.", f"{opening} op te schaffen."
+    rng = random.Random(5)
+    words = "subsidie provincie gemeenten onderzoek toezicht uitvoering begroting wetgeving".split() * 3
+    with Store(tmp_path / "audit.db") as store:
+        for n in range(80):  # not variants: twenty other words after the opening
+            filler = f"{opening} {' '.join(rng.sample(words, 20))}."
+            add_bytes(store, f"Geachte voorzitter,\n\n{filler} Dit is brief {n}.\n".encode(), f"brief-{n:02d}")
+        add_bytes(store, f"Geachte voorzitter,\n\n{copy}\n".encode(), "de-kopie")
+        assert {o.doc for o in trace(store, original).occurrences} == {"de-kopie"}
+        monkeypatch.setattr(trace_mod, "DEPTH", 0)  # the lookup before: every list capped at its 64 oldest
+        assert trace(store, original).occurrences == []
