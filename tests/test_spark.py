@@ -214,3 +214,16 @@ def test_the_import_command_runs_on_spark(tmp_path, spark, monkeypatch):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [x["status"] for x in lines].count("stored") == 6 and len(lines) == 9
     assert len(_stored(tmp_path / "audit.db")) == 6
+
+
+def test_components_label_long_chains_and_stars_by_their_smallest_id_in_few_rounds(spark):
+    """A chain of 300 variants (min-label propagation would need 300 rounds), a star, a pair, in random order."""
+    rng = random.Random(2)
+    chain = list(range(1000, 1300))
+    rng.shuffle(chain)
+    edges = list(zip(chain, chain[1:], strict=False)) + [(5, x) for x in range(6, 60)] + [(70, 71)]
+    rng.shuffle(edges)
+    labels, rounds = spark_phrases.components(spark.sparkContext.parallelize(edges, 4), 2)
+    got = dict(labels.collect())
+    assert got == {**{x: 1000 for x in chain}, **{x: 5 for x in range(5, 60)}, 70: 70, 71: 70}
+    assert rounds <= 12, rounds

@@ -177,7 +177,13 @@ def components(edges, parts: int = 2):
             .repartition(parts)
             .localCheckpoint()
         )
-        settled = small.exceptAll(current).isEmpty() and current.exceptAll(small).isEmpty()
+        # settled when no edge came or went: one job over the two edge sets joined
+        settled = (
+            small.withColumn("new", F.lit(1))
+            .join(current.withColumn("old", F.lit(1)), ["src", "dst"], "full_outer")
+            .where(F.col("new").isNull() | F.col("old").isNull())
+            .isEmpty()
+        )
         current = small
         if settled:
             break
@@ -290,7 +296,7 @@ def main(argv: list[str] | None = None) -> None:
             spark.stop()
         print(
             f"indexed {build.versions} versions on Spark in {build.seconds:.1f} s: {build.edges} variant pairs, "
-            f"{build.rounds} propagation rounds; tables in {args.output} (load: docaudit index --from)"
+            f"{build.rounds} large-star/small-star rounds; tables in {args.output} (load: docaudit index --from)"
         )
         return
     if args.db is None:
@@ -300,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"indexed {build.versions} versions on Spark in {build.seconds:.1f} s: {build.sentences} wordings, "
         f"{build.fingerprints} fingerprints, {build.edges} variant pairs, {build.families} families "
-        f"({build.rounds} propagation rounds)"
+        f"({build.rounds} large-star/small-star rounds)"
     )
 
 
