@@ -66,6 +66,8 @@ def prepared_on_spark(
     batch: int = BATCH,
 ) -> Iterator[tuple[Path, Outcome]]:
     """Each file with its :class:`Outcome`, in the order given, extracted on Spark."""
+    if not files:
+        return
     own = spark is None and owns_context()
     spark = spark or session(master, "docaudit-import")
     sc = spark.sparkContext
