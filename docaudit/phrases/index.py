@@ -534,7 +534,11 @@ def rebuild(
 
 def text_size(conn: sqlite3.Connection) -> int:
     """Bytes of normalized text of every stored version (what the index size is compared with)."""
-    return conn.execute(f"SELECT coalesce(sum(length(CAST({NORMALIZED} AS BLOB))), 0) FROM versions").fetchone()[0]
+    sql = (  # an empty delta means the text itself: no need to rebuild it
+        "SELECT coalesce(sum(length(CAST(CASE WHEN normalized_delta = '' THEN text "
+        f"ELSE {NORMALIZED} END AS BLOB))), 0) FROM versions"
+    )
+    return conn.execute(sql).fetchone()[0]
 
 
 def index_size(conn: sqlite3.Connection) -> dict[str, int]:
