@@ -16,6 +16,7 @@ id is the id of its oldest wording.
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import time
@@ -34,6 +35,8 @@ FAMILY_SIMILARITY = fp.SIMILARITY
 MAX_CANDIDATES = 12  # verified per new sentence, most fingerprints in common first
 POSTINGS = 64  # sentences read per fingerprint
 _POSTING = "SELECT * FROM (SELECT sentence_id FROM phrase_fingerprints WHERE hash = ? LIMIT ?)"
+_WEIGHTED = "SELECT sentence_id, ? AS w FROM (SELECT sentence_id FROM phrase_fingerprints WHERE hash = ? LIMIT ?)"
+_COMPOUND = 200  # posting lists per compound SELECT (SQLite allows 500 terms)
 PARAMS = f"k={fp.K} w={fp.W} all<={fp.KEEP_ALL} min={fp.MIN_TOKENS} family={FAMILY_SIMILARITY}/{fp.SHORT} v2"
 TABLES = ("phrase_sentences", "phrase_fingerprints", "phrase_occurrences", "phrase_versions")
 
@@ -244,13 +247,16 @@ class Indexer:
         thousands of sentences ("van de Tweede") says little and would make every lookup slow. With
         ``depth``, the query's rarest fingerprints are read whole, rarest first, until ``depth`` postings
         have been read: a variant whose only fingerprints in common with the query are common ones (its
-        own rare ones fell on the edited words) is still found however large the corpus grows.
+        own rare ones fell on the edited words) is still found however large the corpus grows; and
+        candidates are then ranked by the weight of what they share (:meth:`_ranked`), so thousands of
+        sentences that merely open the same way do not crowd the variants out of the first ``limit``.
         ``length``: (words, threshold) — skip sentences whose length alone rules out that similarity.
         """
         hashes = sorted(set(shingles))
         if not hashes:
             return []
         caps = dict.fromkeys(hashes, POSTINGS)
+        sizes: dict[int, int] = {}
         if depth:
             sizes = self._list_sizes(hashes, depth)
             budget = depth
@@ -258,36 +264,69 @@ class Indexer:
                 if sizes[h] > POSTINGS and sizes[h] <= budget:
                     caps[h] = sizes[h]
                 budget -= min(sizes[h], caps[h])
-        counts: Counter[int] = Counter()
-        for start in range(0, len(hashes), 200):
-            chunk = hashes[start : start + 200]
-            postings = " UNION ALL ".join([_POSTING] * len(chunk))
-            sql = f"SELECT sentence_id, count(*) AS n FROM ({postings}) GROUP BY sentence_id"
-            args = [x for h in chunk for x in (h, caps[h])]
-            if not depth:  # a quick lookup: the sentences with most fingerprints in common
-                sql += " ORDER BY n DESC LIMIT ?"
-                args.append(limit * 4)
-            counts.update(dict(self.conn.execute(sql, args)))
-        if not counts:
-            return []
+        if depth and len(hashes) <= _COMPOUND:
+            total = self.conn.execute("SELECT coalesce(max(id), 0) FROM phrase_sentences").fetchone()[0]
+            weights = {h: math.log((total + 1) / (sizes[h] + 1)) for h in hashes}
+            rows = [
+                (sid, n, prints, words, (rarest, n / max(prints, 1)))
+                for sid, n, prints, words, rarest in self._ranked(hashes, caps, weights, limit * 4 if length else limit)
+            ]
+        else:
+            rows = [
+                (sid, n, prints, words, n / max(prints, 1))
+                for sid, n, prints, words in self._counted(hashes, caps, None if depth else limit * 4)
+            ]
         ranked = []
-        ids = [sid for sid, _ in counts.most_common(None if depth else limit * 4)]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for sid, prints, words in self.conn.execute(
-                f"SELECT id, prints, tokens FROM phrase_sentences WHERE id IN ({marks})", chunk
-            ):
-                if length is not None:
-                    n, threshold = length
-                    if 2 * min(n, words) / (n + words) < fp.threshold(n, words, threshold):
-                        continue
-                # a variant shares many of its own fingerprints; a sentence sharing one common phrase, few
-                ranked.append((counts[sid] / max(prints, 1), counts[sid], sid))
+        for sid, n, _prints, words, score in rows:
+            if length is not None:
+                size, threshold = length
+                if 2 * min(size, words) / (size + words) < fp.threshold(size, words, threshold):
+                    continue
+            ranked.append((score, n, sid))
         ranked.sort(reverse=True)
         top = [sid for _, _, sid in ranked[:limit]]
         toks = self.tokens.get(top)
         return [(sid, toks[sid]) for sid in top if sid in toks]
+
+    def _ranked(
+        self, hashes: list[int], caps: dict[int, int], weights: dict[int, float], limit: int
+    ) -> list[tuple[int, int, int, int, float]]:
+        """(id, fingerprints in common, own fingerprints, words, rarest) of the best candidates of a deep
+        read, ranked inside SQLite (thousands are found; only ``limit`` are worth bringing out): first by
+        the weight of the rarest fingerprint shared (log of sentences over its list's length) — a variant
+        shares one of the query's rare fingerprints, a sentence that merely opens the same way only common
+        ones —, then by the share of its own fingerprints in common."""
+        postings = " UNION ALL ".join([_WEIGHTED] * len(hashes))
+        sql = (
+            "SELECT p.sentence_id, p.n, s.prints, s.tokens, p.rarest FROM (SELECT sentence_id, count(*) AS n, "
+            f"max(w) AS rarest FROM ({postings}) GROUP BY sentence_id) p JOIN phrase_sentences s "
+            "ON s.id = p.sentence_id "
+            "ORDER BY p.rarest DESC, p.n * 1.0 / max(s.prints, 1) DESC, p.n DESC, p.sentence_id DESC LIMIT ?"
+        )
+        args = [x for h in hashes for x in (weights[h], h, caps[h])]
+        return self.conn.execute(sql, [*args, limit]).fetchall()
+
+    def _counted(self, hashes: list[int], caps: dict[int, int], most: int | None) -> list[tuple[int, int, int, int]]:
+        """The same rows, counted in Python over chunks of hashes; ``most``: only the sentences with most
+        fingerprints in common (a quick lookup)."""
+        counts: Counter[int] = Counter()
+        for start in range(0, len(hashes), _COMPOUND):
+            chunk = hashes[start : start + _COMPOUND]
+            postings = " UNION ALL ".join([_POSTING] * len(chunk))
+            sql = f"SELECT sentence_id, count(*) AS n FROM ({postings}) GROUP BY sentence_id"
+            args = [x for h in chunk for x in (h, caps[h])]
+            if most is not None:
+                sql += " ORDER BY n DESC LIMIT ?"
+                args.append(most)
+            counts.update(dict(self.conn.execute(sql, args)))
+        ids = [sid for sid, _ in counts.most_common(most)]
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, prints, tokens FROM phrase_sentences WHERE id IN ({marks})"
+            rows.extend((sid, counts[sid], prints, words) for sid, prints, words in self.conn.execute(sql, chunk))
+        return rows
 
     def _list_sizes(self, hashes: list[int], most: int) -> dict[int, int]:
         """Each hash's posting-list length, counted up to ``most`` + 1."""
