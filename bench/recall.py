@@ -10,10 +10,10 @@ letters at 1,000, 2,500 at 50,000. A mutated copy of such a sentence may share o
 fingerprints with the query: the shape where capped posting lists lose copies as the corpus grows.
 
 Named baseline in the same run, on the same index: the lookup before this change (every posting list
-capped at the 64 oldest sentences, ``trace.DEPTH = 0``). Also printed: the database's size next to
-its normalized text. A copy counts as found when `trace` lists its document with its wording; copies
-that the segmenter joined to a neighbouring generated sentence (not a sentence of their own in the
-letter) are counted apart, since no lookup can return them.
+capped at the 64 oldest sentences, ``trace.DEPTH = 0``, and 200 candidates verified). Also printed:
+the database's size next to its normalized text. A copy counts as found when `trace` lists its document
+with its wording; copies that the segmenter joined to a neighbouring generated sentence (not a sentence
+of their own in the letter) are counted apart, since no lookup can return them.
 """
 
 from __future__ import annotations
@@ -38,11 +38,13 @@ from docaudit.phrases.index import rebuild, text_size  # noqa: E402
 from docaudit.store import Store  # noqa: E402
 
 FORMULATIONS, CROWDED = 100, 10
+DEPTH, CANDIDATES = trace_mod.DEPTH, trace_mod.CANDIDATES
 
 
-def measure(store, planted, depth: int) -> dict:
-    """Recall (all, ordinary, crowded, worst formulation) and trace times with ``trace.DEPTH = depth``."""
-    trace_mod.DEPTH = depth
+def measure(store, planted, depth: int, candidates: int) -> dict:
+    """Recall (all, ordinary, crowded, worst formulation) and trace times with ``trace.DEPTH = depth`` and
+    ``trace.CANDIDATES = candidates``."""
+    trace_mod.DEPTH, trace_mod.CANDIDATES = depth, candidates
     conn = store.conn
     found = {"ordinary": [0, 0], "crowded": [0, 0]}
     worst, times, unsegmented = 1.0, [], 0
@@ -86,8 +88,8 @@ def run_size(n: int, tmp: Path) -> tuple[list[dict], dict]:
         started = time.perf_counter()
         rebuild(store, workers=2)
         seconds = time.perf_counter() - started
-        new = measure(store, planted, trace_mod.DEPTH)
-        old = measure(store, planted, 0)
+        new = measure(store, planted, DEPTH, CANDIDATES)
+        old = measure(store, planted, 0, 200)  # the lookup before: lists capped at 64, 200 candidates verified
         text = text_size(store.conn)
     store.conn.close()
     sizes = {"db": db.stat().st_size, "text": text, "index_s": seconds}
@@ -100,14 +102,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000,10000,50000")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
-    depth = trace_mod.DEPTH
     rows, size_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(x) for x in args.sizes.split(",")]:
             random.seed(n)
             (old, new), sizes = run_size(n, Path(tmp))
-            trace_mod.DEPTH = depth
-            for name, r in (("capped lists, 64 oldest (baseline)", old), (f"rarest first, depth {depth:,}", new)):
+            deep = f"rarest first, depth {DEPTH:,}, {CANDIDATES:,} verified"
+            for name, r in (("capped lists, 64 oldest, 200 verified (baseline)", old), (deep, new)):
                 rows.append(
                     f"| {n:,} | {name} | {r['all']:.3f} | {r['ordinary']:.3f} | {r['crowded']:.3f} | "
                     f"{r['worst']:.2f} | {r['ms']:.0f} / {r['max_ms']:.0f} |"
