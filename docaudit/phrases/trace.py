@@ -196,8 +196,11 @@ def _finish(result: Trace, min_similarity: float | None) -> Trace:
     occs.sort(key=lambda o: (o.date or UNDATED, o.doc, o.version, o.position))
     if occs:
         first = occs[0].text
+        done: dict[str, tuple[list, list]] = {}  # a wording carried by many letters is compared once
         for o in occs:
-            o.diff = word_diff(first, o.text)
-            o.flags = compute_flags(first, o.text) if o.text != first else []
+            if o.text not in done:
+                done[o.text] = (word_diff(first, o.text), compute_flags(first, o.text) if o.text != first else [])
+            diff, flags = done[o.text]
+            o.diff, o.flags = list(diff), list(flags)
     result.occurrences = occs
     return result
