@@ -23,7 +23,7 @@ from .index import Indexer, update
 
 SIMILARITY = fp.SIMILARITY  # whole-sentence matches (more for short sentences: fingerprint.threshold)
 COVERAGE = 0.85  # a shorter query found inside a longer sentence
-CANDIDATES = 2_000  # verified per query: a deep read finds thousands that open the same way (index.candidates)
+CANDIDATES = 5_000  # verified per query: a deep read finds thousands that open the same way (index.candidates)
 DEPTH = 20_000  # postings read whole per query, rarest fingerprints first (index.Indexer.candidates)
 
 
