@@ -87,7 +87,10 @@ def run_size(n: int, folder: Path, keep: bool) -> tuple[list[dict], dict]:
     seconds = None
     reused = keep and kept.exists() and db.exists()
     if reused:
-        planted = {int(f): (o, [tuple(c) for c in cs]) for f, (o, cs) in json.loads(kept.read_text()).items()}
+        saved = json.loads(kept.read_text())
+        saved = saved if "planted" in saved else {"planted": saved, "seconds": None}
+        planted = {int(f): (o, [tuple(c) for c in cs]) for f, (o, cs) in saved["planted"].items()}
+        seconds = saved["seconds"]
     else:
         letters, planted = make_corpus(n, seed=11, formulations=FORMULATIONS, copies=10, crowded=CROWDED)
         db.unlink(missing_ok=True)
@@ -99,8 +102,8 @@ def run_size(n: int, folder: Path, keep: bool) -> tuple[list[dict], dict]:
             started = time.perf_counter()
             rebuild(store, workers=2)
             seconds = time.perf_counter() - started
-        if keep:
-            kept.write_text(json.dumps(planted))
+        if keep and not reused:
+            kept.write_text(json.dumps({"planted": planted, "seconds": seconds}))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         warm = next(iter(planted.values()))[0]
         trace_mod.trace(store, warm)  # the first lookup reads the index from disk: not what is measured
