@@ -78,6 +78,9 @@ def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
     computed on Spark.
 
     Returns RDDs (sentences, fingerprints, occurrences, versions) and build figures."""
+    from pyspark import StorageLevel
+
+    spill = StorageLevel.MEMORY_AND_DISK  # kept RDDs spill to disk rather than fill the heap
     if isinstance(rows, list):
         build = SparkBuild(versions=len(rows))
         parts = partitions or max(2, min(len(rows) // 100 + 1, 512))
@@ -86,10 +89,11 @@ def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
         build = SparkBuild(versions=rows.count())
         parts = partitions or max(2, min(build.versions // 100 + 1, 512))
         source = rows.repartition(parts)
-    per_version = source.map(_fingerprint).persist()
+    per_version = source.map(_fingerprint).persist(spill)
     versions = per_version.map(lambda v: (v[0], v[1], v[2], v[3]))
     # every sentence occurrence: key -> ((version id, position), doc, number, print)
-    occurrences = per_version.flatMap(lambda v: [(p.key, ((v[0], pos), v[1], v[2], p)) for pos, p in v[4]]).persist()
+    occurrences = per_version.flatMap(lambda v: [(p.key, ((v[0], pos), v[1], v[2], p)) for pos, p in v[4]])
+    occurrences.persist(spill)
     first = occurrences.reduceByKey(
         lambda a, b: a if a[0] <= b[0] else b, parts
     )  # the first appearance of each wording
@@ -97,10 +101,10 @@ def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
         first.sortBy(lambda kv: kv[1][0], numPartitions=parts)  # (version id, position): the local build's order
         .zipWithIndex()
         .map(lambda kv_i: (kv_i[0][0], (kv_i[1] + 1, kv_i[0][1][3])))  # key -> (id, print)
-        .persist()
+        .persist(spill)
     )
     ids = numbered.mapValues(lambda v: v[0])
-    sentence_tokens = numbered.map(lambda kv: (kv[1][0], kv[1][1].tokens)).persist()
+    sentence_tokens = numbered.map(lambda kv: (kv[1][0], kv[1][1].tokens)).persist(spill)
     fingerprints = numbered.flatMap(lambda kv: [(h, kv[1][0]) for h, _ in kv[1][1].fingerprints]).distinct(parts)
     # occurrences per (wording, document): first and last version; position and count in the last one
     per_version_sentence = (
@@ -122,7 +126,8 @@ def compute(sc, rows, postings: int = POSTINGS, partitions: int | None = None):
     groups = fingerprints.groupByKey(parts).mapValues(list).filter(lambda kv: 2 <= len(kv[1]) <= postings)
     member_rows = groups.flatMap(lambda kv: [(sid, kv[0]) for sid in set(kv[1])])
     with_tokens = member_rows.join(sentence_tokens, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-    edges = with_tokens.groupByKey(parts).flatMap(lambda kv: _verified_pairs(list(kv[1]))).distinct(parts).persist()
+    edges = with_tokens.groupByKey(parts).flatMap(lambda kv: _verified_pairs(list(kv[1]))).distinct(parts)
+    edges.persist(spill)
     build.edges = edges.count()
     build.occurrences = occurrences.count()
     families, build.rounds = components(edges, parts)
