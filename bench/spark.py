@@ -34,6 +34,7 @@ from results import publish  # noqa: E402
 
 from docaudit.phrases.index import TABLES, rebuild  # noqa: E402
 from docaudit.spark import phrases as spark_phrases  # noqa: E402
+from docaudit.spark.session import DRIVER_MEMORY  # noqa: E402
 from docaudit.store import Store  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -99,6 +100,7 @@ def measured_session(master: str):
     spark = (
         SparkSession.builder.master(master)
         .appName("docaudit-bench")
+        .config("spark.driver.memory", os.environ.get("DOCAUDIT_SPARK_DRIVER_MEMORY", DRIVER_MEMORY))
         .config("spark.ui.enabled", "true")
         .config("spark.ui.port", "0")
         .config("spark.ui.showConsoleProgress", "false")
