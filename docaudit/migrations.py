@@ -325,7 +325,7 @@ def _start_chain(conn: sqlite3.Connection) -> None:
 
 
 def _delta_texts(conn: sqlite3.Connection) -> None:
-    from .textdelta import encode
+    from .textdelta import stored
 
     ids = [r[0] for r in conn.execute("SELECT id FROM versions ORDER BY id")]
     for start in range(0, len(ids), 200):
@@ -333,9 +333,10 @@ def _delta_texts(conn: sqlite3.Connection) -> None:
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(f"SELECT id, text, normalized FROM versions WHERE id IN ({marks})", chunk).fetchall()
         for vid, text, normalized in rows:
-            delta = encode(text, normalized)
+            whole, delta = stored(text, normalized)
             if delta is not None:
-                conn.execute("UPDATE versions SET normalized = NULL, normalized_delta = ? WHERE id = ?", (delta, vid))
+                sql = "UPDATE versions SET normalized = ?, normalized_delta = ? WHERE id = ?"
+                conn.execute(sql, (whole, delta, vid))
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -107,7 +107,11 @@ class NewVersion:
 
 
 # A version's normalized text in SQL, however it is stored (docaudit.textdelta); needs a Store's connection.
-NORMALIZED = "docaudit_normalized(text, normalized, normalized_delta)"
+# Stored whole, or equal to the text (an empty delta), it is read without calling into Python.
+NORMALIZED = (
+    "coalesce(normalized, CASE WHEN normalized_delta = '' THEN text END, "
+    "docaudit_normalized(text, normalized, normalized_delta))"
+)
 
 VersionHook = Callable[[sqlite3.Connection, "Version"], None]
 _HOOKS: dict[str, VersionHook] = {}
@@ -351,9 +355,7 @@ class Store:
             "announced": None if new.announced is None else int(new.announced),
             "announced_by": new.announced_by,
         }
-        delta = textdelta.encode(extraction.text, new.normalized)
-        row["normalized"] = new.normalized if delta is None else None
-        row["normalized_delta"] = delta
+        row["normalized"], row["normalized_delta"] = textdelta.stored(extraction.text, new.normalized)
         with self.transaction():
             latest = self.latest(doc_id)  # another process may have stored a version meanwhile
             if latest is not None and latest.normalized_sha256 == new.normalized_sha256:

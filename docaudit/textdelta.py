@@ -34,6 +34,12 @@ def encode(text: str, normalized: str) -> str | None:
     return delta
 
 
+def stored(text: str, normalized: str) -> tuple[str | None, str | None]:
+    """The (``normalized``, ``normalized_delta``) columns of a version: exactly one of them is set."""
+    delta = encode(text, normalized)
+    return (normalized, None) if delta is None else (None, delta)
+
+
 def decode(text: str, delta: str) -> str:
     """The normalized text rebuilt from ``text`` and the delta :func:`encode` made."""
     if not delta:

@@ -99,14 +99,11 @@ def index_cmd(
 
 
 def _spark_rebuild(store, master: str):
-    """The Spark build (docaudit.spark.phrases), reported as the local build's figures are."""
-    from ..errors import DocauditError
+    """The Spark build (docaudit.spark.phrases), reported as the local build's figures are (without
+    pyspark, its session says what to install)."""
+    from ..spark.phrases import rebuild_on_spark
     from .index import IndexStats
 
-    try:
-        from ..spark.phrases import rebuild_on_spark
-    except ImportError as exc:
-        raise DocauditError(f"Spark is not installed ({exc}): pip install 'docaudit[spark]'") from None
     build = rebuild_on_spark(store, master=master)
     return IndexStats(
         versions=build.versions, sentences=build.occurrences, new_sentences=build.sentences, seconds=build.seconds

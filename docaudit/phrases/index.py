@@ -560,24 +560,27 @@ def _index_pending(store, ids, indexer, stats, workers, batch, progress) -> None
             pool.shutdown(cancel_futures=True)
 
 
+def reset(conn: sqlite3.Connection) -> None:
+    """Empty the phrase tables and record this docaudit's parameters (inside a write transaction): the start
+    of every full build, local, on Spark or loaded from Parquet."""
+    for table in TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    _set_flag(conn, "phrase_link_pending", False)
+    record_params(conn)
+
+
 def rebuild(
     store, *, workers: int | None = None, batch: int = 200, progress: Callable[[int, int], None] | None = None
 ) -> IndexStats:
     """Drop the phrase index and build it again from every stored version."""
     with store.transaction() as conn:
-        for table in TABLES:
-            conn.execute(f"DELETE FROM {table}")
-        record_params(conn)
+        reset(conn)
     return update(store, workers=workers, batch=batch, progress=progress)
 
 
 def text_size(conn: sqlite3.Connection) -> int:
     """Bytes of normalized text of every stored version (what the index size is compared with)."""
-    sql = (  # an empty delta means the text itself: no need to rebuild it
-        "SELECT coalesce(sum(length(CAST(CASE WHEN normalized_delta = '' THEN text "
-        f"ELSE {NORMALIZED} END AS BLOB))), 0) FROM versions"
-    )
-    return conn.execute(sql).fetchone()[0]
+    return conn.execute(f"SELECT coalesce(sum(length(CAST({NORMALIZED} AS BLOB))), 0) FROM versions").fetchone()[0]
 
 
 def index_size(conn: sqlite3.Connection) -> dict[str, int]:

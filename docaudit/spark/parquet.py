@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DocauditError
-from ..phrases.index import TABLES, record_params
+from ..phrases.index import TABLES, reset
 from ..store import NORMALIZED, Store
 
 ROWS_PER_FILE = 10_000
@@ -98,9 +98,7 @@ def load_index(store: Store, folder: str | Path) -> dict[str, int]:
     counts = {}
     conn = store.conn
     with store.transaction():
-        for table in TABLES:
-            conn.execute(f"DELETE FROM {table}")
-        record_params(conn)
+        reset(conn)
         for table in TABLES:
             names, rows = data[table]
             marks = ", ".join("?" * len(names))

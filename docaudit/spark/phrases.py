@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..phrases import fingerprint as fp
-from ..phrases.index import POSTINGS, TABLES, prints_of, record_params
+from ..phrases.index import POSTINGS, prints_of, reset
 from ..store import NORMALIZED, Store
 from .session import owns_context, session
 
@@ -204,10 +204,7 @@ def write(conn: sqlite3.Connection, sentence_rows, fingerprints, occurrence_rows
     counts = {}
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for table in TABLES:
-            conn.execute(f"DELETE FROM {table}")
-        record_params(conn)
-        conn.execute("DELETE FROM settings WHERE key = 'phrase_link_pending'")
+        reset(conn)
         rows = sorted(sentence_rows.toLocalIterator())
         conn.executemany(
             "INSERT INTO phrase_sentences (id, key, text, tokens, prints, family) VALUES (?, ?, ?, ?, ?, ?)", rows
