@@ -34,7 +34,7 @@ from results import publish  # noqa: E402
 
 from docaudit.phrases.index import TABLES, rebuild  # noqa: E402
 from docaudit.spark import phrases as spark_phrases  # noqa: E402
-from docaudit.spark.session import DRIVER_MEMORY  # noqa: E402
+from docaudit.spark.session import session  # noqa: E402
 from docaudit.store import Store  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -93,21 +93,8 @@ class Peak:
 
 
 def measured_session(master: str):
-    """A session like docaudit's, with the UI on (a free port) so its REST API reports stage metrics."""
-    from pyspark.sql import SparkSession
-
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = (
-        SparkSession.builder.master(master)
-        .appName("docaudit-bench")
-        .config("spark.driver.memory", os.environ.get("DOCAUDIT_SPARK_DRIVER_MEMORY", DRIVER_MEMORY))
-        .config("spark.ui.enabled", "true")
-        .config("spark.ui.port", "0")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
+    """docaudit's session, with the UI on (a free port) so its REST API reports stage metrics."""
+    return session(master, "docaudit-bench", {"spark.ui.enabled": "true", "spark.ui.port": "0"})
 
 
 def shuffle_bytes(spark) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from .cli_options import (
     RESULT,
     color_option,
     emit_listing,
+    engine_options,
     fail,
     max_size_option,
     output_options,
@@ -357,9 +358,7 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
     help="stem, kenmerk, or a template over {stem} {name} {parent} {kenmerk} {document_number} {kamerstuk} {date}.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Files read at once [default: twice the cores, at most 8].")
-@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
-              help="Where files are extracted: here, or on Spark (pip install 'docaudit[spark]').")  # fmt: skip
-@click.option("--master", default="local[2]", show_default=True, help="Spark master URL (--engine spark).")
+@engine_options("Where files are extracted")
 @max_size_option
 @quiet_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")

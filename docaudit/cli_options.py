@@ -120,6 +120,25 @@ def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def engine_options(where: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--engine local|spark`` and ``--master URL``, passed as ``engine`` and ``master``; ``where``
+    finishes the engine's help ("Where files are extracted")."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--master", default="local[2]", show_default=True, help="Spark master URL (--engine spark).")(
+            f
+        )
+        return click.option(
+            "--engine",
+            type=click.Choice(["local", "spark"]),
+            default="local",
+            show_default=True,
+            help=f"{where}: here, or on Apache Spark (pip install 'docaudit[spark]', a Java runtime).",
+        )(f)
+
+    return decorate
+
+
 def max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--max-size`` (bytes, from ``50MB``), passed as ``max_size``."""
     return click.option(

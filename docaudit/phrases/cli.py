@@ -6,7 +6,16 @@ import sys
 
 import click
 
-from ..cli_options import DATE, LISTING, RESULT, color_option, output_options, quiet_option, use_color
+from ..cli_options import (
+    DATE,
+    LISTING,
+    RESULT,
+    color_option,
+    engine_options,
+    output_options,
+    quiet_option,
+    use_color,
+)
 
 
 def _output(f):
@@ -16,14 +25,7 @@ def _output(f):
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Drop the phrase index and build it again from every version.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for fingerprinting [default: CPU count].")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="Where --rebuild runs: here, or on Apache Spark (pip install 'docaudit[spark]', a Java runtime).",
-)
-@click.option("--master", default="local[2]", show_default=True, help="Spark master URL (--engine spark).")
+@engine_options("Where --rebuild runs")
 @click.option(
     "--from",
     "from_dir",
