@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
+from results import header, publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 
 from docaudit import chain  # noqa: E402
 from docaudit.ingest import add_file  # noqa: E402
@@ -120,8 +120,7 @@ def main() -> None:
             f"Medians of {args.rounds} alternating rounds; ms per letter (add) or per source (run: two runs, the "
             "second all 304).",
             "",
-            "| work | ms, chain off (baseline) | ms, chain on | × baseline | time inside the chain |",
-            "|---|---|---|---|---|",
+            *header("work", "ms, chain off (baseline)", "ms, chain on", "× baseline", "time inside the chain"),
             *rows,
         ]
     )

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results import publish  # noqa: E402
+from results import header, publish  # noqa: E402
 
 from docaudit.extract import pdf as P  # noqa: E402
 from docaudit.segment import sentences  # noqa: E402
@@ -203,8 +203,13 @@ def main() -> None:
             f"{len(files)} PDFs of the labelled sets, docaudit's layout rules on each line source; "
             f"median of {args.rounds} rounds, Python {sys.version.split()[0]}.",
             "",
-            "| line source | ms per PDF | speed vs baseline | pdfminer's sentences, word for word | words differing |",
-            "|---|---|---|---|---|",
+            *header(
+                "line source",
+                "ms per PDF",
+                "speed vs baseline",
+                "pdfminer's sentences, word for word",
+                "words differing",
+            ),
             *rows,
             "",
             f"Offered as an engine only with ≥ {SAME:.0%} of the sentences the same at ≥ {FASTER}× the speed: "

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from phrases import make_corpus, store_letters  # noqa: E402
-from results import publish  # noqa: E402
+from results import header, publish  # noqa: E402
 
 from docaudit.phrases import fingerprint as fp  # noqa: E402
 from docaudit.phrases import trace as trace_mod  # noqa: E402
@@ -146,12 +146,14 @@ def main() -> None:
             f"{FORMULATIONS} planted formulations and {CROWDED} crowded ones (their opening in 5% of all letters), "
             f"10 copies each; 2 cores, Python {sys.version.split()[0]}.",
             "",
-            "| letters | lookup | recall, all | ordinary | crowded | worst formulation | trace ms median / max |",
-            "|---|---|---|---|---|---|---|",
+            *header(
+                "letters", "lookup", "recall, all", "ordinary", "crowded", "worst formulation", "trace ms median / max"
+            ),
             *rows,
             "",
-            "| letters | text MB | audit.db MB | × text | `index --rebuild` s | copies joined to a neighbour |",
-            "|---|---|---|---|---|---|",
+            *header(
+                "letters", "text MB", "audit.db MB", "× text", "`index --rebuild` s", "copies joined to a neighbour"
+            ),
             *size_rows,
         ]
     )

@@ -25,6 +25,11 @@ def write_section(path: Path, name: str, body: str) -> None:
     path.write_text(text + "\n" if not text.endswith("\n") else text, encoding="utf-8")
 
 
+def header(*columns: str) -> list[str]:
+    """A Markdown table's first two lines: the column names and the separator, as many as there are names."""
+    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+
+
 def publish(table: str, path: Path | None, name: str) -> None:
     """Print a benchmark's table and, when ``path`` is given, replace its section there."""
     print(table)

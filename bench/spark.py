@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from phrases import make_corpus, store_letters  # noqa: E402
-from results import publish  # noqa: E402
+from results import header, publish  # noqa: E402
 
 from docaudit.phrases.index import TABLES, rebuild  # noqa: E402
 from docaudit.spark import phrases as spark_phrases  # noqa: E402
@@ -192,8 +192,15 @@ def main() -> None:
             f"{args.letters:,} generated letters ({text_mb:.0f} MB of text) on one 2-core machine; seconds, Spark "
             "session start-up included; peak resident memory of the whole process tree.",
             "",
-            "| build | s | of which Spark start-up | × baseline | peak memory MB | shuffle written MB | same tables |",
-            "|---|---|---|---|---|---|---|",
+            *header(
+                "build",
+                "s",
+                "of which Spark start-up",
+                "× baseline",
+                "peak memory MB",
+                "shuffle written MB",
+                "same tables",
+            ),
             *rows,
             "",
             *estimate(args.letters, text_mb, widest, local_s),
