@@ -25,17 +25,30 @@ from .formatting import human_size
 
 USER_AGENT = f"docaudit/{__version__} (+https://github.com/docaudit/docaudit; change monitor for official letters)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+ERROR_BODY = 4096  # bytes of an error answer kept to say what the server said
 
 
 class FetchError(DocauditError):
     """A fetch that failed after its retries. ``status`` is the last HTTP status, if any."""
 
-    def __init__(self, kind: str, message: str, *, status: int | None = None, attempts: int = 1, url: str = ""):
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        status: int | None = None,
+        attempts: int = 1,
+        url: str = "",
+        body: bytes = b"",
+        content_type: str | None = None,
+    ):
         super().__init__(message)
         self.kind = kind
         self.status = status
         self.attempts = attempts
         self.url = url
+        self.body = body  # the start of an error answer's body (at most ERROR_BODY bytes): what the server said
+        self.content_type = content_type
 
 
 @dataclass
@@ -214,7 +227,14 @@ class Fetcher:
                 if status in RETRY_STATUSES:
                     raise _Retry("http", f"HTTP {status} {response.reason_phrase}", status, _retry_after(response))
                 if status >= 400:
-                    raise FetchError("http", f"HTTP {status} {response.reason_phrase}", status=status, url=url)
+                    raise FetchError(
+                        "http",
+                        f"HTTP {status} {response.reason_phrase}",
+                        status=status,
+                        url=url,
+                        body=_head(response, ERROR_BODY, deadline),
+                        content_type=response.headers.get("Content-Type"),
+                    )
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > s.max_size:
                     raise FetchError(
@@ -270,6 +290,20 @@ class Fetcher:
             raise _Retry("connection", f"cannot connect: {exc or type(exc).__name__}") from None
         except httpx.InvalidURL as exc:
             raise FetchError("url", f"invalid URL: {exc}", url=url) from None
+
+
+def _head(response: httpx.Response, limit: int, deadline: float) -> bytes:
+    """Up to ``limit`` bytes of a response body, within the download's deadline (an error page is read for
+    what it says, never whole)."""
+    out = b""
+    try:
+        for chunk in response.iter_bytes():
+            out += chunk
+            if len(out) >= limit or time.monotonic() > deadline:
+                break
+    except httpx.HTTPError:
+        pass
+    return out[:limit]
 
 
 class _Retry(Exception):

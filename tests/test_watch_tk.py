@@ -77,7 +77,8 @@ def test_one_document_each_new_versie_is_a_version(da, tk, tmp_path):
     assert r.exit_code == 0 and "2024D46963: new, stored as 2024D46963@1" in r.output
     request = tk.server.hits(LISTING)[-1].query
     assert request["$filter"] == ["(DocumentNummer eq '2024D46963') and Verwijderd eq false"]
-    assert request["$orderby"] == ["ApiGewijzigdOp,Id"] and "$top" not in request
+    assert request["$orderby"] == ["ApiGewijzigdOp,Id"] and request["$top"] == ["100"]
+    assert "%24" not in tk.server.hits(LISTING)[-1].target  # OData options go as $filter, $top, never %24…
 
     r = da("run")  # nothing changed in the API: one listing request, no download
     assert "1 unchanged" in r.output and resource_hits(tk) == 1
@@ -280,9 +281,11 @@ def test_unknown_document_number_and_a_moved_api_fail_clearly(da, tk, monkeypatc
     da("track", "tk:2024D99999")
     r = da("run")
     assert r.exit_code == 3 and "the API has no document 2024D99999" in r.output
-    monkeypatch.setenv("DOCAUDIT_TK_API", tk.server.url("/OData/v5"))
-    r = da("run")
-    assert r.exit_code == 3 and "the OData address may have moved" in r.output and "tk:feed" in r.output
+    monkeypatch.setenv("DOCAUDIT_TK_API", tk.server.url("/OData/v6"))  # an address where nothing answers
+    r = da("run")  # a setting to fix, not an outage: 2 even though it is the only source
+    assert r.exit_code == 2 and r.output.count("\n") == 2, r.output
+    assert f"the Tweede Kamer API at {tk.server.url('/OData/v6')} answered HTTP 404" in r.output
+    assert "docaudit tk check" in r.output
 
 
 def test_a_cursor_kept_on_gewijzigdop_by_an_older_docaudit_is_taken_over(da, tk, tmp_path):

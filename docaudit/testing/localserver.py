@@ -48,6 +48,7 @@ class LocalServer:
 
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply] | Callable[[Request], Reply]] = {}
+        self.fallback: Callable[[Request], Reply | None] | None = None  # asked for paths with no route
         self.requests: list[Request] = []
         self._served: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
@@ -115,7 +116,7 @@ class LocalServer:
             self.requests.append(request)
             route = self.routes.get(parts.path)
             if route is None:
-                reply = Reply(status=404, body=b"not found")
+                reply = (self.fallback(request) if self.fallback else None) or Reply(status=404, body=b"not found")
             elif callable(route):
                 reply = None
             else:

@@ -183,6 +183,24 @@ def _compare(value: Any, op: str, literal: Any) -> bool:
         ) from None
 
 
+def names_compared(text: str) -> list[str]:
+    """The record's own property names a ``$filter`` uses (compared, or a collection it looks into with
+    ``any``); names inside a lambda (``d/Nummer``) belong to another entity type and are left out."""
+    try:
+        tokens = _tokens(text)
+    except ODataError:
+        return []
+    names = []
+    for (kind, value), following in zip(tokens, [*tokens[1:], ("", "")], strict=True):
+        if kind != "name" or value in ("and", "or", "not", "true", "false", "null") or value in COMPARE:
+            continue
+        if value.endswith("/any"):
+            names.append(value.removesuffix("/any"))
+        elif "/" not in value and following[0] == "name" and following[1] in COMPARE:
+            names.append(value)
+    return names
+
+
 def compile_filter(text: str) -> Predicate:
     """A predicate over a record (a dict as the service serialises it) for a ``$filter`` expression."""
     if not text.strip():

@@ -4,16 +4,28 @@ real one.
 It keeps a model of the documents (every state each went through) and a clock of its own, and answers
 the two APIs from it:
 
-- OData (``/OData/v4/2.0/Document``): the ``$filter`` evaluated for real (:mod:`.odata`), ``$orderby``
-  with ties in a different order on every request, 250 records a page with ``$skip`` nextLinks built the
-  way the service builds them (the query re-encoded plus ``&$skip=250``), no nextLink when ``$top`` is sent,
+- OData in one of two versions (``version``):
+
+  - ``v5`` (``/OData/v5``, the service since 2026): ``Nummer`` and ``Ondernummer`` (-1 for none) where v4 had
+    ``DocumentNummer`` and ``Volgnummer``; ``$top`` above 100 answered with HTTP 400; never a nextLink (a
+    request without ``$top`` is silently cut at ``page_size``); a name the version does not have in
+    ``$filter``, ``$orderby`` or ``$expand`` answered with HTTP 400; ``api_stamp=False`` drops
+    ``ApiGewijzigdOp`` and ``drop`` any other field (``ContentLength``, ``HuidigeDocumentVersie``,
+    ``Kamerstukdossier``: the navigation and its entity set), both from the records and from ``$metadata``;
+    with ``old_prefix="gone"`` the v4 address answers every request with 410 and a page naming the new one.
+  - ``v4`` (``/OData/v4/2.0``): 250 records a page with ``$skip`` nextLinks built the way the service builds
+    them (the query re-encoded plus ``&$skip=250``), and nextLinks within ``$top`` when it asks for more than a
+    page.
+
+  Both: a ``$metadata`` document (CSDL) describing exactly what the records carry, the ``$filter``
+  evaluated for real (:mod:`.odata`), ``$orderby`` with ties in a different order on every request,
   ``$expand`` of ``HuidigeDocumentVersie`` and ``Kamerstukdossier`` (with ``Toevoeging``), the file at
   ``Document(<Id>)/resource`` and at the link the service advertises,
   ``Document(<Id>)/TK.DA.GGM.OData.Resource()``; and ``/Kamerstukdossier`` for dossier look-ups.
-- SyncFeed (``/SyncFeed/2.0/Feed?category=Document[&skiptoken=N]``): an Atom log of every change in the
-  order it became visible, each entry with its own ``rel="next"`` link (the skiptoken after it) and an
-  enclosure link to ``/SyncFeed/2.0/Resources/<Id>``; an entity's earlier entry is dropped when it
-  changes again.
+- SyncFeed (``/SyncFeed/2.0/Feed?category=Document[&skiptoken=N]``), the same in both versions: an Atom log of
+  every change in the order it became visible, each entry with its own ``rel="next"`` link (the skiptoken
+  after it) and an enclosure link to ``/SyncFeed/2.0/Resources/<Id>``; an entity's earlier entry is dropped
+  when it changes again. ``category=Kamerstukdossier`` lists the dossiers (``<nummer>``, ``<toevoeging>``).
 
 Unkind on purpose, as the real service is (see docs/watching.md for the sources): a change made at
 ``GewijzigdOp`` (local time, offset, 7 fractional digits) becomes visible ``lag`` later, at
@@ -35,10 +47,13 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from .localserver import LocalServer, Reply, Request
-from .odata import ODataError, compile_filter, parse_instant
+from .odata import ODataError, compile_filter, names_compared, parse_instant
 
-PREFIX = "/OData/v4/2.0"
+PREFIXES = {"v4": "/OData/v4/2.0", "v5": "/OData/v5"}
+PREFIX = PREFIXES["v4"]
 FEED = "/SyncFeed/2.0"
+V5_NAMES = {"DocumentNummer": "Nummer", "Volgnummer": "Ondernummer"}  # v4 name → v5 name
+V5_TOP = 100
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -111,6 +126,11 @@ class FakeTK:
     advertise_resource: bool = False  # records carry the advertised file link; the short /resource is 404
     clock: datetime = datetime(2024, 11, 29, 9, 0, tzinfo=UTC)
     between_pages: Any = None  # called after each Document listing is answered (to change data mid-paging)
+    version: str = "v4"  # v4 | v5: which OData the service speaks (see the module docstring)
+    api_stamp: bool = True  # records carry ApiGewijzigdOp
+    drop: tuple[str, ...] = ()  # other fields (v5 names) the service does not have
+    old_prefix: str = "serve"  # v5 only: "gone" answers the v4 address with 410
+    metadata: bool = True  # serve $metadata
     docs: dict[str, Doc] = field(default_factory=dict)  # by DocumentNummer
     dossiers: dict[tuple[int, str | None], str] = field(default_factory=dict)
 
@@ -120,15 +140,27 @@ class FakeTK:
         self._feed: list[tuple[int, str, int]] = []  # (skiptoken, document number, state index)
         self._fed: set[tuple[str, int]] = set()
         self._token = 1000
-        self.server.route(f"{PREFIX}/Document", self._list)
-        self.server.route(f"{PREFIX}/Kamerstukdossier", self._dossiers)
+        self.prefix = PREFIXES[self.version]
+        self.server.route(f"{self.prefix}/Document", self._list)
+        if "Kamerstukdossier" not in self.drop:
+            self.server.route(f"{self.prefix}/Kamerstukdossier", self._dossiers)
+        if self.metadata:
+            self.server.route(
+                f"{self.prefix}/$metadata", lambda _r: Reply(body=self.csdl(), content_type="application/xml")
+            )
+        if self.version == "v5" and self.old_prefix == "gone":
+            self.server.fallback = self._gone
         self.server.route(f"{FEED}/Feed", self._feed_page)
 
     # -- the clock ---------------------------------------------------------------------------------
 
     @property
     def api(self) -> str:
-        return self.server.url(PREFIX)
+        return self.server.url(self.prefix)
+
+    @property
+    def old_api(self) -> str:
+        return self.server.url(PREFIXES["v4"])
 
     @property
     def feed(self) -> str:
@@ -277,12 +309,105 @@ class FakeTK:
         shown = [s for s in doc.states if s.visible_at <= self.clock]
         return shown[-1] if shown else None
 
+    # -- names by version --------------------------------------------------------------------------
+
+    def _names(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A record (kept in v4 names) as this version of the service names and carries it."""
+        out = {}
+        for key, value in record.items():
+            if self.version == "v5":
+                key = V5_NAMES.get(key, key)
+                if key == "Ondernummer" and value is None:
+                    value = -1
+            if key in self.drop or (key == "ApiGewijzigdOp" and not self.api_stamp):
+                continue
+            if key == "HuidigeDocumentVersie_Id" and "HuidigeDocumentVersie" in self.drop:
+                continue
+            if key == "Kamerstukdossier" and isinstance(value, list):
+                value = [{k: v for k, v in d.items() if self.api_stamp or k != "ApiGewijzigdOp"} for d in value]
+            out[key] = value
+        return out
+
+    def properties(self) -> set[str]:
+        """The Document properties and navigations of this version (what ``$metadata`` lists)."""
+        some = next((s.record for d in self.docs.values() for s in d.states if not s.deleted), None)
+        keys = set(self._names(some or self._template()))
+        return keys
+
+    def _template(self) -> dict[str, Any]:
+        keys = (
+            "Id Soort DocumentNummer Titel Onderwerp Datum Vergaderjaar Kamer Volgnummer Citeertitel Alias "
+            "DatumRegistratie DatumOntvangst Aanhangselnummer KenmerkAfzender Organisatie ContentType ContentLength "
+            "Verwijderd HuidigeDocumentVersie_Id HuidigeDocumentVersie Kamerstukdossier GewijzigdOp ApiGewijzigdOp"
+        ).split()
+        return dict.fromkeys(keys)
+
+    def csdl(self) -> bytes:
+        """The ``$metadata`` document: an OData CSDL (EDMX) with exactly the fields the records carry."""
+        ns = "TK.DA.GGM.OData"
+        props = sorted(self.properties() - set(NAVIGATION))
+        types = {
+            "Datum": "Edm.DateTimeOffset",
+            "GewijzigdOp": "Edm.DateTimeOffset",
+            "ApiGewijzigdOp": "Edm.DateTimeOffset",
+        }
+
+        def prop(name: str) -> str:
+            kind = types.get(
+                name, "Edm.Int64" if name in ("ContentLength", "Ondernummer", "Volgnummer") else "Edm.String"
+            )
+            return f'<Property Name="{name}" Type="{kind}"/>'
+
+        def entity(name: str, fields: list[str]) -> str:
+            key = '<Key><PropertyRef Name="Id"/></Key>'
+            return f'<EntityType Name="{name}">{key}{"".join(map(prop, fields))}</EntityType>'
+
+        stamps = ["GewijzigdOp"] + (["ApiGewijzigdOp"] if self.api_stamp else [])
+        nav = [
+            f'<NavigationProperty Name="HuidigeDocumentVersie" Type="{ns}.DocumentVersie"/>'
+            if "HuidigeDocumentVersie" not in self.drop
+            else "",
+            f'<NavigationProperty Name="Kamerstukdossier" Type="Collection({ns}.Kamerstukdossier)"/>'
+            if "Kamerstukdossier" not in self.drop
+            else "",
+        ]
+        versie = "Id Status Versienummer Bestandsgrootte Extensie Datum Verwijderd".split() + stamps
+        dossier = "Id Titel Citeertitel Alias Nummer Toevoeging HoogsteVolgnummer Afgesloten Kamer Verwijderd".split()
+        sets = ['<EntitySet Name="Document" EntityType="TK.DA.GGM.OData.Document"/>']
+        if "HuidigeDocumentVersie" not in self.drop:
+            sets.append(f'<EntitySet Name="DocumentVersie" EntityType="{ns}.DocumentVersie"/>')
+        if "Kamerstukdossier" not in self.drop:
+            sets.append(f'<EntitySet Name="Kamerstukdossier" EntityType="{ns}.Kamerstukdossier"/>')
+        xml = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">'
+            f'<edmx:DataServices><Schema Namespace="{ns}" xmlns="http://docs.oasis-open.org/odata/ns/edm">'
+            f'<EntityType Name="Document"><Key><PropertyRef Name="Id"/></Key>{"".join(map(prop, props))}{"".join(nav)}'
+            "</EntityType>"
+            f"{entity('DocumentVersie', versie)}{entity('Kamerstukdossier', dossier + stamps)}"
+            f'<Function Name="Resource" IsBound="true"><Parameter Name="bindingParameter" Type="{ns}.Document"/>'
+            '<ReturnType Type="Edm.Stream"/></Function>'
+            f'<EntityContainer Name="Container">{"".join(sets)}</EntityContainer>'
+            "</Schema></edmx:DataServices></edmx:Edmx>"
+        )
+        return xml.encode("utf-8")
+
+    def _gone(self, request: Request) -> Reply | None:
+        """v5 with ``old_prefix="gone"``: the v4 address answers 410 with a page that names the new one."""
+        if not request.path.startswith(PREFIXES["v4"]):
+            return None
+        body = (
+            "<!DOCTYPE html><html><head><title>410 Gone</title></head><body><h1>OData v4 is uitgefaseerd</h1>"
+            f"<p>Deze versie van de OData API is niet meer beschikbaar. Gebruik {self.api}</p></body></html>"
+        )
+        return Reply(status=410, body=body.encode(), content_type="text/html; charset=utf-8")
+
     def _serialize(self, doc: Doc, state: State, expand: list[str]) -> dict[str, Any]:
         if state.deleted:
-            return dict(state.record)
-        out = {k: v for k, v in state.record.items() if k not in NAVIGATION}
+            return self._names(dict(state.record))
+        out = {k: v for k, v in self._names(state.record).items() if k not in NAVIGATION}
         for nav in expand:
-            out[nav] = state.record[nav]
+            out[nav] = self._names({nav: state.record[nav]})[nav]
         if self.advertise_resource:
             out["#TK.DA.GGM.OData.Resource"] = {
                 "title": "TK.DA.GGM.OData.Resource",
@@ -294,8 +419,19 @@ class FakeTK:
         self.requests += 1
         q = {k: v[0] for k, v in request.query.items()}
         expand = [e.strip() for e in q.get("$expand", "").split(",") if e.strip()]
-        if any(e not in NAVIGATION for e in expand):
-            return _error(f"Could not find a property named '{expand[0]}' on type 'Document'")
+        known = self.properties()
+        for name in [
+            *expand,
+            *names_compared(q.get("$filter", "")),
+            *(c.split()[0] for c in q.get("$orderby", "").split(",") if c.strip()),
+        ]:
+            if name not in known:
+                return _error(f"Could not find a property named '{name}' on type 'TK.DA.GGM.OData.Document'.")
+        if self.version == "v5" and "$top" in q and int(q["$top"]) > V5_TOP:
+            return _error(
+                f"The limit of '{V5_TOP}' for Top query has been exceeded. "
+                f"The value from the incoming request is '{q['$top']}'."
+            )
         try:
             predicate = compile_filter(q.get("$filter", ""))
             rows = []
@@ -303,7 +439,7 @@ class FakeTK:
                 state = self.visible(doc)
                 if state is None:
                     continue
-                full = {**state.record} if not state.deleted else dict(state.record)
+                full = self._names(state.record)
                 if predicate(full):
                     rows.append(self._serialize(doc, state, expand))
                     self._route_files(doc)
@@ -312,13 +448,19 @@ class FakeTK:
             return _error(str(exc))
         skip = int(q.get("$skip", 0))
         top = int(q["$top"]) if "$top" in q else None
-        size = min(self.page_size, top) if top is not None else self.page_size
-        page = rows[skip : skip + size]
-        body: dict[str, Any] = {"@odata.context": f"{self.api}/$metadata#Document", "value": page}
-        if top is None and skip + size < len(rows):
-            rest = {k: v for k, v in q.items() if k != "$skip"}
-            query = "&".join(f"{k}={quote(v, safe='')}" for k, v in rest.items())  # as recorded: see tests
-            body["@odata.nextLink"] = f"{self.api}/Document?{query}&$skip={skip + size}"
+        body: dict[str, Any] = {"@odata.context": f"{self.api}/$metadata#Document"}
+        if self.version == "v5":  # $top honoured (≤ 100), never a nextLink: without $top, silently cut
+            body["value"] = rows[skip : skip + (top if top is not None else self.page_size)]
+        else:
+            end = len(rows) if top is None else min(len(rows), skip + top)
+            size = self.page_size
+            body["value"] = rows[skip : min(end, skip + size)]
+            if skip + size < end:
+                rest = {k: v for k, v in q.items() if k != "$skip"}
+                query = "&".join(f"{k}={quote(v, safe='')}" for k, v in rest.items())  # as recorded: see tests
+                if top is not None:
+                    query = query.replace(f"$top={top}", f"$top={top - size}")
+                body["@odata.nextLink"] = f"{self.api}/Document?{query}&$skip={skip + size}"
         reply = Reply(body=json.dumps(body).encode(), content_type="application/json; odata.metadata=minimal")
         if self.between_pages is not None:
             self.between_pages(self)
@@ -350,8 +492,8 @@ class FakeTK:
             return Reply(body=state.data, content_type=state.record["ContentType"])
 
         routes = {
-            f"{PREFIX}/Document({doc.id})/resource": Reply(status=404) if self.advertise_resource else serve,
-            f"{PREFIX}/Document({doc.id})/TK.DA.GGM.OData.Resource()": serve,
+            f"{self.prefix}/Document({doc.id})/resource": Reply(status=404) if self.advertise_resource else serve,
+            f"{self.prefix}/Document({doc.id})/TK.DA.GGM.OData.Resource()": serve,
             f"{FEED}/Resources/{doc.id}": serve,
         }
         for path, reply in routes.items():
@@ -391,8 +533,10 @@ class FakeTK:
 
     def _feed_page(self, request: Request) -> Reply:
         q = {k: v[0] for k, v in request.query.items()}
+        if q.get("category") == "Kamerstukdossier":
+            return self._dossier_feed()
         if q.get("category") != "Document":
-            return Reply(status=400, body=b"category must be Document in this stand-in")
+            return Reply(status=400, body=b"category must be Document or Kamerstukdossier in this stand-in")
         self._grow_feed()
         after = int(q.get("skiptoken", 0))
         entries = [e for e in self._feed if e[0] > after]
@@ -414,6 +558,24 @@ class FakeTK:
             parts.append(self._entry(self.docs[number], self.docs[number].states[n], token))
         parts.append("</feed>")
         return Reply(body="\n".join(parts).encode(), content_type="application/atom+xml; charset=utf-8")
+
+    def _dossier_feed(self) -> Reply:
+        """``category=Kamerstukdossier``: every dossier on one page, as ``<kamerstukdossier id=…><nummer>``."""
+        entries = []
+        for (number, suffix), ident in self.dossiers.items():
+            toevoeging = f"<toevoeging>{escape(suffix)}</toevoeging>" if suffix else "<toevoeging/>"
+            entries.append(
+                f"<entry><title>{ident}</title><id>{self.feed}/Entiteiten/{ident}</id>"
+                '<content type="application/xml"><kamerstukdossier xmlns="http://www.tweedekamer.nl/xsd/tkData/v1-0" '
+                'xmlns:tk="http://www.tweedekamer.nl/xsd/tkData/v1-0" '
+                f'id="{ident}" tk:bijgewerkt="{local_stamp(self.clock)}" tk:verwijderd="false">'
+                f"<titel>JBZ-Raad</titel><nummer>{number}</nummer>{toevoeging}</kamerstukdossier></content></entry>"
+            )
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<title>Gegevensmagazijn SyncFeed (category: Kamerstukdossier)</title>" + "".join(entries) + "</feed>"
+        )
+        return Reply(body=body.encode(), content_type="application/atom+xml; charset=utf-8")
 
     def _entry(self, doc: Doc, state: State, token: int) -> str:
         r, base = state.record, self.feed

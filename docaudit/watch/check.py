@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..errors import DocauditError
 from ..fetch import Fetcher, FetchError
 from .items import GONE, Item
 from .sources import Source
+from .tk import ServiceMoved
+from .tkschema import Schema
 
 
 @dataclass
@@ -25,22 +28,26 @@ class Check:
     error: str | None = None
     duration: float = 0.0
     read_to: int | None = None  # tk:feed: the skiptoken the check read up to
+    moved: bool = False  # the service answered as a moved one does (a setting to fix, not an outage)
+    schema: Schema | None = None  # tk: OData sources: the schema the check read records with
 
 
 def check_source(
     source: Source,
     fetcher: Fetcher,
     *,
-    tk_api: str,
+    tk_schema: Schema | Exception | None = None,
     tk_feed: str | None = None,
     known: dict[str, dict[str, Any]] | None = None,
     refetch: bool = False,
     feed_items: int | None = None,
 ) -> Check:
     """Check one source; ``known`` maps document ids to the API fields of their stored latest version
-    (Tweede Kamer sources skip the records whose file they already have)."""
+    (Tweede Kamer sources skip the records whose file they already have). ``tk_schema`` is the OData
+    service's schema as the run read it, or why it could not be read."""
     started = time.monotonic()
     read_to = None
+    schema = tk_schema if isinstance(tk_schema, Schema) else None
     try:
         if source.kind == "url":
             items = [check_url(source, fetcher, refetch=refetch)]
@@ -51,15 +58,20 @@ def check_source(
         elif source.kind == "tk-feed":
             from .tkfeed import DEFAULT_FEED, check_feed
 
-            items, read_to = check_feed(source, fetcher, feed=tk_feed or DEFAULT_FEED, api=tk_api, known=known or {})
+            items, read_to = check_feed(source, fetcher, feed=tk_feed or DEFAULT_FEED, schema=schema, known=known or {})
         else:
             from .tk import check_tk
 
-            items = check_tk(source, fetcher, api=tk_api, known=known or {})
+            if schema is None:
+                raise tk_schema if isinstance(tk_schema, Exception) else DocauditError("no OData schema was read")
+            items = check_tk(source, fetcher, schema=schema, known=known or {})
         error = None
     except Exception as exc:  # a check must never take the run down with it
         items, error = [Item.failure(source, exc)], str(exc) or type(exc).__name__
-    return Check(source, items, error, time.monotonic() - started, read_to)
+        moved = isinstance(exc, ServiceMoved)
+    else:
+        moved = False
+    return Check(source, items, error, time.monotonic() - started, read_to, moved, schema)
 
 
 def check_url(source: Source, fetcher: Fetcher, *, refetch: bool = False) -> Item:

@@ -131,7 +131,8 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
     Exit status:
       0  all checked (changes or not, unless --exit-code)
       1  with --exit-code: something was new, changed or withdrawn
-      2  some sources failed, a notification could not be sent, or there was
+      2  some sources failed (a Tweede Kamer API that moved always counts
+         here: docaudit tk check), a notification could not be sent, or there was
          nothing to check (no database, no watchlist, no source: a wrong
          folder in the crontab?) and --allow-empty was not given
       3  nothing could be checked: every source failed, another run holds
@@ -170,7 +171,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
         click.echo(stamp(f"Error: {exc}"), err=True)
         sys.exit(EXIT_NOTHING_RAN)
     if not as_json:
-        for note in watchlist.notes:
+        for note in [*watchlist.notes, *report.notes]:
             click.echo(stamp(f"note: {note}"), err=True)
     if report.sources == 0 and not allow_empty:
         click.echo(

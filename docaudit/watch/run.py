@@ -27,12 +27,14 @@ from ..limits import Limits
 from ..snapshots import sha256
 from ..store import AddResult, Store, Version
 from ..values import hide_secrets, now, one_line, public_url
+from . import tk
 from .check import Check, check_source
 from .items import Item
 from .lock import RunLock
 from .sources import Source, get_source, list_sources
 from .tk import DEFAULT_API
 from .tkfeed import DEFAULT_FEED
+from .tkschema import Schema
 
 OUTCOMES = ("new", "changed", "unchanged", "withdrawn", "failed", "skipped")
 EXIT_OK, EXIT_CHANGES, EXIT_FAILURES, EXIT_NOTHING_RAN = 0, 1, 2, 3
@@ -90,6 +92,8 @@ class RunReport:
     sources: int = 0
     notified: list[str] = field(default_factory=list)
     notify_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the run has to say besides outcomes (the API changed)
+    moved: list[str] = field(default_factory=list)  # sources whose service answered as a moved one does
 
     @property
     def counts(self) -> dict[str, int]:
@@ -114,9 +118,10 @@ class RunReport:
         return line
 
     def exit_code(self, *, exit_on_change: bool = False) -> int:
-        """0 fine; 1 changes (only with ``exit_on_change``); 2 something failed; 3 nothing could be checked."""
+        """0 fine; 1 changes (only with ``exit_on_change``); 2 something failed (a service that moved always
+        counts here: a setting to fix, not an outage); 3 nothing could be checked."""
         c = self.counts
-        if self.outcomes and c["failed"] == len(self.outcomes):
+        if self.outcomes and c["failed"] == len(self.outcomes) and not self.moved:
             return EXIT_NOTHING_RAN
         if c["failed"] or self.notify_errors:
             return EXIT_FAILURES
@@ -212,6 +217,7 @@ def _check_all(
 ) -> None:
     """Fetch in threads; extract changed bytes in worker processes; store and record in this thread."""
     known = _known_tk(store)
+    tk_schema = _tk_schema(store, fetcher, sources, settings, report)
     workers = max(1, min(settings.concurrency, len(sources) or 1))
     parallel = settings.extract_workers > 1 and len(sources) >= settings.parallel_from
     pending: dict[Future, tuple[str, Any]] = {}
@@ -237,7 +243,7 @@ def _check_all(
                 check_source,
                 s,
                 fetcher,
-                tk_api=settings.tk_api,
+                tk_schema=tk_schema,
                 tk_feed=settings.tk_feed,
                 known=known,
                 refetch=settings.refetch,
@@ -251,6 +257,8 @@ def _check_all(
                     kind, context = pending.pop(future)
                     if kind == "check":
                         check: Check = future.result()
+                        if check.moved:
+                            report.moved.append(check.source.id)
                         entry = open_checks[check.source.id] = _OpenCheck(check)
                         for item in check.items:
                             if extractors.active and _needs_extraction(store, item):
@@ -317,6 +325,27 @@ class _Extractors:
             return None, exc
 
 
+def _tk_schema(
+    store: Store, fetcher: Fetcher, sources: list[Source], settings: RunSettings, report: RunReport
+) -> Schema | Exception | None:
+    """The OData service's schema, read once for the run when a source needs it (or why it cannot be):
+    kept in the database, and said in the run's notes when it changed or could not be read."""
+    if not any(_needs_odata(s) for s in sources):
+        return None
+    try:
+        schema, notes = tk.schema_for(store, fetcher, settings.tk_api)
+    except DocauditError as exc:
+        return exc
+    report.notes.extend(notes)
+    return schema
+
+
+def _needs_odata(source: Source) -> bool:
+    if source.kind in ("tk-document", "tk-dossier", "tk-query"):
+        return True
+    return source.kind == "tk-feed" and "dossier=" in source.target and not source.state.get("dossier_ids")
+
+
 def _needs_extraction(store: Store, item: Item) -> bool:
     if item.outcome != "fetched" or item.fetched is None or not item.doc_id:
         return False
@@ -357,9 +386,7 @@ def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
             if check.source.state.get("dossier_ids"):
                 state["dossier_ids"] = check.source.state["dossier_ids"]
         elif source.kind.startswith("tk-"):
-            from . import tk
-
-            state = tk.advance_state(state, check.items)
+            state = tk.advance_state(state, check.items, check.schema)
         failed = [o for o in outcomes if o.outcome == "failed"]
         changed = [o for o in outcomes if o.outcome in ("new", "changed")]
         gone = [o for o in outcomes if o.outcome == "withdrawn"]

@@ -1,30 +1,38 @@
-"""The Tweede Kamer open-data API (OData v4, "gegevensmagazijn") as a source.
+"""The Tweede Kamer open-data API (OData, "gegevensmagazijn") as a source.
 
 ``tk:2024D46963`` follows one document, ``tk:dossier/32317`` every document of a kamerstukdossier (with
 every ``Toevoeging``: 36800 is 36800-I … -XXII; ``tk:dossier/36800-XV`` is one of them), ``tk:query/<$filter>``
 every document a filter selects.
 
+The service's names are not written here: each run reads its ``$metadata`` (:mod:`.tkschema`), so the same
+code speaks ``/OData/v5`` (the default since the Kamer moved in 2026: ``Nummer``, ``Ondernummer``) and
+``/OData/v4/2.0`` (``DocumentNummer``, ``Volgnummer``) for mirrors that still serve it. Records are read into
+docaudit's logical names at once.
+
 How a check asks, and why (docs/watching.md has the sources):
 
-- **The cursor is on ``ApiGewijzigdOp``**, the time a record became visible in the API, not on
-  ``GewijzigdOp``, the time the source system changed it: a record can show up hours after its
-  ``GewijzigdOp``, and a cursor on that field would already have passed it. Each check asks for
-  ``ApiGewijzigdOp ge <cursor - OVERLAP>`` (in UTC), so a record whose stamp was assigned a little before it
-  became visible is still seen; records already handled at those stamps are remembered (``seen``) and
-  skipped.
-- **Pages cannot skip a record.** The service pages with ``$skip``; a record that changes while we page
-  would shift the rest by one. So each request starts again from the last stamp it saw (ordered by
-  ``ApiGewijzigdOp`` then ``Id``, a unique key), and follows a ``$skip`` nextLink only through a run of
-  records that all share one stamp (a mass re-touch). Records are de-duplicated by ``Id``.
+- **The cursor is on ``ApiGewijzigdOp``** when the service has it: the time a record became visible in the
+  API, not ``GewijzigdOp``, the time the source system changed it (a record can show up hours after its
+  ``GewijzigdOp``). Each check asks for ``ApiGewijzigdOp ge <cursor - OVERLAP>``; records already handled
+  at those stamps are remembered (``seen``) and skipped. **Without ``ApiGewijzigdOp``** the cursor runs on
+  ``GewijzigdOp`` with :data:`OVERLAP_MODIFIED` (72 h, past the ~16 h a record has been seen to take to
+  show), and the ``seen`` set keeps the overlap from handing a record out twice.
+- **Paging never follows a next link.** ``$top`` is :data:`PAGE` (the v5 service answers 400 above 100),
+  ordered by the stamp and ``Id`` (a unique key); a full page is followed by asking again from its newest
+  stamp, or, through a run of records that share one stamp (a mass re-touch), by ``$skip``. A short page
+  ends the listing. ``$`` is sent as it is, never as ``%24``.
 - **Dates are local.** ``Datum`` is local midnight with an offset, so ``--since 2024-11-01`` asks for
   ``Datum ge`` the day before in UTC and keeps the records whose own date is on or after the 1st.
 - **Deletions are asked for.** A deleted record may be stripped to its ``Id`` and stamps, so a filter on
-  the dossier or number no longer matches it; each check also asks for ``Verwijderd eq true`` records since
-  the cursor and matches them to the Ids this source has stored.
-- **A file is checked.** It is downloaded when the record's stamp or its file (``HuidigeDocumentVersie``
-  Id, ``Versienummer``, ``ContentLength``) differs from the stored version's, from the link the record
-  advertises when it has one (``Document(<Id>)/TK.DA.GGM.OData.Resource()``, else ``/resource``), and a body
-  whose size differs from ``ContentLength`` is refused and asked again next run.
+  the dossier or number no longer matches it; each check also asks for deleted records since the cursor and
+  matches them to the Ids this source has stored.
+- **A file is checked.** It is downloaded when the record's stamp or its file (current DocumentVersie,
+  ``ContentLength``) differs from the stored version's, from the link the record advertises when it has one,
+  else ``Document(<Id>)/resource``; a body whose size differs from ``ContentLength`` is refused and asked
+  again next run.
+- **Loud when the service moves.** HTTP 400/404/410, a redirect to another host or an HTML page where JSON
+  was asked for fail the source with one line saying what the service said and, where docaudit knows it,
+  the new address (:class:`ServiceMoved`).
 """
 
 from __future__ import annotations
@@ -33,44 +41,52 @@ import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import DocauditError
-from ..fetch import Fetcher, FetchError
+from ..fetch import Fetched, Fetcher, FetchError
+from ..store import Store
+from ..values import now
 from .items import GONE, Item
 from .sources import Source
+from .tkschema import V5, Degraded, Schema, SchemaError, assumed, parse_metadata, query_string, unknown_fields
 
-DEFAULT_API = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0"
+DEFAULT_API = V5
 MAX_PAGES = 2000
-OVERLAP = timedelta(hours=1)  # how far back each check looks again (stamps assigned before records show)
-EXPAND = "HuidigeDocumentVersie,Kamerstukdossier"
-ORDER = "ApiGewijzigdOp,Id"
+PAGE = 100  # $top: the v5 service answers HTTP 400 above 100
+OVERLAP = timedelta(hours=1)  # how far back each check looks again on ApiGewijzigdOp
+OVERLAP_MODIFIED = timedelta(hours=72)  # … on GewijzigdOp, when the service has no ApiGewijzigdOp
+MOVED_STATUSES = (400, 404, 410)
 EXTENSIONS = {
     "application/pdf": ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
     "text/html": ".html",
     "text/plain": ".txt",
 }
-_ADVERTISED = ("#TK.DA.GGM.OData.Resource", "@odata.mediaReadLink")
 
 
-def document_filter(source: Source) -> str:
+class ServiceMoved(DocauditError):
+    """The service answered as a service that moved or changed does: one line saying what it said."""
+
+
+def document_filter(source: Source, schema: Schema) -> str:
     """The OData ``$filter`` that selects the source's documents."""
     if source.kind == "tk-document":
-        return f"DocumentNummer eq '{_quote(source.target)}'"
+        return f"{schema.name('number')} eq '{_quote(source.target)}'"
     if source.kind == "tk-dossier":
-        return f"Kamerstukdossier/any(d: {dossier_filter(source.target, 'd/')})"
+        return f"{schema.name('dossier')}/any(d: {dossier_filter(source.target, schema, 'd/')})"
     if source.kind == "tk-query":
         return source.target
     raise DocauditError(f"{source.id} is not a Tweede Kamer OData source")
 
 
-def dossier_filter(dossier: str, prefix: str = "") -> str:
+def dossier_filter(dossier: str, schema: Schema, prefix: str = "") -> str:
     """The ``$filter`` on a Kamerstukdossier's fields for ``36800`` (every Toevoeging) or ``36800-XV``;
     ``prefix`` names the record inside a lambda (``d/``)."""
     number, _, suffix = dossier.partition("-")
-    expr = f"{prefix}Nummer eq {int(number)}"
+    expr = f"{prefix}{schema.name('dossier_number')} eq {int(number)}"
     if suffix:
-        expr += f" and {prefix}Toevoeging eq '{_quote(suffix)}'"
+        expr += f" and {prefix}{schema.name('dossier_suffix')} eq '{_quote(suffix)}'"
     return expr
 
 
@@ -91,118 +107,251 @@ def odata_instant(moment: datetime) -> str:
 
 
 def cursor_of(state: dict[str, Any]) -> datetime | None:
-    """The source's cursor as an instant. A cursor kept by an older docaudit (on ``GewijzigdOp``) is
-    taken as the same instant on ``ApiGewijzigdOp``: records that became visible after it are asked again."""
+    """The source's cursor as an instant. A cursor kept on one stamp is taken as the same instant on the
+    other when the service changes what it has: the overlap of the new field covers the difference."""
     cursor = state.get("cursor")
     return parse_stamp(cursor) if cursor else None
 
 
-def changed_filter(source: Source, cursor: datetime | None) -> str:
+def overlap(schema: Schema) -> timedelta:
+    return OVERLAP if schema.has("api_stamp") else OVERLAP_MODIFIED
+
+
+def changed_filter(source: Source, cursor: datetime | None, schema: Schema) -> str:
     """The source's filter narrowed to what became visible since the cursor (and to ``--since``)."""
-    parts = [f"({document_filter(source)})"]
+    parts = [f"({document_filter(source, schema)})"]
     if cursor is not None:
-        parts.append(f"ApiGewijzigdOp ge {odata_instant(cursor - OVERLAP)}")
+        parts.append(f"{schema.cursor_field} ge {odata_instant(cursor - overlap(schema))}")
     else:
-        parts.append("Verwijderd eq false")  # a first look has no use for records deleted long ago
+        parts.append(f"{schema.name('deleted')} eq false")  # a first look has no use for records deleted long ago
     if source.since:
         day_before = date.fromisoformat(source.since) - timedelta(days=1)
-        parts.append(f"Datum ge {day_before.isoformat()}T00:00:00Z")  # Datum is local midnight: see keep()
+        parts.append(f"{schema.name('date')} ge {day_before.isoformat()}T00:00:00Z")  # local midnight: see keep()
     return " and ".join(parts)
 
 
 def _stamp(record: dict[str, Any]) -> str | None:
-    return record.get("ApiGewijzigdOp") or record.get("GewijzigdOp")
+    return record.get("api_stamp") or record.get("modified")
 
 
 def _key(record: dict[str, Any]) -> tuple[datetime, str]:
     stamp = _stamp(record)
-    return (parse_stamp(stamp) if stamp else datetime.min.replace(tzinfo=UTC), str(record.get("Id") or ""))
+    return (parse_stamp(stamp) if stamp else datetime.min.replace(tzinfo=UTC), str(record.get("id") or ""))
 
 
-def list_documents(fetcher: Fetcher, api: str, odata_filter: str, *, progress_field: str = "ApiGewijzigdOp"):
-    """Every Document record the filter selects, de-duplicated by ``Id`` (the newest state of each).
+def get_json(fetcher: Fetcher, api: str, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+    """One JSON answer of the service at ``api`` (``path`` below it), or :class:`ServiceMoved` when the
+    service answers as a moved one does, or :class:`DocauditError` for a body that is not what OData sends."""
+    url = f"{api.rstrip('/')}/{path}" + (f"?{query_string(params)}" if params else "")
+    fetched = _get(fetcher, api, url, "application/json")
+    try:
+        page = json.loads(fetched.data.decode("utf-8-sig"))
+        if not isinstance(page, dict):
+            raise TypeError("not a JSON object")
+    except (ValueError, TypeError) as exc:
+        raise DocauditError(f"unexpected API response from {fetched.final_url or url}: {exc}") from None
+    return page
 
-    Each request restarts from the last stamp seen (``<field> ge S``), so records that change while we
-    page cannot shift another one past us; a page whose records all share one stamp is followed by its
-    ``$skip`` nextLink until the stamp moves on.
+
+def _get(fetcher: Fetcher, api: str, url: str, accept: str) -> Fetched:
+    try:
+        fetched = fetcher.get(url, accept=accept)
+    except FetchError as exc:
+        if exc.status in MOVED_STATUSES:
+            said, link = _said(exc.body)
+            raise ServiceMoved(moved_message(api, f"HTTP {exc.status}", said, link=link)) from None
+        raise
+    start, final = urlsplit(url), urlsplit(fetched.final_url or url)
+    if (final.hostname, final.port) != (start.hostname, start.port):
+        new = f"{final.scheme}://{final.netloc}{final.path}"
+        raise ServiceMoved(moved_message(api, f"a redirect to {final.scheme}://{final.netloc}", "", link=new))
+    if _is_html(fetched):
+        said, link = _said(fetched.data)
+        raise ServiceMoved(moved_message(api, "an HTML page where OData was asked for", said, link=link))
+    return fetched
+
+
+def _is_html(fetched: Fetched) -> bool:
+    kind = (fetched.content_type or "").split(";")[0].strip().lower()
+    head = fetched.data[:512].lstrip().lower()
+    return kind in ("text/html", "application/xhtml+xml") or head.startswith((b"<!doctype html", b"<html"))
+
+
+def _said(body: bytes) -> tuple[str, str | None]:
+    """What an error body says, in one short line (an OData error's message, an HTML page's title, else its
+    text), and the first OData address it names, if any."""
+    text = body.decode("utf-8", "replace")
+    link = re.search(r"https?://[^\s\"'<>)]*/odata/[^\s\"'<>)]*", text, re.I)
+    try:
+        error = json.loads(text).get("error")
+        message = error.get("message") if isinstance(error, dict) else None
+        if isinstance(message, dict):  # OData v2/v3 shape
+            message = message.get("value")
+        if isinstance(message, str):
+            text = message
+    except (ValueError, AttributeError):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.S | re.I)
+        text = title.group(1) if title else re.sub(r"<[^>]+>", " ", text)
+    text = " ".join(text.split())
+    return text[:200] + ("…" if len(text) > 200 else ""), link.group(0).rstrip(".,;") if link else None
+
+
+def moved_message(api: str, what: str, said: str, *, link: str | None = None) -> str:
+    """One line: ``the Tweede Kamer API at … answered HTTP 410 ("Gone"): the OData API is now at …/OData/v5;
+    set [tk] api = …``. The new address is the one the answer names, else v5 on the same host for a v4 one."""
+    line = f"the Tweede Kamer API at {api} answered {what}" + (f' ("{said}")' if said else "")
+    target = link
+    if target is None and re.search(r"/odata/v4", api, re.I):
+        target = re.sub(r"/odata/v4(?:/2\.0)?", "/OData/v5", api.rstrip("/"), flags=re.I)
+    if target and target.rstrip("/") != api.rstrip("/"):
+        target = target.rstrip("/")
+        return (
+            f"{line}: the OData API is now at {target} (v4/2.0 was switched off on 1 October 2026); "
+            f'set [tk] api = "{target}" in docaudit.toml (or --tk-api), or follow the SyncFeed: tk:feed?…'
+        )
+    return f"{line}: check [tk] api, then docaudit tk check"
+
+
+def load_schema(fetcher: Fetcher, api: str, cached: bytes | None = None) -> tuple[Schema, bytes | None, list[str]]:
+    """The service's schema from its ``$metadata``: ``(schema, csdl read now or None, notes)``.
+
+    A service that answers as a moved one raises :class:`ServiceMoved`. One that cannot be reached leaves
+    the schema ``cached`` (the CSDL read by an earlier run) or, without one, the names assumed for its
+    address, each with a note saying so.
     """
-    base = f"{api.rstrip('/')}/Document"
+    try:
+        fetched = _get(fetcher, api, f"{api.rstrip('/')}/$metadata", "application/xml")
+        schema = parse_metadata(fetched.data, api)
+        return schema, fetched.data, []
+    except ServiceMoved:
+        # a mirror may serve documents without $metadata: the service moved only if its documents did too
+        get_json(fetcher, api, "Document", {"$top": "1"})
+        schema = assumed(api)
+        return schema, None, [f"{api} has no $metadata; assuming {schema.version} names"]
+    except (FetchError, SchemaError) as exc:
+        if cached is not None:
+            schema = parse_metadata(cached, api)
+            schema.origin = "cache"
+            return schema, None, [f"cannot read {api}/$metadata ({exc}); using the copy of an earlier run"]
+        schema = assumed(api)
+        return schema, None, [f"cannot read {api}/$metadata ({exc}); assuming {schema.version} names"]
+
+
+def schema_for(store: Store, fetcher: Fetcher, api: str) -> tuple[Schema, list[str]]:
+    """The schema of the service at ``api``, read from its ``$metadata`` once per run and kept in the
+    ``settings`` table (key ``tk_schema:<api>``, with its SHA-256). The notes say what changed since the
+    copy kept (or, the first time, what the service lacks), so a cron run speaks up once, when it matters."""
+    key = f"tk_schema:{api.rstrip('/')}"
+    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    kept = json.loads(row[0]) if row else None
+    cached = kept["csdl"].encode("utf-8") if kept else None
+    schema, csdl, notes = load_schema(fetcher, api, cached)
+    if csdl is not None and (kept is None or kept.get("sha256") != schema.sha256):
+        value = {
+            "sha256": schema.sha256,
+            "read_at": now(),
+            "version": schema.version,
+            "csdl": csdl.decode("utf-8", "replace"),
+        }
+        with store.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+        what = "changed its $metadata" if kept else "was read for the first time"
+        lacks = schema.warnings()
+        if kept or lacks:
+            notes.append(f"the Tweede Kamer API at {api} {what} ({schema.version})" + (": " if lacks else ""))
+            notes[-1] += "; ".join(lacks)
+    return schema, notes
+
+
+def list_documents(fetcher: Fetcher, schema: Schema, odata_filter: str) -> list[dict[str, Any]]:
+    """Every Document record the filter selects, in logical names, de-duplicated by ``Id`` (the newest
+    state of each).
+
+    Pages of :data:`PAGE` ordered by stamp and ``Id``; a full page is followed by asking again from the newest
+    stamp on it (``<stamp> ge S``), so records that change while we page cannot shift another one past us,
+    or, when every record on it shares one stamp, by ``$skip``. A page shorter than ``$top`` with no next link
+    ends the listing; a next link only says that there is more (it is never followed).
+    """
+    field_name = schema.cursor_field
     records: dict[str, dict[str, Any]] = {}
     since: datetime | None = None
     pages = 0
     while True:
-        expr = odata_filter if since is None else f"({odata_filter}) and {progress_field} ge {odata_instant(since)}"
-        url: str | None = base
-        params: dict[str, str] | None = {"$filter": expr, "$orderby": ORDER, "$expand": EXPAND}
-        moved_on = False
-        while url:
+        expr = odata_filter if since is None else f"({odata_filter}) and {field_name} ge {odata_instant(since)}"
+        skip, moved_on = 0, False
+        while True:
             pages += 1
             if pages > MAX_PAGES:
                 raise DocauditError(f"the API keeps paging ({pages} pages for one check); try again later")
-            values, url = _page(fetcher, url, params)
-            params = None
-            for record in values:
-                ident = str(record.get("Id") or "")
+            params = {"$filter": expr, "$orderby": f"{field_name},{schema.name('id')}", "$top": str(PAGE)}
+            if skip:
+                params["$skip"] = str(skip)
+            if schema.expand():
+                params["$expand"] = schema.expand()
+            values, more = _page(fetcher, schema, params)
+            for raw in values:
+                record = schema.read(raw)
+                ident = str(record.get("id") or "")
                 if ident and (ident not in records or _key(record) >= _key(records[ident])):
                     records[ident] = record
-            stamps = [_key(r)[0] for r in values if _stamp(r)]
-            if url and stamps and (since is None or max(stamps) > since):
-                since, moved_on = max(stamps), True
+            if not values or (len(values) < PAGE and not more):
+                break
+            stamps = [_key(schema.read(r))[0] for r in values]
+            newest = max(stamps)
+            if since is None or newest > since:
+                since, moved_on = newest, True
                 break  # ask again from the newest stamp on this page
+            skip += len(values)
         if not moved_on:
             break
     return sorted(records.values(), key=_key)
 
 
-def _page(fetcher: Fetcher, url: str, params: dict[str, str] | None) -> tuple[list[dict[str, Any]], str | None]:
-    try:
-        fetched = fetcher.get(url, params=params, accept="application/json")
-    except FetchError as exc:
-        if exc.status == 404:
-            raise DocauditError(
-                f"the API answered 404 for {url}: the OData address may have moved (the Tweede Kamer announced "
-                "a new OData version in 2026; the SyncFeed did not change). Set [tk] api = … in docaudit.toml "
-                "(or --tk-api), or follow the SyncFeed instead: docaudit track 'tk:feed?…'"
-            ) from None
-        raise
-    try:
-        page = json.loads(fetched.data.decode("utf-8-sig"))
-        if not isinstance(page, dict):
-            raise TypeError("not a JSON object")
-        values = page["value"]
-        if not isinstance(values, list):
-            raise TypeError("value is not a list")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DocauditError(f"unexpected API response from {fetched.final_url or url}: {exc}") from None
-    next_link = page.get("@odata.nextLink")
-    return [v for v in values if isinstance(v, dict)], next_link if isinstance(next_link, str) else None
+def _page(fetcher: Fetcher, schema: Schema, params: dict[str, str]) -> tuple[list[dict[str, Any]], bool]:
+    page = get_json(fetcher, schema.api, schema.entity_set("Document"), params)
+    values = page.get("value")
+    if not isinstance(values, list):
+        raise DocauditError(f"unexpected API response from {schema.api}: no list of records")
+    return [v for v in values if isinstance(v, dict)], isinstance(page.get("@odata.nextLink"), str)
 
 
-def deleted_since(fetcher: Fetcher, api: str, cursor: datetime) -> list[dict[str, Any]]:
+def deleted_since(fetcher: Fetcher, schema: Schema, cursor: datetime) -> list[dict[str, Any]]:
     """Records deleted since the cursor, whatever they were (a deleted record may be stripped of the fields
     a source's filter looks at)."""
-    return list_documents(fetcher, api, f"Verwijderd eq true and ApiGewijzigdOp ge {odata_instant(cursor - OVERLAP)}")
+    since = odata_instant(cursor - overlap(schema))
+    return list_documents(fetcher, schema, f"{schema.name('deleted')} eq true and {schema.cursor_field} ge {since}")
 
 
 def keep(source: Source, record: dict[str, Any]) -> bool:
     """``--since`` on the record's own local date (``Datum`` is local midnight with its offset)."""
-    datum = record.get("Datum")
+    datum = record.get("date")
     return not (source.since and isinstance(datum, str) and datum[:10] < source.since)
 
 
-def check_tk(source: Source, fetcher: Fetcher, *, api: str, known: dict[str, dict[str, Any]]) -> list[Item]:
+def check_tk(source: Source, fetcher: Fetcher, *, schema: Schema, known: dict[str, dict[str, Any]]) -> list[Item]:
     """List the source's records that became visible since the last check (and deletions of documents it
     stored) and download the files that changed."""
+    missing = schema.usable_for(source.kind)
+    if missing:
+        schema.name(missing[0])  # raises Degraded, naming the field
+    if source.kind == "tk-query":
+        unknown = unknown_fields(source.target, schema)
+        if unknown:
+            raise Degraded(
+                f"the filter names field(s) the API at {schema.api} does not have: {', '.join(unknown)}; "
+                f"track the query again with the {schema.version} names"
+            )
     state = source.state
     cursor = cursor_of(state)
     seen: dict[str, str] = state.get("seen") or {}
     ids: dict[str, str] = state.get("ids") or {}
-    records = [r for r in list_documents(fetcher, api, changed_filter(source, cursor)) if keep(source, r)]
+    records = [r for r in list_documents(fetcher, schema, changed_filter(source, cursor, schema)) if keep(source, r)]
     if cursor is not None and ids:
-        listed = {str(r.get("Id")) for r in records}
-        records += [r for r in deleted_since(fetcher, api, cursor) if r.get("Id") in ids and r.get("Id") not in listed]
-    fresh = [r for r in records if seen.get(str(r.get("Id"))) != _stamp(r)]
-    items = [record_item(source, fetcher, api, r, known, ids) for r in fresh]
+        listed = {str(r.get("id")) for r in records}
+        gone = deleted_since(fetcher, schema, cursor)
+        records += [r for r in gone if r.get("id") in ids and r.get("id") not in listed]
+    fresh = [r for r in records if seen.get(str(r.get("id"))) != _stamp(r)]
+    items = [record_item(source, fetcher, schema, r, known, ids) for r in fresh]
     items = [i for i in items if i is not None]
     if source.kind == "tk-document" and not items:
         if cursor is None:
@@ -212,50 +361,47 @@ def check_tk(source: Source, fetcher: Fetcher, *, api: str, known: dict[str, dic
     return items
 
 
-def file_link(api: str, record: dict[str, Any]) -> str:
+def file_link(schema: Schema, record: dict[str, Any]) -> str:
     """The file's address: the link the record advertises, else ``Document(<Id>)/resource``."""
-    for key in _ADVERTISED:
-        value = record.get(key)
-        target = value.get("target") if isinstance(value, dict) else value
-        if isinstance(target, str) and target.startswith(("http://", "https://")):
-            return target
-    return f"{api.rstrip('/')}/Document({record.get('Id')})/resource"
+    if record.get("link"):
+        return str(record["link"])
+    return f"{schema.api.rstrip('/')}/{schema.entity_set('Document')}({record.get('id')})/resource"
 
 
 def record_item(
     source: Source,
     fetcher: Fetcher,
-    api: str,
+    schema: Schema,
     record: dict[str, Any],
     known: dict[str, dict[str, Any]],
     ids: dict[str, str] | None = None,
 ) -> Item | None:
-    """One Document record: withdrawn, unchanged since the stored version, or its file downloaded.
-    ``None`` for a deletion of a document this source never stored."""
-    tk_id = str(record.get("Id") or "")
-    number = record.get("DocumentNummer") or (ids or {}).get(tk_id)
-    if record.get("Verwijderd") and not number:
+    """One Document record (logical names): withdrawn, unchanged since the stored version, or its file
+    downloaded. ``None`` for a deletion of a document this source never stored."""
+    tk_id = str(record.get("id") or "")
+    number = record.get("number") or (ids or {}).get(tk_id)
+    if record.get("deleted") and not number:
         return None
     number = str(number or tk_id or "?")
     doc_id = source.doc_id if source.kind == "tk-document" and source.doc_id else number
-    item = Item(source.id, doc_id, file_link(api, record), "fetched", stamp=_stamp(record))
-    item.meta = record_meta(record)
-    item.title = record.get("Onderwerp") or record.get("Titel")
-    if record.get("Datum"):
-        item.default_date = (str(record["Datum"])[:10], "tk")
-    if record.get("Verwijderd"):
+    item = Item(source.id, doc_id, file_link(schema, record), "fetched", stamp=_stamp(record))
+    item.meta = record_meta(record, schema)
+    item.title = record.get("subject") or record.get("title")
+    if record.get("date"):
+        item.default_date = (str(record["date"])[:10], "tk")
+    if record.get("deleted"):
         item.outcome, item.status = "gone", 200
-        item.error = f"Verwijderd in the API (ApiGewijzigdOp {record.get('ApiGewijzigdOp')})"
+        item.error = f"Verwijderd in the API ({schema.cursor_field} {_stamp(record)})"
         return item
     if unchanged_file(known.get(doc_id), item.meta):
         item.outcome, item.status, item.attempts = "not-modified", 200, 1
         return item
-    if not tk_id or record.get("ContentLength") == 0:
+    if not tk_id or record.get("content_length") == 0:
         item.outcome = "skipped"
         item.error = "the record has no file"
         return item
-    download(fetcher, item, record.get("ContentLength"))
-    ext = EXTENSIONS.get(str(record.get("ContentType") or "").split(";")[0].strip().lower(), "")
+    download(fetcher, item, record.get("content_length"))
+    ext = EXTENSIONS.get(str(record.get("content_type") or "").split(";")[0].strip().lower(), "")
     item.filename = f"{number}{ext}"
     return item
 
@@ -284,13 +430,14 @@ def download(fetcher: Fetcher, item: Item, content_length: Any) -> None:
 
 
 def unchanged_file(stored: dict[str, Any] | None, meta: dict[str, Any]) -> bool:
-    """Whether the stored latest version already has this record's file: same record, same stamp, and the
-    same file (DocumentVersie Id, Versienummer, ContentLength) as far as both sides say."""
+    """Whether the stored latest version already has this record's file: same record, same stamp (the API
+    stamp when both sides have one, else ``GewijzigdOp``), and the same file (DocumentVersie Id,
+    Versienummer, ContentLength) as far as both sides say."""
     if not stored or stored.get("tk_id") != meta.get("tk_id"):
         return False
-    if stored.get("tk_api_gewijzigd_op"):
-        same_stamp = stored["tk_api_gewijzigd_op"] == meta.get("tk_api_gewijzigd_op")
-    else:  # stored by an older docaudit, which kept GewijzigdOp only
+    if stored.get("tk_api_gewijzigd_op") and meta.get("tk_api_gewijzigd_op"):
+        same_stamp = stored["tk_api_gewijzigd_op"] == meta["tk_api_gewijzigd_op"]
+    else:  # stored by an older docaudit, or the service has no API stamp (any more)
         same_stamp = stored.get("tk_gewijzigd_op") == meta.get("tk_gewijzigd_op")
     if not same_stamp:
         return False
@@ -300,36 +447,37 @@ def unchanged_file(stored: dict[str, Any] | None, meta: dict[str, Any]) -> bool:
     return True
 
 
-def record_meta(record: dict[str, Any]) -> dict[str, Any]:
-    """What a version keeps of its API record."""
-    meta: dict[str, Any] = {"tk_id": record.get("Id")}
-    for key, name in (
-        ("DocumentNummer", "tk_documentnummer"),
-        ("Soort", "tk_soort"),
-        ("GewijzigdOp", "tk_gewijzigd_op"),
-        ("ApiGewijzigdOp", "tk_api_gewijzigd_op"),
-        ("Datum", "tk_datum"),
-        ("Volgnummer", "tk_volgnummer"),
-        ("Vergaderjaar", "tk_vergaderjaar"),
-        ("Citeertitel", "tk_citeertitel"),
-        ("ContentLength", "tk_content_length"),
-        ("HuidigeDocumentVersie_Id", "tk_versie_id"),
-    ):
-        if record.get(key) not in (None, ""):
-            meta[name] = record[key]
-    versie = record.get("HuidigeDocumentVersie")
+# logical field → the key a version's meta keeps it under (the names of the first docaudit that stored them)
+META_KEYS = {
+    "number": "tk_documentnummer",
+    "soort": "tk_soort",
+    "modified": "tk_gewijzigd_op",
+    "api_stamp": "tk_api_gewijzigd_op",
+    "date": "tk_datum",
+    "subnumber": "tk_volgnummer",
+    "year": "tk_vergaderjaar",
+    "citation": "tk_citeertitel",
+    "content_length": "tk_content_length",
+}
+
+
+def record_meta(record: dict[str, Any], schema: Schema | None = None) -> dict[str, Any]:
+    """What a version keeps of its API record (logical names in, the stable ``tk_…`` keys out)."""
+    meta: dict[str, Any] = {"tk_id": record.get("id")}
+    for logical, key in META_KEYS.items():
+        if record.get(logical) not in (None, ""):
+            meta[key] = record[logical]
+    versie = record.get("current_version")
     if isinstance(versie, dict):
-        if versie.get("Versienummer") is not None:
-            meta["tk_versie"] = versie["Versienummer"]
-        if versie.get("Id"):
-            meta["tk_versie_id"] = versie["Id"]
-    dossiers = record.get("Kamerstukdossier")
+        if versie.get("number") is not None:
+            meta["tk_versie"] = versie["number"]
+        if versie.get("id"):
+            meta["tk_versie_id"] = versie["id"]
+    dossiers = record.get("dossiers")
     if isinstance(dossiers, list) and dossiers:
-        meta["tk_dossiers"] = [
-            f"{d.get('Nummer')}{'-' + d['Toevoeging'] if d.get('Toevoeging') else ''}"
-            for d in dossiers
-            if isinstance(d, dict)
-        ]
+        meta["tk_dossiers"] = [f"{d['number']}{'-' + d['suffix'] if d.get('suffix') else ''}" for d in dossiers]
+    if schema is not None:
+        meta["tk_odata"] = schema.version
     return meta
 
 
@@ -349,15 +497,20 @@ def next_cursor(items: list[Item], previous: str | None) -> str | None:
     return cursor
 
 
-def advance_state(state: dict[str, Any], items: list[Item]) -> dict[str, Any]:
-    """The source's state after its items were recorded: the cursor, the records handled near it (so the
-    overlap does not hand them out twice) and the Ids of the documents it follows (to see deletions)."""
+def advance_state(state: dict[str, Any], items: list[Item], schema: Schema | None = None) -> dict[str, Any]:
+    """The source's state after its items were recorded: the cursor (and which stamp it runs on), the
+    records handled within the overlap (so it does not hand them out twice) and the Ids of the documents it
+    follows (to see deletions)."""
     state = dict(state)
+    cursor_on = schema.cursor_field if schema is not None else state.get("cursor_on", "ApiGewijzigdOp")
+    window = overlap(schema) if schema is not None else OVERLAP
     cursor = next_cursor(items, state.get("cursor"))
     if cursor is None:
         return state
-    floor = parse_stamp(cursor) - OVERLAP
+    floor = parse_stamp(cursor) - window
     seen = {k: v for k, v in (state.get("seen") or {}).items() if parse_stamp(v) >= floor}
+    if state.get("cursor_on") and state.get("cursor_on") != cursor_on:
+        seen = {}  # stamps of the other field: nothing to compare with
     ids = dict(state.get("ids") or {})
     for item in items:
         tk_id = item.meta.get("tk_id")
@@ -369,5 +522,16 @@ def advance_state(state: dict[str, Any], items: list[Item]) -> dict[str, Any]:
             ids.pop(tk_id, None)
         elif item.doc_id:
             ids[tk_id] = item.doc_id
-    state.update(cursor=cursor, cursor_on="ApiGewijzigdOp", seen=seen, ids=ids)
+    state.update(cursor=cursor, cursor_on=cursor_on, overlap_hours=window.total_seconds() / 3600, seen=seen, ids=ids)
     return state
+
+
+def describe_cursor(state: dict[str, Any]) -> str | None:
+    """How a ``tk:`` OData source keeps its place, for ``sources``: ``ApiGewijzigdOp ≥ … − 1 h``."""
+    if not state.get("cursor"):
+        return None
+    field_name = state.get("cursor_on") or "ApiGewijzigdOp"
+    window = OVERLAP_MODIFIED if field_name == "GewijzigdOp" else OVERLAP
+    hours = state.get("overlap_hours") or window.total_seconds() / 3600
+    note = " (the API has no ApiGewijzigdOp)" if field_name == "GewijzigdOp" else ""
+    return f"{field_name} ≥ {state['cursor']} − {hours:g} h{note}"

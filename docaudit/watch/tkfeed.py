@@ -10,7 +10,8 @@ next run), and stores the documents the source's filter selects:
 - ``tk:feed`` every document;
 - ``tk:feed?soort=Brief regering`` (repeatable: any of them);
 - ``tk:feed?dossier=36800`` (every Toevoeging) or ``dossier=36800-XV``; the dossier's Ids are looked up once
-  in the OData API (a SyncFeed document names its dossier by Id only);
+  (a SyncFeed document names its dossier by Id only): in the OData API when its ``$metadata`` has
+  Kamerstukdossier ``Nummer`` (and ``Toevoeging``), else in the SyncFeed's own ``Kamerstukdossier`` category;
 - ``since`` (``--since``) leaves out documents dated before it.
 
 The state keeps the skiptoken and the Ids of the documents stored (a deleted entry is stripped to its Id).
@@ -18,7 +19,6 @@ The state keeps the skiptoken and the Ids of the documents stored (a deleted ent
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -27,7 +27,8 @@ from ..errors import DocauditError
 from ..fetch import Fetcher
 from .items import Item
 from .sources import Source, parse_feed_filter
-from .tk import EXTENSIONS, dossier_filter, download, unchanged_file
+from .tk import EXTENSIONS, dossier_filter, download, get_json, unchanged_file
+from .tkschema import Schema
 
 DEFAULT_FEED = "https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0"
 MAX_PAGES = 400  # 100,000 entries a run; a first mirror of the archive takes several runs
@@ -62,25 +63,61 @@ def _link(element: ET.Element, rel: str) -> str | None:
     return None
 
 
-def dossier_ids(fetcher: Fetcher, api: str, dossiers: list[str]) -> set[str]:
-    """The OData Ids of the kamerstukdossiers named (a plain number: every Toevoeging)."""
+def dossier_ids(fetcher: Fetcher, schema: Schema | None, feed: str, dossiers: list[str]) -> set[str]:
+    """The Ids of the kamerstukdossiers named (a plain number: every Toevoeging): from the OData API when its
+    schema can say, else from the SyncFeed's Kamerstukdossier category."""
     ids: set[str] = set()
-    url = f"{api.rstrip('/')}/Kamerstukdossier"
     for dossier in dossiers:
-        fetched = fetcher.get(url, params={"$filter": dossier_filter(dossier)}, accept="application/json")
-        try:
-            records = json.loads(fetched.data.decode("utf-8-sig"))["value"]
-            found = {str(r["Id"]).lower() for r in records if isinstance(r, dict) and r.get("Id")}
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DocauditError(f"unexpected API response for kamerstukdossier {dossier}: {exc}") from None
+        found = _odata_dossier(fetcher, schema, dossier) if _odata_knows_dossiers(schema, dossier) else None
+        if found is None:
+            found = _feed_dossier(fetcher, feed, dossier)
         if not found:
             raise DocauditError(f"the API knows no kamerstukdossier {dossier}")
         ids |= found
     return ids
 
 
+def _odata_knows_dossiers(schema: Schema | None, dossier: str) -> bool:
+    if schema is None or not schema.has("dossier_number") or ("-" in dossier and not schema.has("dossier_suffix")):
+        return False
+    return not schema.properties or "Kamerstukdossier" in schema.properties
+
+
+def _odata_dossier(fetcher: Fetcher, schema: Schema, dossier: str) -> set[str]:
+    page = get_json(
+        fetcher, schema.api, schema.entity_set("Kamerstukdossier"), {"$filter": dossier_filter(dossier, schema)}
+    )
+    records = page.get("value")
+    if not isinstance(records, list):
+        raise DocauditError(f"unexpected API response for kamerstukdossier {dossier}: no list of records")
+    return {str(r["Id"]).lower() for r in records if isinstance(r, dict) and r.get("Id")}
+
+
+def _feed_dossier(fetcher: Fetcher, feed: str, dossier: str) -> set[str]:
+    """Read the SyncFeed's Kamerstukdossier category (``<kamerstukdossier id=…><nummer>…``) for the dossier."""
+    number, _, suffix = dossier.partition("-")
+    found: set[str] = set()
+    url: str | None = f"{feed.rstrip('/')}/Feed?{urlencode({'category': 'Kamerstukdossier'})}"
+    pages = 0
+    while url and pages < MAX_PAGES:
+        pages += 1
+        root = _xml(fetcher.get(url, accept="application/atom+xml").data, url)
+        for entry in root.findall(f"{ATOM}entry"):
+            record = entry.find(f"{ATOM}content/{TK}kamerstukdossier")
+            if record is None or record.get(f"{TK}verwijderd") == "true":
+                continue
+            if (record.findtext(f"{TK}nummer") or "").strip() != number:
+                continue
+            if suffix and (record.findtext(f"{TK}toevoeging") or "").strip().upper() != suffix.upper():
+                continue
+            found.add((record.get("id") or (entry.findtext(f"{ATOM}title") or "")).strip().lower())
+        next_url = _link(root, "next")
+        url = next_url if next_url and _token(next_url) not in (None, _token(url)) else None
+    return found - {""}
+
+
 def check_feed(
-    source: Source, fetcher: Fetcher, *, feed: str, api: str, known: dict[str, dict[str, Any]]
+    source: Source, fetcher: Fetcher, *, feed: str, schema: Schema | None, known: dict[str, dict[str, Any]]
 ) -> tuple[list[Item], int | None]:
     """Read the SyncFeed from the source's skiptoken on; return the items and the skiptoken read up to."""
     wanted = parse_feed_filter(source.target)
@@ -88,7 +125,7 @@ def check_feed(
     ids: dict[str, str] = dict(state.get("ids") or {})
     dossiers = set(state.get("dossier_ids") or [])
     if wanted.get("dossier") and not dossiers:
-        dossiers = dossier_ids(fetcher, api, wanted["dossier"])
+        dossiers = dossier_ids(fetcher, schema, feed, wanted["dossier"])
     token: int | None = state.get("skiptoken")
     params = {"category": "Document", **({"skiptoken": str(token)} if token is not None else {})}
     url: str | None = f"{feed.rstrip('/')}/Feed?{urlencode(params)}"
