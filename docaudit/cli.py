@@ -101,6 +101,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "track_cmd",
         "Track SOURCE: an http(s) URL, feed:URL, tk:2024D46963, tk:dossier/32317[-XV], tk:query/… or tk:feed[?…].",
     ),
+    "tk": (
+        "docaudit.watch.cli",
+        "tk_group",
+        "The Tweede Kamer open-data API: check what it is today and whether tracked tk: sources will work.",
+    ),
     "untrack": ("docaudit.watch.cli", "untrack_cmd", "Stop checking sources."),
 }
 

@@ -200,3 +200,17 @@ def test_sources_and_run(tmp_path, server):
     sources = json.loads(da("sources", "--json", "--all").stdout)
     assert len(sources) == 3 and errors("sources", sources) == []
     assert {s["kind"] for s in sources} == {"url", "tk-feed"}
+
+
+def test_tk_check(tmp_path, server):
+    from docaudit.testing.tkapi import FakeTK
+
+    tk = FakeTK(server, version="v5", api_stamp=False)
+    tk.publish("2024D46963", (FIXTURES / "2024D46963.docx").read_bytes(), fmt="docx", onderwerp="X", datum="2024-11-29")
+    tk.settle()
+    da = invoker("--db", tmp_path / "audit.db")
+    da("track", "tk:2024D46963")
+    da("track", "tk:feed")
+    for api in (tk.api, tk.old_api, server.url("/nothing")):
+        report = json.loads(da("tk", "check", "--json", "--api", api, "--feed", tk.feed).stdout)
+        assert errors("tk-check", report) == [], api

@@ -5,9 +5,11 @@ Hypothesis drives the API stand-in (docaudit/testing/tkapi.py) through random st
 revisions (a new versie), silent replacements (same versie, new file), touches (record changed, file not),
 deletions, mass re-touches at one stamp, the clock moving on, with random delays between a change and
 its visibility (up to the recorded ~16 h, with stamps assigned up to 10 minutes before a record shows),
-pages of 2, 3 or 250 records, and ties in a new order on every request. After each run, two stores (one
-following ``tk:dossier/32317`` through OData, one ``tk:feed`` through the SyncFeed) are compared with a
-model: what the API showed at each run.
+pages of 2, 3 or 250 records, and ties in a new order on every request, against each version of the
+service: v4 (nextLinks, ``DocumentNummer``), v5 (``Nummer``, ``$top`` ≤ 100, no nextLinks) and v5 without
+``ApiGewijzigdOp`` (the cursor then runs on ``GewijzigdOp`` with its wide overlap). After each run, two
+stores (one following ``tk:dossier/32317`` through OData, one ``tk:feed`` through the SyncFeed) are
+compared with a model: what the API showed at each run.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from docaudit.normalize import normalize_text
 from docaudit.store import Store
 from docaudit.testing.localserver import LocalServer
 from docaudit.testing.tkapi import FakeTK
+from docaudit.watch import tk as tk_module
 from docaudit.watch.run import RunSettings, run
 from docaudit.watch.sources import track
 
@@ -93,36 +96,44 @@ EXAMPLES = int(os.environ.get("DOCAUDIT_MODEL_EXAMPLES", "20"))
     page_size=st.sampled_from([2, 3, 250]),
     race=st.sampled_from([timedelta(0), timedelta(minutes=10)]),
     seed=st.integers(0, 2**16),
+    service=st.sampled_from(["v4", "v5", "v5 without ApiGewijzigdOp"]),
 )
-def test_every_visible_change_stored_once_and_every_deletion_seen(steps, page_size, race, seed):
-    with LocalServer() as server, tempfile.TemporaryDirectory() as tmp:
-        tk = FakeTK(server, page_size=page_size, race=race, seed=seed)
-        mirrors = [Mirror(Path(tmp) / "odata", "tk:dossier/32317", tk), Mirror(Path(tmp) / "feed", "tk:feed", tk)]
-        (Path(tmp) / "odata").mkdir(exist_ok=True)
-        alive: list[str] = []
-        for revisions, (kind, arg) in enumerate([*steps, ("advance", 60 * 17), ("run", 0)], start=1):
-            if kind == "publish":
-                tk.lag = LAGS[arg]
-                number = f"2025D{len(tk.docs):05d}"
-                tk.publish(number, text(number, 0, seed), fmt="txt", onderwerp=number, datum="2025-01-01")
-                alive.append(number)
-            elif kind in ("revise", "silent", "touch", "delete") and alive:
-                number = alive[arg % len(alive)]
-                if kind == "revise":
-                    tk.revise(number, text(number, revisions, seed), fmt="txt")
-                elif kind == "silent":
-                    tk.replace_silently(number, text(number, revisions, seed + 1))
-                elif kind == "touch":
-                    tk.touch(number)
-                else:
-                    tk.delete(number)
-                    alive.remove(number)
-            elif kind == "advance":
-                tk.advance(minutes=arg)
-            elif kind == "retouch" and tk.docs:
-                tk.retouch_all()
-            elif kind == "run":
-                for mirror in mirrors:
-                    mirror.run(tk)
-        for mirror in mirrors:
-            mirror.store.close()
+def test_every_visible_change_stored_once_and_every_deletion_seen(steps, page_size, race, seed, service):
+    page = tk_module.PAGE
+    try:
+        with LocalServer() as server, tempfile.TemporaryDirectory() as tmp:
+            version, _, rest = service.partition(" ")
+            tk = FakeTK(server, page_size=page_size, race=race, seed=seed, version=version, api_stamp=not rest)
+            if version == "v5":  # v5 pages by $top: the client's page is the size under test
+                tk_module.PAGE = min(page_size, 100)
+            mirrors = [Mirror(Path(tmp) / "odata", "tk:dossier/32317", tk), Mirror(Path(tmp) / "feed", "tk:feed", tk)]
+            (Path(tmp) / "odata").mkdir(exist_ok=True)
+            alive: list[str] = []
+            for revisions, (kind, arg) in enumerate([*steps, ("advance", 60 * 17), ("run", 0)], start=1):
+                if kind == "publish":
+                    tk.lag = LAGS[arg]
+                    number = f"2025D{len(tk.docs):05d}"
+                    tk.publish(number, text(number, 0, seed), fmt="txt", onderwerp=number, datum="2025-01-01")
+                    alive.append(number)
+                elif kind in ("revise", "silent", "touch", "delete") and alive:
+                    number = alive[arg % len(alive)]
+                    if kind == "revise":
+                        tk.revise(number, text(number, revisions, seed), fmt="txt")
+                    elif kind == "silent":
+                        tk.replace_silently(number, text(number, revisions, seed + 1))
+                    elif kind == "touch":
+                        tk.touch(number)
+                    else:
+                        tk.delete(number)
+                        alive.remove(number)
+                elif kind == "advance":
+                    tk.advance(minutes=arg)
+                elif kind == "retouch" and tk.docs:
+                    tk.retouch_all()
+                elif kind == "run":
+                    for mirror in mirrors:
+                        mirror.run(tk)
+            for mirror in mirrors:
+                mirror.store.close()
+    finally:
+        tk_module.PAGE = page

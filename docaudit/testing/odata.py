@@ -190,6 +190,8 @@ def names_compared(text: str) -> list[str]:
         tokens = _tokens(text)
     except ODataError:
         return []
+    if not tokens:
+        return []
     names = []
     for (kind, value), following in zip(tokens, [*tokens[1:], ("", "")], strict=True):
         if kind != "name" or value in ("and", "or", "not", "true", "false", "null") or value in COMPARE:

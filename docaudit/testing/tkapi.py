@@ -384,7 +384,8 @@ class FakeTK:
             f'<edmx:DataServices><Schema Namespace="{ns}" xmlns="http://docs.oasis-open.org/odata/ns/edm">'
             f'<EntityType Name="Document"><Key><PropertyRef Name="Id"/></Key>{"".join(map(prop, props))}{"".join(nav)}'
             "</EntityType>"
-            f"{entity('DocumentVersie', versie)}{entity('Kamerstukdossier', dossier + stamps)}"
+            f"{entity('DocumentVersie', versie)}"
+            f"{entity('Kamerstukdossier', dossier + stamps) if 'Kamerstukdossier' not in self.drop else ''}"
             f'<Function Name="Resource" IsBound="true"><Parameter Name="bindingParameter" Type="{ns}.Document"/>'
             '<ReturnType Type="Edm.Stream"/></Function>'
             f'<EntityContainer Name="Container">{"".join(sets)}</EntityContainer>'

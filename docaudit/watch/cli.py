@@ -59,6 +59,7 @@ _SOURCE_COLUMNS = [
     ("state", "status"),
     ("last_check", "last check"),
     ("last_change", "last change"),
+    ("cursor", "cursor"),
     ("problem", "last error"),
 ]
 
@@ -225,6 +226,46 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
     click.echo(line, err=o.outcome == "failed")
     if o.warning:
         click.echo(f"  warning: {o.warning}", err=True)
+
+
+@click.group("tk")
+def tk_group() -> None:
+    """The Tweede Kamer open-data API: check what it is today and whether tracked tk: sources will work."""
+
+
+@tk_group.command("check")
+@click.option("--api", envvar="DOCAUDIT_TK_API", help="OData base URL [default: [tk] api, else the Kamer's v5].")
+@click.option("--feed", envvar="DOCAUDIT_TK_FEED", help="SyncFeed base URL [default: [tk] feed, else the Kamer's].")
+@click.option("--config", type=click.Path(dir_okay=False), help="Watchlist [default: docaudit.toml next to the db].")
+@output_options(("terminal", "json"))
+@click.pass_obj
+def tk_check_cmd(obj, api: str | None, feed: str | None, config: str | None, fmt: str) -> None:
+    """Ask the service for its $metadata and one page; say which version it is, which of docaudit's fields
+    it has under which names, what is missing, and whether each tracked tk: source will work.
+
+    \b
+    Run it when the API moves again: it names what a tk: source needs and
+    the service lacks. Exit status 0 when the service answers and every
+    tracked source will work, 2 otherwise.
+    """
+    import json
+    from pathlib import Path
+
+    from .config import find_config, load_config
+    from .sources import list_sources
+    from .tkcheck import check_service, render
+
+    settings = load_config(find_config(obj.db, config)).settings
+    sources = []
+    if Path(obj.db).exists():
+        with obj.store() as store:
+            sources = list_sources(store)
+    check = check_service(api or settings.tk_api, feed=feed or settings.tk_feed, sources=sources)
+    if fmt == "json":
+        click.echo(json.dumps(check.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(check))
+    sys.exit(check.exit_code)
 
 
 @click.command("feed")

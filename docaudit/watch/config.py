@@ -11,7 +11,7 @@
     schedule = "15 6 * * *"  # a hint for your crontab line; docaudit does not schedule itself
 
     [tk]
-    api = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0"
+    api = "https://gegevensmagazijn.tweedekamer.nl/OData/v5"   # the default; v4 mirrors work too
 
     [notify]
     urls = ["mailtos://user:pass@example.org?to=desk@example.org", "json://hooks.example.org/docaudit"]

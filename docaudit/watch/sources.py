@@ -77,8 +77,26 @@ class Source:
         data["active"] = bool(data["active"])
         return cls(**data)
 
+    @property
+    def cursor(self) -> str | None:
+        """How the source keeps its place between runs (``ApiGewijzigdOp ≥ … − 1 h``, ``skiptoken 2001``,
+        ``ETag "…"``), or None before its first check."""
+        state = self.state
+        if self.kind in ("tk-document", "tk-dossier", "tk-query"):
+            from .tkschema import describe_cursor
+
+            return describe_cursor(state)
+        if self.kind == "tk-feed":
+            return f"SyncFeed skiptoken {state['skiptoken']}" if state.get("skiptoken") is not None else None
+        if state.get("etag"):
+            return f"ETag {state['etag']}"
+        if state.get("last_modified"):
+            return f"Last-Modified {state['last_modified']}"
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        out["cursor"] = self.cursor
         out["source"] = self.display
         if self.kind in ("url", "feed"):
             out["target"] = public_url(self.target)

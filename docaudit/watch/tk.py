@@ -49,13 +49,26 @@ from ..store import Store
 from ..values import now
 from .items import GONE, Item
 from .sources import Source
-from .tkschema import V5, Degraded, Schema, SchemaError, assumed, parse_metadata, query_string, unknown_fields
+from .tkschema import (
+    OVERLAP,
+    OVERLAP_MODIFIED,
+    V5,
+    Degraded,
+    Schema,
+    SchemaError,
+    assumed,
+    describe_cursor,
+    parse_metadata,
+    parse_stamp,
+    query_string,
+    unknown_fields,
+)
+
+__all__ = ["DEFAULT_API", "ServiceMoved", "check_tk", "describe_cursor", "parse_stamp", "schema_for"]
 
 DEFAULT_API = V5
 MAX_PAGES = 2000
 PAGE = 100  # $top: the v5 service answers HTTP 400 above 100
-OVERLAP = timedelta(hours=1)  # how far back each check looks again on ApiGewijzigdOp
-OVERLAP_MODIFIED = timedelta(hours=72)  # … on GewijzigdOp, when the service has no ApiGewijzigdOp
 MOVED_STATUSES = (400, 404, 410)
 EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -92,13 +105,6 @@ def dossier_filter(dossier: str, schema: Schema, prefix: str = "") -> str:
 
 def _quote(value: str) -> str:
     return value.replace("'", "''")
-
-
-def parse_stamp(value: str) -> datetime:
-    """An API time (``…Z`` or with an offset, up to 7 fractional digits) as an aware datetime in UTC."""
-    value = re.sub(r"(\.\d{6})\d+", r"\1", value.strip()).replace("Z", "+00:00")
-    parsed = datetime.fromisoformat(value)
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def odata_instant(moment: datetime) -> str:
@@ -160,6 +166,8 @@ def _get(fetcher: Fetcher, api: str, url: str, accept: str) -> Fetched:
         if exc.status in MOVED_STATUSES:
             said, link = _said(exc.body)
             raise ServiceMoved(moved_message(api, f"HTTP {exc.status}", said, link=link)) from None
+        if exc.kind == "redirects":  # a redirect docaudit will not follow is the service pointing elsewhere
+            raise ServiceMoved(moved_message(api, "a redirect", str(exc))) from None
         raise
     start, final = urlsplit(url), urlsplit(fetched.final_url or url)
     if (final.hostname, final.port) != (start.hostname, start.port):
@@ -223,9 +231,12 @@ def load_schema(fetcher: Fetcher, api: str, cached: bytes | None = None) -> tupl
         fetched = _get(fetcher, api, f"{api.rstrip('/')}/$metadata", "application/xml")
         schema = parse_metadata(fetched.data, api)
         return schema, fetched.data, []
-    except ServiceMoved:
+    except ServiceMoved as moved:
         # a mirror may serve documents without $metadata: the service moved only if its documents did too
-        get_json(fetcher, api, "Document", {"$top": "1"})
+        try:
+            get_json(fetcher, api, "Document", {"$top": "1"})
+        except DocauditError:
+            raise moved from None
         schema = assumed(api)
         return schema, None, [f"{api} has no $metadata; assuming {schema.version} names"]
     except (FetchError, SchemaError) as exc:
@@ -524,14 +535,3 @@ def advance_state(state: dict[str, Any], items: list[Item], schema: Schema | Non
             ids[tk_id] = item.doc_id
     state.update(cursor=cursor, cursor_on=cursor_on, overlap_hours=window.total_seconds() / 3600, seen=seen, ids=ids)
     return state
-
-
-def describe_cursor(state: dict[str, Any]) -> str | None:
-    """How a ``tk:`` OData source keeps its place, for ``sources``: ``ApiGewijzigdOp ≥ … − 1 h``."""
-    if not state.get("cursor"):
-        return None
-    field_name = state.get("cursor_on") or "ApiGewijzigdOp"
-    window = OVERLAP_MODIFIED if field_name == "GewijzigdOp" else OVERLAP
-    hours = state.get("overlap_hours") or window.total_seconds() / 3600
-    note = " (the API has no ApiGewijzigdOp)" if field_name == "GewijzigdOp" else ""
-    return f"{field_name} ≥ {state['cursor']} − {hours:g} h{note}"

@@ -36,7 +36,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 TK = "{http://www.tweedekamer.nl/xsd/tkData/v1-0}"
 
 
-def _xml(data: bytes, url: str) -> ET.Element:
+def read_xml(data: bytes, url: str) -> ET.Element:
     head = data[:2048].lower()
     if b"<!doctype" in head or b"<!entity" in head:
         raise DocauditError(f"the SyncFeed page at {url} declares a DTD; refused")
@@ -68,19 +68,24 @@ def dossier_ids(fetcher: Fetcher, schema: Schema | None, feed: str, dossiers: li
     schema can say, else from the SyncFeed's Kamerstukdossier category."""
     ids: set[str] = set()
     for dossier in dossiers:
-        found = _odata_dossier(fetcher, schema, dossier) if _odata_knows_dossiers(schema, dossier) else None
-        if found is None:
-            found = _feed_dossier(fetcher, feed, dossier)
+        found = None
+        if schema is not None and odata_knows_dossiers(schema, dossier):
+            try:
+                found = _odata_dossier(fetcher, schema, dossier)
+            except DocauditError:  # the OData side moved or lost the set: the SyncFeed has its own list
+                found = None
+        if not found:
+            found = feed_dossier(fetcher, feed, dossier)
         if not found:
             raise DocauditError(f"the API knows no kamerstukdossier {dossier}")
         ids |= found
     return ids
 
 
-def _odata_knows_dossiers(schema: Schema | None, dossier: str) -> bool:
+def odata_knows_dossiers(schema: Schema | None, dossier: str) -> bool:
     if schema is None or not schema.has("dossier_number") or ("-" in dossier and not schema.has("dossier_suffix")):
         return False
-    return not schema.properties or "Kamerstukdossier" in schema.properties
+    return not schema.entity_sets or "Kamerstukdossier" in schema.entity_sets
 
 
 def _odata_dossier(fetcher: Fetcher, schema: Schema, dossier: str) -> set[str]:
@@ -93,7 +98,7 @@ def _odata_dossier(fetcher: Fetcher, schema: Schema, dossier: str) -> set[str]:
     return {str(r["Id"]).lower() for r in records if isinstance(r, dict) and r.get("Id")}
 
 
-def _feed_dossier(fetcher: Fetcher, feed: str, dossier: str) -> set[str]:
+def feed_dossier(fetcher: Fetcher, feed: str, dossier: str) -> set[str]:
     """Read the SyncFeed's Kamerstukdossier category (``<kamerstukdossier id=…><nummer>…``) for the dossier."""
     number, _, suffix = dossier.partition("-")
     found: set[str] = set()
@@ -101,14 +106,14 @@ def _feed_dossier(fetcher: Fetcher, feed: str, dossier: str) -> set[str]:
     pages = 0
     while url and pages < MAX_PAGES:
         pages += 1
-        root = _xml(fetcher.get(url, accept="application/atom+xml").data, url)
+        root = read_xml(fetcher.get(url, accept="application/atom+xml").data, url)
         for entry in root.findall(f"{ATOM}entry"):
-            record = entry.find(f"{ATOM}content/{TK}kamerstukdossier")
+            content = entry.find(f"{ATOM}content")
+            record = next((c for c in content or [] if c.tag.rsplit("}", 1)[-1] == "kamerstukdossier"), None)
             if record is None or record.get(f"{TK}verwijderd") == "true":
                 continue
-            if (record.findtext(f"{TK}nummer") or "").strip() != number:
-                continue
-            if suffix and (record.findtext(f"{TK}toevoeging") or "").strip().upper() != suffix.upper():
+            fields = {c.tag.rsplit("}", 1)[-1]: (c.text or "").strip() for c in record}
+            if fields.get("nummer") != number or (suffix and fields.get("toevoeging", "").upper() != suffix.upper()):
                 continue
             found.add((record.get("id") or (entry.findtext(f"{ATOM}title") or "")).strip().lower())
         next_url = _link(root, "next")
@@ -134,7 +139,7 @@ def check_feed(
     while url and pages < MAX_PAGES:
         pages += 1
         fetched = fetcher.get(url, accept="application/atom+xml")
-        root = _xml(fetched.data, url)
+        root = read_xml(fetched.data, url)
         for entry in root.findall(f"{ATOM}entry"):
             position = _token(_link(entry, "next"))
             item = _entry_item(source, fetcher, entry, wanted, dossiers, ids, known)

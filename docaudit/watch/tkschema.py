@@ -17,12 +17,14 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..errors import DocauditError
 
 V5 = "https://gegevensmagazijn.tweedekamer.nl/OData/v5"
-V4 = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0"
+OVERLAP = timedelta(hours=1)  # how far back each check looks again on ApiGewijzigdOp
+OVERLAP_MODIFIED = timedelta(hours=72)  # … on GewijzigdOp, when the service has no ApiGewijzigdOp
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,10 @@ class Schema:
         name = self.names.get(logical)
         if not name:
             spec = FIELDS[logical]
+            also = " (follow a dossier through the SyncFeed instead: docaudit track 'tk:feed?dossier=N')"
             raise Degraded(
-                f"the API at {self.api} has no {spec.entity}.{spec.names[0]} ({' or '.join(spec.names)}), "
-                f"which {spec.needed_for} needs"
+                f"the API at {self.api} has no {spec.entity}.{' or '.join(spec.names)}, which {spec.needed_for} "
+                "needs" + (also if logical.startswith("dossier") else "")
             )
         return name
 
@@ -291,3 +294,22 @@ def unknown_fields(odata_filter: str, schema: Schema) -> list[str]:
         now_called = next((schema.names.get(k) for k, s in FIELDS.items() if name in s.names), None)
         out.append(f"{name} (now {now_called})" if now_called else name)
     return out
+
+
+def parse_stamp(value: str) -> datetime:
+    """An API time (``…Z`` or with an offset, up to 7 fractional digits) as an aware datetime in UTC."""
+    value = re.sub(r"(\.\d{6})\d+", r"\1", value.strip()).replace("Z", "+00:00")
+    parsed = datetime.fromisoformat(value)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def describe_cursor(state: dict[str, Any]) -> str | None:
+    """How a ``tk:`` OData source keeps its place, for ``sources``: ``ApiGewijzigdOp −1h ≥ 2024-11-29T09:07:00Z``
+    (``GewijzigdOp −72h (no ApiGewijzigdOp) ≥ …`` when the service lacks the API stamp)."""
+    if not state.get("cursor"):
+        return None
+    field_name = state.get("cursor_on") or "ApiGewijzigdOp"
+    window = OVERLAP_MODIFIED if field_name == "GewijzigdOp" else OVERLAP
+    hours = state.get("overlap_hours") or window.total_seconds() / 3600
+    note = " (no ApiGewijzigdOp)" if field_name == "GewijzigdOp" else ""
+    return f"{field_name} −{hours:g}h{note} ≥ {parse_stamp(state['cursor']).strftime('%Y-%m-%dT%H:%M:%SZ')}"
