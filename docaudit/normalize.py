@@ -245,9 +245,14 @@ def fold_typography(text: str) -> str:
 
 
 # Tell-tale pairs of UTF-8 read as cp1252 or Latin-1 ("Ã«" for "ë", "â€™" for "’", "Â " for a no-break space).
-_MOJIBAKE = re.compile(
-    r"[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]|â€"
+# A UTF-8 continuation byte (0x80–0xBF) as Latin-1 or Windows-1252 shows it
+_CONT = (
+    "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"
+    "\u2018-\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
 )
+# UTF-8 read as Latin-1 or cp1252: a lead byte of a 2-byte sequence (Â Ã Ä Å …: 0xC2–0xDF) before a continuation
+# ("Ã©", "Ä‡", "Â²"), or of a 3-byte one (0xE2–0xEF, "â€“", "â\x80\x93") before two
+_MOJIBAKE = re.compile(rf"[\u00c2-\u00df][{_CONT}]|[\u00e2-\u00ef][{_CONT}]{{2}}|â€")
 # "”" is E2 80 9D in UTF-8; cp1252 has no character at 9D, so a double decoding often drops it: "â€" at a word's end
 _LOST_CLOSING_QUOTE = re.compile(r"â€(?=[\s.,;:!?)]|$)")
 _ENCODING_ONLY = ftfy.TextFixerConfig(

@@ -43,6 +43,7 @@ FLOORS: list[tuple[str, list[str]]] = [
     ),
     ("reading", ["docaudit.extract", "docaudit.metadata", "docaudit.fetch", "docaudit.prepare", "docaudit.isolation"]),
     ("storage", ["docaudit.store", "docaudit.migrations", "docaudit.chain"]),
+    ("meaning", ["docaudit.meaning"]),
     ("diffs", ["docaudit.diff"]),
     ("phrases", ["docaudit.phrases", "docaudit.spark"]),
     ("commitments", ["docaudit.commitments"]),

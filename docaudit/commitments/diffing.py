@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..meaning.deadline import iso_day
+from ..meaning.promise import find_commitments
 from ..segment import Sentence
-from .deadline import iso_day
-from .extract import find_commitments
 from .history import Found, letter_threads
 
 # the order a reader needs them in: what a watchdog reports first

@@ -32,10 +32,10 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from ..diff.flags import NEGATIONS
-from .deadline import Deadline
-from .extract import HEDGED as _HEDGES
-from .extract import Commitment
+from ..meaning.deadline import Deadline
+from ..meaning.lexicon import NEGATIONS
+from ..meaning.promise import HEDGED as _HEDGES
+from ..meaning.promise import Commitment
 
 SAME_SENTENCE = 0.55  # word similarity for two versions' sentences to be the same commitment
 SAME_PROMISE = 0.5  # object words shared (Jaccard) for a later letter's commitment with the same act

@@ -13,10 +13,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from ..meaning.deadline import Deadline, iso_day
+from ..meaning.promise import Commitment, find_commitments
 from ..segment import sentences_of
 from ..store import NORMALIZED, Store, Version, register_hook
-from .deadline import Deadline, iso_day
-from .extract import Commitment, find_commitments
 from .history import Found, Thread, histories
 
 PARAMS = "commitments v1"

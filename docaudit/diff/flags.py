@@ -11,16 +11,14 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..meaning.lexicon import NEGATIONS
 from ..metadata import MONTHS as MONTH_NUMBERS
 from ..normalize import fold_typography
 
+__all__ = ["FLAGS", "NEGATIONS", "compute_flags", "is_entity", "word_list"]
+
 FLAGS = ("negation", "modality", "number", "date", "entity")
 
-NEGATIONS = frozenset(
-    """niet geen nooit noch niets nergens niemand geenszins allerminst nimmer evenmin zonder
-    onvoldoende ontoereikend ontoereikende nauwelijks amper
-    not no never none nothing neither nor without insufficient insufficiently hardly""".split()
-)
 MODALS = frozenset(
     """zal zult zullen zou zoudt zouden kan kun kunt kunnen kon konden moet moeten moest moesten mag mogen
     mocht mochten wil wilt willen wilde wilden wou lijkt lijken leek leken schijnt schijnen dient dienen

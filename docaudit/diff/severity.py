@@ -34,55 +34,12 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from ..meaning.lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE
 from ..metadata import MONTHS
 from ..normalize import fold_typography, repair_encoding, strip_list_marker
-from .flags import NEGATIONS, is_entity, word_list
+from .flags import is_entity, word_list
 from .model import Change
 
-# how strongly a modal commits: 3 an obligation or a promise, 2 an intention, 1 a possibility
-MODAL_STRENGTH = {
-    **dict.fromkeys(
-        "zal zult zullen moet moeten dient dienen verplicht garandeert garanderen will shall must".split(), 3
-    ),
-    **dict.fromkeys("wil willen streeft streven beoogt beogen voornemens intends plans".split(), 2),
-    **dict.fromkeys(
-        "kan kun kunt kunnen mag mogen zou zouden lijkt lijken mogelijk wellicht misschien eventueel "
-        "overweegt overwegen can could may might would should".split(),
-        1,
-    ),
-}
-HEDGES = (
-    "voorlopig",
-    "in beginsel",
-    "in principe",
-    "naar verwachting",
-    "een deel van",
-    "enige",
-    "zo mogelijk",
-    "waar mogelijk",
-    "indien mogelijk",
-    "bezien of",
-    "bezien in hoeverre",
-    "onderzoeken of",
-    "vooralsnog",
-    "in de regel",
-    "zoveel mogelijk",
-    "waar nodig",
-    "op termijn",
-    "in principle",
-    "where possible",
-    "if possible",
-)
-VAGUE = (
-    "zo spoedig mogelijk",
-    "zo snel mogelijk",
-    "op termijn",
-    "te zijner tijd",
-    "binnenkort",
-    "in de loop van",
-    "as soon as possible",
-    "in due course",
-)
 # a curated list of opposite pairs (stance, verdict, direction) from Dutch government letters
 OPPOSITES = [
     ("positief", "negatief"),

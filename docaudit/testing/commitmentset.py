@@ -16,9 +16,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from ..commitments.extract import Commitment, find_commitments
 from ..commitments.history import Found, Thread, histories
 from ..ingest import read_file
+from ..meaning.promise import Commitment, find_commitments
 from ..normalize import comparison_key
 from ..segment import sentences
 from .repo import FIXTURES

@@ -1,0 +1,128 @@
+"""The words docaudit reads meaning by: negations, modals and their strength, hedges, vague periods, and stance.
+
+Lists are classes, not single entries: a new wording falls into a class ("heeft bedenkingen bij" is a concern
+like "heeft zorgen over") and the class carries the direction and intensity a signal reports. docs/diff.md
+prints the tables.
+
+**Stance** (what the writer thinks of a proposal, a situation, a motion), on a scale from −3 to +3:
+
+=====  =====================================================================================
+  +3   steunt, staat (zeer) positief tegenover, verwelkomt, juicht toe, is voorstander, onderschrijft
+  +2   is positief, kan instemmen met, gaat akkoord, stemt voor, ziet kansen, goed, succesvol, voldoende
+  +1   staat open voor, ziet ruimte, grotendeels, neemt … weg
+   0   onthoudt zich, neemt geen positie in, is neutraal, heeft vragen over, bekijkt
+  −1   heeft (enige) vragen bij, plaatst kanttekeningen, twijfelt, moeizaam, onvoldoende
+  −2   heeft zorgen, heeft bedenkingen, is kritisch, heeft bezwaren, ongunstig, slecht
+  −3   wijst af, verwerpt, is tegenstander, stemt tegen, heeft ernstige zorgen, is (zeer) kritisch
+=====  =====================================================================================
+
+A stance word under a negation ("steunt niet", "geen steun") counts with the opposite sign.
+
+**Commitment strength** (how firmly the government side binds itself): 3 an obligation or a promise ("zal",
+"moet", "zeg toe"), 2 an intention ("wil", "streeft ernaar", "is voornemens", "beoogt"), 1 a possibility
+("kan", "mag", "zou", "overweegt", "neemt in overweging", "bekijkt", "bezien"); a hedge ("zo mogelijk",
+"in beginsel", "bezien of", "waar mogelijk", "voorlopig", …) lowers it by one.
+"""
+
+from __future__ import annotations
+
+import re
+
+NEGATIONS = frozenset(
+    """niet geen nooit noch niets nergens niemand geenszins allerminst nimmer evenmin zonder
+    onvoldoende ontoereikend ontoereikende nauwelijks amper
+    not no never none nothing neither nor without insufficient insufficiently hardly""".split()
+)
+
+# how strongly a modal commits: 3 an obligation or a promise, 2 an intention, 1 a possibility
+MODAL_STRENGTH = {
+    **dict.fromkeys(
+        "zal zult zullen moet moeten dient dienen verplicht garandeert garanderen will shall must".split(), 3
+    ),
+    **dict.fromkeys("wil willen streeft streven beoogt beogen voornemens intends plans hoop hoopt hopen".split(), 2),
+    **dict.fromkeys(
+        "kan kun kunt kunnen mag mogen zou zouden lijkt lijken mogelijk wellicht misschien eventueel "
+        "overweegt overwegen overweeg bekijkt bekijken bezie beziet bezien verkent verkennen "
+        "can could may might would should".split(),
+        1,
+    ),
+}
+# set phrases that lower a commitment's strength (a hedge or a condition)
+HEDGES = (
+    "voorlopig",
+    "in beginsel",
+    "in principe",
+    "naar verwachting",
+    "een deel van",
+    "enige",
+    "zo mogelijk",
+    "waar mogelijk",
+    "indien mogelijk",
+    "bezien of",
+    "bezien in hoeverre",
+    "onderzoeken of",
+    "vooralsnog",
+    "in de regel",
+    "zoveel mogelijk",
+    "zo veel mogelijk",
+    "waar nodig",
+    "op termijn",
+    "in overweging",
+    "streeft ernaar",
+    "streven ernaar",
+    "streef ernaar",
+    "in principle",
+    "where possible",
+    "if possible",
+)
+VAGUE = (
+    "zo spoedig mogelijk",
+    "zo snel mogelijk",
+    "op termijn",
+    "te zijner tijd",
+    "binnenkort",
+    "in de loop van",
+    "as soon as possible",
+    "in due course",
+)
+
+# stance classes: (score, phrases). A phrase's words must all occur in the sentence, in any order ("wijst
+# het voorstel af"); longer phrases are tried first, so "ernstige zorgen" wins over "zorgen".
+STANCE: list[tuple[int, tuple[str, ...]]] = [
+    (3, ("steunt", "steunen", "steun", "verwelkomt", "verwelkomen", "juicht toe", "juichen toe", "voorstander",
+         "onderschrijft", "onderschrijven", "zeer positief", "staat positief", "staan positief", "omarmt",
+         "omarmen", "support", "welcomes")),
+    (2, ("positief", "instemmen", "stemt in", "akkoord", "stemt voor", "stemmen voor", "kansen", "goed",
+         "succesvol", "voldoende", "gunstig", "wenselijk", "haalbaar", "positive")),
+    (1, ("staat open", "staan open", "ruimte", "grotendeels", "neemt weg", "nemen weg", "beperkt zorgen")),
+    (0, ("onthoudt zich", "onthouden zich", "onthouden", "geen positie", "neutraal", "vragen", "bekijkt",
+         "onthouding", "abstains")),
+    (-1, ("kanttekeningen", "kanttekening", "twijfelt", "twijfels", "twijfel", "moeizaam", "onvoldoende",
+          "enige zorgen", "aandachtspunt", "aandachtspunten")),
+    (-2, ("zorgen", "zorg", "bedenkingen", "kritisch", "bezwaren", "bezwaar", "ongunstig", "slecht",
+          "onwenselijk", "onhaalbaar", "negatief", "concerns", "critical")),
+    (-3, ("wijst af", "wijzen af", "afwijzen", "verwerpt", "verwerpen", "tegenstander", "stemt tegen",
+          "stemmen tegen", "tegen stemmen", "ernstige zorgen", "grote zorgen", "zeer kritisch", "ernstige bezwaren",
+          "onaanvaardbaar", "rejects", "opposes")),
+]
+_STANCE_PHRASES = sorted(
+    ((phrase, score) for score, phrases in STANCE for phrase in phrases), key=lambda p: -len(p[0].split())
+)
+_WORD = re.compile(r"\w+")
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def stance(text: str) -> tuple[int, str] | None:
+    """The sentence's stance as (score, the phrase that says it), or None when it takes none. A negation
+    in the sentence turns the sign ("steunt niet": −3)."""
+    words = words_of(text)
+    have = set(words)
+    for phrase, score in _STANCE_PHRASES:
+        parts = phrase.split()
+        if all(p in have for p in parts):
+            negated = any(w in NEGATIONS and w not in ("onvoldoende",) for w in words) and score > 0
+            return (-score if negated else score), phrase
+    return None
