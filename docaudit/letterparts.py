@@ -46,15 +46,29 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"^(ministerie van|directoraat-generaal|directie |datum\b|betreft\b|onderwerp\b|ons kenmerk|onze referentie"
             r"|uw kenmerk|uw brief|kenmerk\b|bijlage\(?n?\)?\b|contactpersoon|pagina \d+ (van|/) \d+|\d+ van \d+$"
-            r"|nr\. \d+ brief van|tweede kamer der staten-generaal$|vergaderjaar \d{4}"
+            r"|nr\. \d+ brief van|tweede kamer der staten-generaal( \d+)?$|vergaderjaar \d{4}"
+            # the place and date a letter is signed or a paper fixed: "Den Haag, 29 november 2024", "Vastgesteld
+            # 30 september 2024", "Ontvangen 15 oktober 2024"
+            r"|(den haag|'s-gravenhage|s-gravenhage|utrecht|brussel),? \d{1,2} [a-z]+ \d{4}$"
+            r"|(vastgesteld|ontvangen|gedateerd|verzonden)\b[^.]{0,30}\d{4}\)?\.?$"
             # a Kamerstuk's running header: "Tweede Kamer, vergaderjaar 2024–2025, 32 317, nr. 906 2",
             # "Tweede Kamer der Staten-Generaal 2 Vergaderjaar 2024–2025"
             r"|(tweede|eerste) kamer(,| der staten-generaal)? ?(\d+ )?,? ?vergaderjaar \d{4})"
         ),
     ),
+    (
+        # a publishing site's own lines around the letter (tkconv/OpenTK: the menu, "Nummer: …, bijgewerkt: …,
+        # versie: 2", the links and relations)
+        "site chrome",
+        re.compile(
+            r"^(\[overzicht\]|\[toezeggingen\]|nummer: \d{4}d\d{3,6}, datum:|directe link naar document"
+            r"|gerelateerde personen|onderdeel van (kamerstukdossier|zaak|activiteiten)|preview document"
+            r"|link naar pagina op de tweede kamer site)"
+        ),
+    ),
 ]
 
-FRAME = frozenset({"letterhead", "address"})  # the parts that are layout, wherever they stand
+FRAME = frozenset({"letterhead", "address", "site chrome"})  # the parts that are layout, wherever they stand
 SHORT = 16  # words: a letterhead field is a label and a short value
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from docaudit.commitments.deadline import find_deadline
 from docaudit.commitments.extract import commitment_of
-from docaudit.commitments.history import compare
+from docaudit.meaning.promise import compare_promises as compare
 from docaudit.segment import Sentence
 from docaudit.testing import commitmentset
 from docaudit.testing.repo import FIXTURES

@@ -73,7 +73,8 @@ def test_the_page_ranks_changes_and_keeps_minor_ones_apart(browser, tmp_path):
     page.write_text(render_diff(semantic_diff(old, new), "html"), encoding="utf-8")
     browser.open(page)
     first = "document.querySelector('.view-inline li.change')"
-    assert browser.evaluate(f"{first}.querySelector('.change-summary').textContent") == "negation removed"
+    summary = browser.evaluate(f"{first}.querySelector('.change-summary').textContent")
+    assert summary == "negation removed (commitment reversed)"
     assert browser.evaluate(f"{first}.querySelector('.badge.severity').textContent") == "95"
     severities = browser.evaluate(
         "[...document.querySelectorAll('.view-inline .badge.severity')].map(b => +b.textContent)"

@@ -32,10 +32,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from ..meaning.deadline import Deadline
-from ..meaning.lexicon import NEGATIONS
-from ..meaning.promise import HEDGED as _HEDGES
-from ..meaning.promise import Commitment
+from ..meaning.promise import Commitment, compare_promises
 
 SAME_SENTENCE = 0.55  # word similarity for two versions' sentences to be the same commitment
 SAME_PROMISE = 0.5  # object words shared (Jaccard) for a later letter's commitment with the same act
@@ -121,36 +118,6 @@ def _similarity(a: Commitment, b: Commitment) -> float:
     return Indel.normalized_similarity(_tokens(a.text), _tokens(b.text))
 
 
-def _deadline_text(d: Deadline | None) -> str:
-    return d.text if d else "no deadline"
-
-
-def compare(old: Commitment, new: Commitment) -> list[tuple[str, str]]:
-    """The events (name, detail) from ``old`` to ``new`` of one promise, strongest first; empty if it stands."""
-    out: list[tuple[str, str]] = []
-    if old.polarity != new.polarity:
-        words_a, words_b = set(_tokens(old.text)), set(_tokens(new.text))
-        went = [w for w in _tokens(old.text) if w in NEGATIONS and w not in words_b]
-        came = [w for w in _tokens(new.text) if w in NEGATIONS and w not in words_a]
-        how = f"'{went[0]}' dropped" if went else f"'{came[0]}' added" if came else f"{old.polarity} → {new.polarity}"
-        out.append(("reversed", how))
-    if new.strength < old.strength:
-        came = [h for h in dict.fromkeys(_HEDGES) if h in new.text.lower() and h not in old.text.lower()]
-        how = [f"'{old.modality}' → '{new.modality}'"] if new.modality != old.modality else []
-        out.append(("weakened", ", ".join(how + [f"hedged: '{h}'" for h in came[:2]])))
-    elif new.strength > old.strength:
-        out.append(("strengthened", f"'{old.modality}' → '{new.modality}'"))
-    a, b = old.deadline, new.deadline
-    moved = f"{_deadline_text(a)} → {_deadline_text(b)}"
-    if a and a.end and (b is None or b.end is None):
-        out.append(("postponed", moved + (" (made vague)" if b else " (deadline gone)")))
-    elif a and b and a.end and b.end and b.end != a.end:
-        out.append(("postponed" if b.end > a.end else "brought forward", moved))
-    elif b and b.end and (a is None or a.end is None):
-        out.append(("brought forward", moved + " (a date given)"))
-    return out
-
-
 def _pairs(old: Sequence[Found], new: Sequence[Found]) -> list[tuple[int, int]]:
     """Greedy best pairs (old index, new index) of one letter's consecutive versions."""
     scored = []
@@ -194,7 +161,7 @@ def letter_threads(versions: list[tuple[int, str | None, list[Found]]]) -> list[
             if i in pairs:
                 j = pairs[i]
                 new = found[j]
-                for name, detail in compare(thread.current.commitment, new.commitment):
+                for name, detail in compare_promises(thread.current.commitment, new.commitment):
                     thread.history.append(_event(new, name, detail))
                 thread.current = new
                 next_live[j] = thread
@@ -253,7 +220,7 @@ def histories(letters: Iterable[tuple[str, list[tuple[int, str | None, list[Foun
                 continue
             taken.add(best)
             old = earlier[best]
-            events = compare(old.current.commitment, thread.origin.commitment) or [("repeated", "")]
+            events = compare_promises(old.current.commitment, thread.origin.commitment) or [("repeated", "")]
             for name, detail in events:
                 old.history.append(_event(thread.origin, name, detail))
             for later in thread.history[1:]:

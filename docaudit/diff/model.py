@@ -53,6 +53,7 @@ class Change:
     summary: str = ""  # one plain line: "negation added", "commitment weakened: 'zal' → 'kan'", …
     signals: list[str] = field(default_factory=list)  # named reasons with direction, strongest first
     section: str | None = None  # where, in the letter's terms: nearest heading, "Vraag 5", "footnote 2"
+    why: list[str] = field(default_factory=list)  # the severity explained: "95: negation removed", "+5: …"
 
     @property
     def substantive(self) -> bool:

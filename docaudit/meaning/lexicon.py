@@ -89,21 +89,116 @@ VAGUE = (
 # stance classes: (score, phrases). A phrase's words must all occur in the sentence, in any order ("wijst
 # het voorstel af"); longer phrases are tried first, so "ernstige zorgen" wins over "zorgen".
 STANCE: list[tuple[int, tuple[str, ...]]] = [
-    (3, ("steunt", "steunen", "steun", "verwelkomt", "verwelkomen", "juicht toe", "juichen toe", "voorstander",
-         "onderschrijft", "onderschrijven", "zeer positief", "staat positief", "staan positief", "omarmt",
-         "omarmen", "support", "welcomes")),
-    (2, ("positief", "instemmen", "stemt in", "akkoord", "stemt voor", "stemmen voor", "kansen", "goed",
-         "succesvol", "voldoende", "gunstig", "wenselijk", "haalbaar", "positive")),
+    (
+        3,
+        (
+            "steunt",
+            "steunen",
+            "steun",
+            "verwelkomt",
+            "verwelkomen",
+            "juicht toe",
+            "juichen toe",
+            "voorstander",
+            "onderschrijft",
+            "onderschrijven",
+            "zeer positief",
+            "staat positief",
+            "staan positief",
+            "omarmt",
+            "omarmen",
+            "support",
+            "welcomes",
+        ),
+    ),
+    (
+        2,
+        (
+            "positief",
+            "instemmen",
+            "stemt in",
+            "akkoord",
+            "stemt voor",
+            "stemmen voor",
+            "kansen",
+            "goed",
+            "succesvol",
+            "voldoende",
+            "gunstig",
+            "wenselijk",
+            "haalbaar",
+            "positive",
+        ),
+    ),
     (1, ("staat open", "staan open", "ruimte", "grotendeels", "neemt weg", "nemen weg", "beperkt zorgen")),
-    (0, ("onthoudt zich", "onthouden zich", "onthouden", "geen positie", "neutraal", "vragen", "bekijkt",
-         "onthouding", "abstains")),
-    (-1, ("kanttekeningen", "kanttekening", "twijfelt", "twijfels", "twijfel", "moeizaam", "onvoldoende",
-          "enige zorgen", "aandachtspunt", "aandachtspunten")),
-    (-2, ("zorgen", "zorg", "bedenkingen", "kritisch", "bezwaren", "bezwaar", "ongunstig", "slecht",
-          "onwenselijk", "onhaalbaar", "negatief", "concerns", "critical")),
-    (-3, ("wijst af", "wijzen af", "afwijzen", "verwerpt", "verwerpen", "tegenstander", "stemt tegen",
-          "stemmen tegen", "tegen stemmen", "ernstige zorgen", "grote zorgen", "zeer kritisch", "ernstige bezwaren",
-          "onaanvaardbaar", "rejects", "opposes")),
+    (
+        0,
+        (
+            "onthoudt zich",
+            "onthouden zich",
+            "onthouden",
+            "geen positie",
+            "neutraal",
+            "vragen",
+            "bekijkt",
+            "onthouding",
+            "abstains",
+        ),
+    ),
+    (
+        -1,
+        (
+            "kanttekeningen",
+            "kanttekening",
+            "twijfelt",
+            "twijfels",
+            "twijfel",
+            "moeizaam",
+            "onvoldoende",
+            "enige zorgen",
+            "aandachtspunt",
+            "aandachtspunten",
+        ),
+    ),
+    (
+        -2,
+        (
+            "zorgen",
+            "zorg",
+            "bedenkingen",
+            "kritisch",
+            "bezwaren",
+            "bezwaar",
+            "ongunstig",
+            "slecht",
+            "onwenselijk",
+            "onhaalbaar",
+            "negatief",
+            "concerns",
+            "critical",
+        ),
+    ),
+    (
+        -3,
+        (
+            "wijst af",
+            "wijzen af",
+            "afwijzen",
+            "verwerpt",
+            "verwerpen",
+            "tegenstander",
+            "stemt tegen",
+            "stemmen tegen",
+            "tegen stemmen",
+            "ernstige zorgen",
+            "grote zorgen",
+            "zeer kritisch",
+            "ernstige bezwaren",
+            "onaanvaardbaar",
+            "rejects",
+            "opposes",
+        ),
+    ),
 ]
 _STANCE_PHRASES = sorted(
     ((phrase, score) for score, phrases in STANCE for phrase in phrases), key=lambda p: -len(p[0].split())
@@ -115,14 +210,23 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def stance(text: str) -> tuple[int, str] | None:
-    """The sentence's stance as (score, the phrase that says it), or None when it takes none. A negation
-    in the sentence turns the sign ("steunt niet": −3)."""
+def stances(text: str) -> list[tuple[int, str]]:
+    """Every stance phrase of the sentence as (score, phrase), longest phrases first, each word used once. A
+    negation in the sentence turns the sign of a positive phrase ("steunt niet": −3)."""
     words = words_of(text)
-    have = set(words)
+    left = list(words)
+    negated = any(w in NEGATIONS and w != "onvoldoende" for w in words)
+    out = []
     for phrase, score in _STANCE_PHRASES:
         parts = phrase.split()
-        if all(p in have for p in parts):
-            negated = any(w in NEGATIONS and w not in ("onvoldoende",) for w in words) and score > 0
-            return (-score if negated else score), phrase
-    return None
+        if all(p in left for p in parts):
+            for p in parts:
+                left.remove(p)
+            out.append((-score if negated and score > 0 else score, phrase))
+    return out
+
+
+def stance(text: str) -> tuple[int, str] | None:
+    """The sentence's strongest stance as (score, the phrase that says it), or None when it takes none."""
+    found = stances(text)
+    return max(found, key=lambda s: abs(s[0])) if found else None

@@ -368,3 +368,37 @@ def find_commitments(sentences: Sequence[Sentence], letter_date: date | None) ->
         if found is not None:
             out.append(found)
     return out
+
+
+def _deadline_text(d: Deadline | None) -> str:
+    return d.text if d else "no deadline"
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", text.lower())]
+
+
+def compare_promises(old: Commitment, new: Commitment) -> list[tuple[str, str]]:
+    """The events (name, detail) from ``old`` to ``new`` of one promise, strongest first; empty if it stands."""
+    out: list[tuple[str, str]] = []
+    if old.polarity != new.polarity:
+        words_a, words_b = set(_tokens(old.text)), set(_tokens(new.text))
+        went = [w for w in _tokens(old.text) if w in NEGATIONS and w not in words_b]
+        came = [w for w in _tokens(new.text) if w in NEGATIONS and w not in words_a]
+        how = f"'{went[0]}' dropped" if went else f"'{came[0]}' added" if came else f"{old.polarity} → {new.polarity}"
+        out.append(("reversed", how))
+    if new.strength < old.strength:
+        came = [h for h in dict.fromkeys(HEDGED) if h in new.text.lower() and h not in old.text.lower()]
+        how = [f"'{old.modality}' → '{new.modality}'"] if new.modality != old.modality else []
+        out.append(("weakened", ", ".join(how + [f"hedged: '{h}'" for h in came[:2]])))
+    elif new.strength > old.strength:
+        out.append(("strengthened", f"'{old.modality}' → '{new.modality}'"))
+    a, b = old.deadline, new.deadline
+    moved = f"{_deadline_text(a)} → {_deadline_text(b)}"
+    if a and a.end and (b is None or b.end is None):
+        out.append(("postponed", moved + (" (made vague)" if b else " (deadline gone)")))
+    elif a and b and a.end and b.end and b.end != a.end:
+        out.append(("postponed" if b.end > a.end else "brought forward", moved))
+    elif b and b.end and (a is None or a.end is None):
+        out.append(("brought forward", moved + " (a date given)"))
+    return out
