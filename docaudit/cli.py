@@ -16,6 +16,7 @@ from .cli_options import (
     emit_listing,
     engine_options,
     fail,
+    ignore_option,
     max_size_option,
     output_options,
     quiet_option,
@@ -264,9 +265,12 @@ def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--min-severity", type=click.IntRange(0, 100), default=0, help="Leave out changes below this severity.")
 @click.option("--strict", is_flag=True, help="Semantic mode: minor changes (punctuation, numbering) set exit 1 too.")
+@ignore_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
 @click.pass_obj
-def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, order, min_severity, strict, output) -> None:
+def diff(
+    obj: Context, old, new, mode, fmt, by, context, color, cosmetic, order, min_severity, strict, ignore, output
+) -> None:
     """Show what changed from OLD to NEW.
 
     OLD and NEW are stored versions (DOC@N, DOC@latest, DOC@-1) or document files of any supported
@@ -288,7 +292,7 @@ def diff(obj: Context, old, new, mode, fmt, by, context, color, cosmetic, order,
         return opened[0]
 
     try:
-        result = compare(old, new, store_factory=store_factory, mode=mode, by=by, context=context)
+        result = compare(old, new, store_factory=store_factory, mode=mode, by=by, context=context, ignore=ignore)
     except DocauditError as exc:
         fail(str(exc), 2)
     finally:
@@ -569,15 +573,20 @@ _CHANGE_COLUMNS = [
 @click.option("--min-severity", type=click.IntRange(0, 100), default=1, show_default=True, help="Leave out the rest.")
 @click.option("--minor", "include_minor", is_flag=True, help="List minor changes (punctuation, numbering) too.")
 @click.option("--limit", type=click.IntRange(0), default=50, show_default=True, help="At most this many (0: all).")
+@ignore_option
 @output_options(LISTING)
 @color_option
 @click.pass_obj
-def changes(obj: Context, since, min_severity, include_minor, limit, fmt, color) -> None:
+def changes(obj: Context, since, min_severity, include_minor, limit, ignore, fmt, color) -> None:
     """Every change stored in a window, over all documents, most severe first: the morning read."""
     from .digest import changes as digest
+    from .errors import DocauditError
 
-    with obj.store() as store:
-        entries = digest(store, since=since, min_severity=min_severity, include_minor=include_minor)
+    try:
+        with obj.store() as store:
+            entries = digest(store, since=since, min_severity=min_severity, include_minor=include_minor, ignore=ignore)
+    except DocauditError as exc:
+        fail(str(exc), 2)
     shown = entries[:limit] if limit else entries
     if fmt != "terminal":
         emit_listing([e.to_dict() for e in shown], _CHANGE_COLUMNS, fmt, max_width=80)

@@ -21,6 +21,15 @@ RESULT = ("terminal", "json")
 COLORS = ("auto", "always", "never")
 
 
+ignore_option = click.option(
+    "--ignore",
+    "ignore",
+    multiple=True,
+    metavar="REGEX",
+    help="Text to ignore: a change only inside text this regular expression matches is cosmetic; repeatable.",
+)
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print ``Error: message`` on stderr and exit with ``code``."""
     click.echo(f"Error: {message}", err=True)

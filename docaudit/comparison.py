@@ -13,7 +13,7 @@ computed on texts by :mod:`docaudit.diff`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -95,10 +95,12 @@ def compare(
     mode: str = "semantic",
     by: str = "paragraph",
     context: int | None = None,
+    ignore: Sequence[str] = (),
 ) -> SemanticDiff | LineDiff | WordDiff:
     """Diff two sources, each a file path or a stored version reference; ``new=None`` compares the last
     two versions of the stored document ``old``. Give an open ``store`` (or a ``store_factory`` that
-    opens one when a reference needs it). ``mode``: ``semantic``, ``line`` or ``word``.
+    opens one when a reference needs it). ``mode``: ``semantic``, ``line`` or ``word``; ``ignore``: regular
+    expressions of text whose changes are cosmetic (:mod:`docaudit.diff.ignore`).
     """
     factory = (lambda: store) if store is not None else store_factory
     if new is None:
@@ -116,7 +118,15 @@ def compare(
     else:
         a, b = resolve_input(old, factory), resolve_input(new, factory)
     result = diff_texts(
-        a.text, b.text, a.side, b.side, mode=mode, by=by, context=context, furniture=(a.furniture, b.furniture)
+        a.text,
+        b.text,
+        a.side,
+        b.side,
+        mode=mode,
+        by=by,
+        context=context,
+        furniture=(a.furniture, b.furniture),
+        ignore=ignore,
     )
     return with_commitments(result) if isinstance(result, SemanticDiff) else result
 
@@ -136,10 +146,12 @@ def with_commitments(diff: SemanticDiff) -> SemanticDiff:
     return diff
 
 
-def compare_inputs(a: Input, b: Input) -> SemanticDiff:
+def compare_inputs(a: Input, b: Input, ignore: Sequence[str] = ()) -> SemanticDiff:
     """The semantic diff of two inputs, page furniture included, with its commitment events."""
     return with_commitments(
-        semantic_diff(a.text, b.text, a.side, b.side, old_furniture=a.furniture, new_furniture=b.furniture)
+        semantic_diff(
+            a.text, b.text, a.side, b.side, old_furniture=a.furniture, new_furniture=b.furniture, ignore=ignore
+        )
     )
 
 
@@ -148,6 +160,6 @@ def compare_versions(store: Store, old_ref: str, new_ref: str) -> SemanticDiff:
     return compare_inputs(ref_input(store, old_ref), ref_input(store, new_ref))
 
 
-def diff_versions(old: Version, new: Version, title: str | None = None) -> SemanticDiff:
+def diff_versions(old: Version, new: Version, title: str | None = None, ignore: Sequence[str] = ()) -> SemanticDiff:
     """The semantic diff of two versions already read from the store (``title``: the document's)."""
-    return compare_inputs(version_input(old, title), version_input(new, title))
+    return compare_inputs(version_input(old, title), version_input(new, title), ignore)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,8 +52,16 @@ def since_stamp(since: str, now: datetime | None = None) -> str:
         raise DocauditError(f"--since {since!r}: give 7d, 24h, 2w or a date YYYY-MM-DD") from None
 
 
-def changes(store: Store, *, since: str = "7d", min_severity: int = 1, include_minor: bool = False) -> list[Entry]:
-    """Every change of the versions stored since ``since``, most severe first (then newest first)."""
+def changes(
+    store: Store,
+    *,
+    since: str = "7d",
+    min_severity: int = 1,
+    include_minor: bool = False,
+    ignore: Sequence[str] = (),
+) -> list[Entry]:
+    """Every change of the versions stored since ``since``, most severe first (then newest first); a change
+    only in text an ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`)."""
     start = since_stamp(since)
     rows = store.conn.execute(
         "SELECT doc_id, number FROM versions WHERE added_at >= ? AND number > 1 ORDER BY added_at, doc_id, number",
@@ -62,7 +71,7 @@ def changes(store: Store, *, since: str = "7d", min_severity: int = 1, include_m
     for doc_id, number in rows:
         old, new = store.version(doc_id, number - 1), store.version(doc_id, number)
         title = store.document_title(doc_id)
-        diff = diff_versions(old, new, title)
+        diff = diff_versions(old, new, title, ignore)
         for c in diff.changes:
             if c.kind == "cosmetic" or c.severity < min_severity or (c.level == "minor" and not include_minor):
                 continue

@@ -62,6 +62,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         "site chrome",
         re.compile(
             r"^(\[overzicht\]|\[toezeggingen\]|nummer: \d{4}d\d{3,6}, datum:|directe link naar document"
+            r"|bijgewerkt: \d{4}-\d{2}-\d{2}"
             r"|gerelateerde personen|onderdeel van (kamerstukdossier|zaak|activiteiten)|preview document"
             r"|link naar pagina op de tweede kamer site)"
         ),

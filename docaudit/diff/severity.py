@@ -156,6 +156,4 @@ def assess(change: Change, old_date: date | None = None, new_date: date | None =
             "moved": "text moved",
             "modified": "wording changed",
         }.get(change.kind, change.kind)
-        change.why = [
-            f"{change.severity}: {change.summary}, no signal" + (" (flagged words)" if change.flags else "")
-        ]
+        change.why = [f"{change.severity}: {change.summary}, no signal" + (" (flagged words)" if change.flags else "")]

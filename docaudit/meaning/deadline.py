@@ -98,6 +98,15 @@ def _by_day(m, today):
     return today, end
 
 
+@_rule(
+    # "vóór de Raad van 13 oktober", "voorafgaand aan het debat op 5 maart": a dated occasion is the deadline
+    rf"\b(?:uiterlijk|voor|vóór|voorafgaand aan|tegen)\s+(?:de|het)\s+[\w-]+(?:\s+[\w-]+){{0,3}}?\s+(?:van|op)\s+"
+    rf"(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH}){_YEAR}"
+)
+def _by_occasion(m, today):
+    return _by_day(m, today)
+
+
 @_rule(rf"\b(?:in|voor|vóór|uiterlijk|eind|einde|begin|medio|half)\s+(?P<month>{_MONTH}){_YEAR}")
 def _by_month(m, today):
     month = MONTHS[m.group("month").lower()]

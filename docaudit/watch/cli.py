@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..cli_options import DATE, LISTING, emit_listing, output_options, quiet_option
+from ..cli_options import DATE, LISTING, emit_listing, ignore_option, output_options, quiet_option
 
 
 @click.command("track")
@@ -115,6 +115,7 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
     "--refetch", is_flag=True, help="Fetch every URL whole (no ETag/Last-Modified); same bytes stay unchanged."
 )
 @click.option("--no-notify", is_flag=True, help="Send no notifications this run.")
+@ignore_option
 @click.option("--feed", "feed_path", type=click.Path(dir_okay=False), help="Rewrite this Atom feed after the run.")
 @quiet_option
 @output_options(("terminal", "json"), json_help="One JSON object per checked document (JSON lines).")
@@ -205,7 +206,7 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
 
         click.echo(json.dumps(o.to_dict(), ensure_ascii=False))
         return
-    if quiet and o.outcome not in ("new", "changed", "withdrawn", "failed"):
+    if quiet and (o.outcome not in ("new", "changed", "withdrawn", "failed") or o.ignored):
         return
     if o.outcome in ("unchanged", "skipped") or o.again:
         return  # the summary line counts them; a withdrawal is announced once
@@ -218,6 +219,8 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
             line += " (silent revision: no new version announced)"
         if o.summary:
             line += f": {o.summary}"
+        if o.ignored:
+            line += " (only text an ignore rule matches: no alert)"
     elif o.outcome == "withdrawn":
         line = f"{mark} {o.doc}: withdrawn ({o.error})"
     else:

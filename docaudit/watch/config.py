@@ -10,6 +10,8 @@
     wait = 300               # seconds to wait for a previous run still going
     schedule = "15 6 * * *"  # a hint for your crontab line; docaudit does not schedule itself
 
+    ignore = ["bijgewerkt: \\S+ \\S+"]   # text whose changes never reach an alert (regular expressions)
+
     [tk]
     api = "https://gegevensmagazijn.tweedekamer.nl/OData/v5"   # the default; v4 mirrors work too
 
@@ -32,6 +34,7 @@
 
     [[source]]
     tk = "2024D46963"
+    ignore = ["Pagina \\d+ van \\d+"]    # this source's own rules, besides [run] ignore
 
     [[source]]
     tk = "dossier/32317"
@@ -94,6 +97,7 @@ class Watchlist:
         tk_api: str | None = None,
         tk_feed: str | None = None,
         refetch: bool = False,
+        ignore: Sequence[str] = (),
         notify: Sequence[str] = (),
         no_notify: bool = False,
         feed_path: str | os.PathLike[str] | None = None,
@@ -113,6 +117,7 @@ class Watchlist:
             (settings, "tk_api", tk_api or None),
             (settings, "tk_feed", tk_feed or None),
             (settings, "refetch", True if refetch else None),
+            (settings, "ignore", (*settings.ignore, *ignore) if ignore else None),
         ):
             if value is not None:
                 setattr(obj, key, value)
@@ -150,7 +155,7 @@ def load_config(path: Path | None) -> Watchlist:
     _keys(data, {"run", "tk", "notify", "feed", "source", "limits", "report", "evidence"}, where)
     w = Watchlist(path)
     run = _table(data, "run", where)
-    _keys(run, set(RUN_KEYS) | {"schedule", "allow_empty"}, f"{where} [run]")
+    _keys(run, set(RUN_KEYS) | {"schedule", "allow_empty", "ignore"}, f"{where} [run]")
     fetch = FetchSettings()
     settings = RunSettings(fetch=fetch)
     for key, (target, kind, low, high) in RUN_KEYS.items():
@@ -158,6 +163,7 @@ def load_config(path: Path | None) -> Watchlist:
             continue
         value = _checked(run[key], kind, low, high, f"{where} [run] {key}")
         setattr(fetch if target == "fetch" else settings, key, value)
+    settings.ignore = _rules(run.get("ignore", []), f"{where} [run] ignore")
     w.settings = settings
     w.schedule = run.get("schedule")
     w.allow_empty = bool(run.get("allow_empty", False))
@@ -208,7 +214,7 @@ def load_config(path: Path | None) -> Watchlist:
         label = f"{where} source #{n}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{label}: not a table")
-        _keys(entry, {"url", "tk", "feed", "doc", "name", "since"}, label)
+        _keys(entry, {"url", "tk", "feed", "doc", "name", "since", "ignore"}, label)
         kinds = [k for k in ("url", "tk", "feed") if k in entry]
         if len(kinds) != 1:
             raise ConfigError(f"{label}: give exactly one of url = …, tk = … or feed = …")
@@ -218,9 +224,11 @@ def load_config(path: Path | None) -> Watchlist:
             since = since.isoformat()
         record = {"spec": spec, "doc": entry.get("doc"), "name": entry.get("name"), "since": since}
         try:
-            parse_source(spec, doc=record["doc"], since=since)
+            parsed = parse_source(spec, doc=record["doc"], since=since)
         except DocauditError as exc:
             raise ConfigError(f"{label}: {exc}") from None
+        if "ignore" in entry:
+            settings.source_ignore[parsed.id] = _rules(entry["ignore"], f"{label} ignore")
         w.sources.append(record)
     return w
 
@@ -287,6 +295,22 @@ def _checked(value: Any, kind: str, low: float | None, high: float | None, where
         span = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
         raise ConfigError(f"{where}: {value!r} is out of range ({span})")
     return number
+
+
+def _rules(value: Any, where: str) -> tuple[str, ...]:
+    """``ignore = ["regex", …]``: a list of regular expressions, each checked now (a typo is an error, not a rule
+    that silently never matches)."""
+    from ..diff.ignore import compile_rules
+
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: a list of regular expressions")
+    try:
+        compile_rules(value)
+    except DocauditError as exc:
+        raise ConfigError(f"{where}: {str(exc).removeprefix('--ignore: ')}") from None
+    return tuple(value)
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:

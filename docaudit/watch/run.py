@@ -54,6 +54,8 @@ class RunSettings:
     refetch: bool = False  # send no validators: fetch every URL whole, whatever the server's ETag says
     feed_items: int = 20  # feed: sources take on at most this many new items a run
     parallel_from: int = 20  # runs with fewer sources extract in this process (a pool costs ~1 s to start)
+    ignore: tuple[str, ...] = ()  # text whose changes never reach an alert (docaudit.diff.ignore), every source
+    source_ignore: dict[str, tuple[str, ...]] = field(default_factory=dict)  # … and per source id
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Outcome:
     announced: bool | None = None  # a changed document: False when its source announced no new version
     again: bool = False  # withdrawn, as already announced by an earlier run: not announced again
     summary: str | None = None  # a changed document: what the semantic diff says ("2 modified (1 negation)")
+    ignored: bool = False  # a changed document whose every change is in text an ignore rule matches: no alert
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,7 +105,8 @@ class RunReport:
 
     @property
     def changes(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.outcome in ("new", "changed")]
+        """New and changed documents, but not those whose changes an ignore rule silenced."""
+        return [o for o in self.outcomes if o.outcome in ("new", "changed") and not o.ignored]
 
     @property
     def failures(self) -> list[Outcome]:
@@ -125,7 +129,7 @@ class RunReport:
             return EXIT_NOTHING_RAN
         if c["failed"] or self.notify_errors:
             return EXIT_FAILURES
-        if exit_on_change and (c["new"] or c["changed"] or c["withdrawn"]):
+        if exit_on_change and (self.changes or c["withdrawn"]):
             return EXIT_CHANGES
         return EXIT_OK
 
@@ -266,7 +270,9 @@ def _check_all(
                                 pending[job] = ("extract", (entry, item))
                                 entry.extracting += 1
                             else:
-                                outcome = _record_item(store, report.run_id, check.source, item, limits=settings.limits)
+                                outcome = _record_item(
+                                    store, report.run_id, check.source, item, limits=settings.limits, settings=settings
+                                )
                                 add(entry, outcome)
                         close_if_done(entry)
                     else:
@@ -274,7 +280,10 @@ def _check_all(
                         prepared, error = extractors.result(future)
                         source = entry.check.source
                         entry.extracting -= 1
-                        add(entry, _record_item(store, report.run_id, source, item, prepared=prepared, error=error))
+                        recorded = _record_item(
+                            store, report.run_id, source, item, prepared=prepared, error=error, settings=settings
+                        )
+                        add(entry, recorded)
                         close_if_done(entry)
         except BaseException:
             for f in pending:
@@ -415,6 +424,7 @@ def _record_item(
     prepared: Prepared | None = None,
     error: DocauditError | None = None,
     limits: Limits | None = None,
+    settings: RunSettings | None = None,
 ) -> Outcome:
     outcome = Outcome(
         source.id,
@@ -446,7 +456,8 @@ def _record_item(
                 limits=limits,
             )
             if outcome.outcome == "changed" and result.previous and result.version:
-                outcome.summary = _summary(result.previous, result.version)
+                rules = (*settings.ignore, *settings.source_ignore.get(source.id, ())) if settings else ()
+                outcome.summary, outcome.ignored = _summary(result.previous, result.version, rules)
         except DocauditError as exc:
             item.outcome = "failed"
             outcome.outcome, outcome.error = "failed", _extraction_error(exc)
@@ -478,14 +489,16 @@ def _record_item(
     return outcome
 
 
-def _summary(old: Version, new: Version) -> str | None:
-    """The semantic diff's summary line, for the run's line and JSON (None when it cannot be made)."""
+def _summary(old: Version, new: Version, ignore: tuple[str, ...] = ()) -> tuple[str | None, bool]:
+    """The semantic diff's summary line, for the run's line and JSON (None when it cannot be made), and
+    whether ignore rules left nothing substantive (the change is then stored but raises no alert)."""
     from ..comparison import diff_versions
 
     try:
-        return diff_versions(old, new).summary_line()
+        diff = diff_versions(old, new, ignore=ignore)
     except Exception:  # noqa: BLE001 - a summary must never cost the change itself
-        return None
+        return None, False
+    return diff.summary_line(), bool(ignore) and not diff.substantive
 
 
 def _extraction_error(exc: DocauditError) -> str:
