@@ -580,13 +580,9 @@ _CHANGE_COLUMNS = [
 def changes(obj: Context, since, min_severity, include_minor, limit, ignore, fmt, color) -> None:
     """Every change stored in a window, over all documents, most severe first: the morning read."""
     from .digest import changes as digest
-    from .errors import DocauditError
 
-    try:
-        with obj.store() as store:
-            entries = digest(store, since=since, min_severity=min_severity, include_minor=include_minor, ignore=ignore)
-    except DocauditError as exc:
-        fail(str(exc), 2)
+    with obj.store() as store:
+        entries = digest(store, since=since, min_severity=min_severity, include_minor=include_minor, ignore=ignore)
     shown = entries[:limit] if limit else entries
     if fmt != "terminal":
         emit_listing([e.to_dict() for e in shown], _CHANGE_COLUMNS, fmt, max_width=80)

@@ -86,7 +86,7 @@ def split_sentences(paragraph: str) -> list[str]:
                 if low in MAY_FINAL and text[nxt].isdigit():
                     continue
             piece = text[start : m.end("note") if m.group("note") else m.end("close")].strip()
-            if _LIST_ONLY.match(piece):
+            if _LIST_ONLY.match(piece.strip("#*_ ")):  # "#### **4." opens its heading, it is no sentence
                 continue
         end = m.end("note") if m.group("note") else m.end("close")
         piece = text[start:end].strip()

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from ..letterparts import is_frame, label
 from ..letterparts import kind as letter_part
-from ..meaning.lexicon import MODAL_STRENGTH, NEGATIONS
+from ..meaning.lexicon import MODAL_STRENGTH, NEGATIONS, STANCE_WORDS
 from ..meaning.pair import analyse, fold, modal_strength
 from ..normalize import fold_typography, repair_encoding
 from .flags import is_entity, word_list
@@ -76,21 +76,22 @@ def _is_signature_block(text: str) -> bool:
 
 
 def _spelling_fix(old: str, new: str) -> str | None:
-    """ "onverminderdt" → "onverminderd": one word changed by at most two letters, not a name, number,
-    negation or modal. Returns ``'old' → 'new'``, or None."""
-    words_a, words_b = word_list(old), word_list(new)
+    """ "onverminderdt" → "onverminderd": one word changed by a letter (two in a long word; a swap counts as one),
+    not a name, number, negation, modal or stance word. Returns ``'old' → 'new'``, or None."""
+    words_a, words_b = word_list(fold_typography(old)), word_list(fold_typography(new))  # ’ as '
     if len(words_a) != len(words_b):
         return None
     diffs = [(x, y) for x, y in zip(words_a, words_b, strict=True) if x != y]
     if len(diffs) != 1:
         return None
-    x, y = diffs[0]
-    low = {x.casefold(), y.casefold()}
-    if low & NEGATIONS or low & set(MODAL_STRENGTH) or any(c.isdigit() for c in x + y):
+    shown = diffs[0]
+    x, y = (w.replace("'", "").casefold() for w in shown)  # "programma's" → "programmas": spelling, not a new word
+    if {x, y} & (NEGATIONS | set(MODAL_STRENGTH) | STANCE_WORDS) or any(c.isdigit() for c in x + y):
         return None
-    if x[:1].isupper() or y[:1].isupper() or min(len(x), len(y)) < 5:
+    if shown[0][:1].isupper() or shown[1][:1].isupper() or min(len(x), len(y)) < 5:
         return None
-    return f"'{x}' → '{y}'" if Levenshtein.distance(x.casefold(), y.casefold()) <= 2 else None
+    allowed = 2 if max(len(x), len(y)) >= 10 else 1
+    return f"'{shown[0]}' → '{shown[1]}'" if OSA.distance(x, y) <= allowed else None
 
 
 def assess(change: Change, old_date: date | None = None, new_date: date | None = None) -> None:

@@ -68,6 +68,11 @@ HEDGES = (
     "waar nodig",
     "op termijn",
     "in overweging",
+    "mogelijk",
+    "wellicht",
+    "misschien",
+    "eventueel",
+    "zo nodig",
     "streeft ernaar",
     "streven ernaar",
     "streef ernaar",
@@ -204,10 +209,25 @@ _STANCE_PHRASES = sorted(
     ((phrase, score) for score, phrases in STANCE for phrase in phrases), key=lambda p: -len(p[0].split())
 )
 _WORD = re.compile(r"\w+")
+STANCE_WORDS = frozenset(w for _, phrases in STANCE for p in phrases for w in p.split())
 
 
 def words_of(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
+
+
+def hedges_in(text: str, phrases: tuple[str, ...] = HEDGES) -> list[str]:
+    """The hedges of ``text`` (lower-cased), longest first, each word counted once; a vague period ("zo spoedig
+    mogelijk") is a deadline, not a hedge, and is read past."""
+    for vague in VAGUE:
+        text = re.sub(rf"(?<!\w){re.escape(vague)}(?!\w)", " ", text)
+    found = []
+    for phrase in sorted(dict.fromkeys(phrases), key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+        for _ in pattern.findall(text):
+            found.append(phrase)
+        text = pattern.sub(" ", text)
+    return found
 
 
 def stances(text: str) -> list[tuple[int, str]]:

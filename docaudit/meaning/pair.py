@@ -36,7 +36,7 @@ from ..metadata import MONTHS
 from ..normalize import fold_typography
 from ..segment import Sentence
 from .deadline import find_deadline
-from .lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE, stances
+from .lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE, hedges_in, stances
 from .numbers import AMOUNT_ROLES, Number, numbers
 from .promise import commitment_of, compare_promises
 
@@ -154,11 +154,13 @@ def _core(text: str) -> str:
     return text
 
 
-def _modal_words(words_a: Sequence[str], words_b: Sequence[str]) -> str:
+def _modal_words(words_a: Sequence[str], words_b: Sequence[str], a: str = "", b: str = "") -> str:
+    """``: 'zal' → 'kan'``: the modals (and hedges, read in the whole sentences ``a`` and ``b``) that went and came."""
     gone = [w for w in dict.fromkeys(words_a) if w in MODAL_STRENGTH and w not in words_b]
     came = [w for w in dict.fromkeys(words_b) if w in MODAL_STRENGTH and w not in words_a]
-    hedges = [h for h in HEDGES if " " in h or h not in MODAL_STRENGTH]
-    came += [h for h in hedges if _has(" ".join(words_b), h) and not _has(" ".join(words_a), h)]
+    ha, hb = Counter(hedges_in(a)), Counter(hedges_in(b))
+    gone += [h for h in ha - hb if h not in gone]
+    came += [h for h in hb - ha if h not in came]
     if gone or came:
         return f": '{' '.join(gone) or '…'}' → '{' '.join(came) or '…'}'"
     return ""
@@ -179,6 +181,10 @@ def _amount_signal(a: str, b: str) -> Signal | None:
         if len(same) == 1 and old[2]:
             change = (same[0][2] - old[2]) / old[2] * 100
             weight = min(80, 50 + int(abs(change) / 2) + (10 if old[0] == "money" else 0))
+            if old[0] == "percentage":  # a share: say the points, not a percentage of a percentage
+                points = same[0][2] - old[2]
+                name = f"amount changed: {old[2]:g}% → {same[0][2]:g}% ({points:+g} points)"
+                return Signal(name, min(80, 50 + int(abs(points) * 2)), "a percentage changed")
             return Signal(
                 f"amount changed: {change:+.0f}%", weight, f"{old[0]} {old[2]:g} → {same[0][2]:g} {old[1]}"
             )
@@ -259,6 +265,14 @@ def _deadline_signal(
     return None
 
 
+def _anchor(text: str) -> date | None:
+    """Without a letter date, deadlines without a year ("uiterlijk 1 december") are read from the middle of the
+    year before the earliest year the sentences name, so that they fall before it: "uiterlijk 1 december" →
+    "in het voorjaar van 2025" reads as December 2024 → spring 2025."""
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)]
+    return date(min(years) - 1, 7, 1) if years else None
+
+
 def analyse(
     old: str | None, new: str | None, *, old_date: date | None = None, new_date: date | None = None
 ) -> list[Signal]:
@@ -266,6 +280,8 @@ def analyse(
     if not old or not new:
         return []
     a, b = fold_typography(old).casefold(), fold_typography(new).casefold()
+    if old_date is None and new_date is None:
+        old_date = new_date = _anchor(a + " " + b)
     words_a, words_b = word_list(a), word_list(b)
     found: list[Signal] = []
     promise_a = commitment_of(Sentence(fold_typography(old), 0, 0), old_date)
@@ -283,8 +299,8 @@ def analyse(
     strength_a, strength_b = modal_strength(core_a), modal_strength(core_b)
     if strength_a == strength_b:  # the strongest stayed: judge by the modal that was swapped ("zal" → "kan")
         strength_a, strength_b = _swapped_strength(core_a, core_b)
-    hedges_a, hedges_b = sum(_has(a, h) for h in HEDGES), sum(_has(b, h) for h in HEDGES)
-    detail = _modal_words(core_a, core_b)
+    hedges_a, hedges_b = len(hedges_in(a)), len(hedges_in(b))
+    detail = _modal_words(core_a, core_b, a, b)
     if "weakened" in events or (promise_a and not promise_b and strength_b < strength_a):
         found.append(
             Signal(f"commitment weakened{detail or ': ' + events.get('weakened', '')}", 85, "a promise weakened")
@@ -319,9 +335,12 @@ def fold(text: str) -> str:
 
     "en"/"and" fold away too, so a clause joined by "and" instead of a semicolon is minor; "of" does not.
     """
-    from ..normalize import strip_list_marker
+    from ..normalize import strip_emphasis, strip_list_marker
 
-    parts = [strip_list_marker(p.strip()) for p in re.split(r"(?<=[.;:!?])\s+", fold_typography(text or ""))]
+    text = strip_list_marker(strip_emphasis(fold_typography(text or "")).strip())
+    if len(text.split()) <= 8 and not text.rstrip().endswith((".", ";", ":", "!", "?")):  # a heading: its number
+        text = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text)
+    parts = [strip_list_marker(strip_list_marker(p.strip())) for p in re.split(r"(?<=[.;:!?])\s+", text)]
     return " ".join(w for w in re.sub(r"[^\w\s]+", " ", " ".join(parts)).casefold().split() if w not in _JOINERS)
 
 

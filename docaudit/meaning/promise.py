@@ -28,7 +28,7 @@ from typing import Any
 
 from ..segment import Sentence
 from .deadline import Deadline, find_deadline
-from .lexicon import HEDGES, NEGATIONS
+from .lexicon import HEDGES, NEGATIONS, hedges_in
 
 _ACTOR = (
     r"(?:ik|wij|we|het kabinet|de regering|de minister-president|de minister|de staatssecretaris"
@@ -290,7 +290,6 @@ _LOOKS_AHEAD = (
         "voornemens plan zins bereid ontvangt toe toezeggen laat laten verwachten tegemoetzien tegemoet".split()
     )
 )
-_HEDGE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in dict.fromkeys(HEDGED)) + r")(?!\w)")
 
 
 def commitment_of(sentence: Sentence, letter_date: date | None) -> Commitment | None:
@@ -305,7 +304,7 @@ def commitment_of(sentence: Sentence, letter_date: date | None) -> Commitment | 
     low = " ".join(low.replace("’", "'").split())
     if len(low.split()) < 4 or _ABOUT_THIS_LETTER.match(low):
         return None  # no government subject, nothing promised to the Kamer; or what this letter itself does
-    hedged = int(_HEDGE.search(low) is not None)
+    hedged = int(bool(hedges_in(low, HEDGED)))
     negated = not words.isdisjoint(NEGATIONS)
     cache: list[Deadline | None] = []
 
@@ -388,7 +387,8 @@ def compare_promises(old: Commitment, new: Commitment) -> list[tuple[str, str]]:
         how = f"'{went[0]}' dropped" if went else f"'{came[0]}' added" if came else f"{old.polarity} → {new.polarity}"
         out.append(("reversed", how))
     if new.strength < old.strength:
-        came = [h for h in dict.fromkeys(HEDGED) if h in new.text.lower() and h not in old.text.lower()]
+        before = hedges_in(old.text.lower(), HEDGED)
+        came = [h for h in dict.fromkeys(hedges_in(new.text.lower(), HEDGED)) if h not in before]
         how = [f"'{old.modality}' → '{new.modality}'"] if new.modality != old.modality else []
         out.append(("weakened", ", ".join(how + [f"hedged: '{h}'" for h in came[:2]])))
     elif new.strength > old.strength:
