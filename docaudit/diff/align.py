@@ -141,12 +141,21 @@ def align(
     left_old = [x for x in left_old if x[0].key not in furniture_new]
     left_new = [x for x in left_new if x.key not in furniture_old]
     frame_old, frame_new = _frame_lines(left_old, left_new)
+    # a frame field both versions carry with another value ("Den Haag, 29 november" → "2 december", a running
+    # header rewritten): one change of that field, which the severity names as letter furniture
+    fields_new = {label(u.text): u for u in left_new if is_frame(u.text) and u.index not in frame_new}
+    fields_paired: set[int] = set()  # new indexes of the fields paired here
     for u, anchor in left_old:
         if u.index in frame_old:
             changes.append(((anchor, u.index), _furniture(u, "deleted", "letterhead")))
+        elif is_frame(u.text) and (match := fields_new.pop(label(u.text), None)):
+            changes.append(((match.index, u.index), _modified([u], [match], similarity(u.tokens, match.tokens))))
+            frame_old.add(u.index)
+            fields_paired.add(match.index)
     for u in left_new:
         if u.index in frame_new:
             changes.append(((u.index, -1), _furniture(u, "inserted", "letterhead")))
+    frame_new |= fields_paired
     left_old = [x for x in left_old if x[0].index not in frame_old]
     left_new = [x for x in left_new if x.index not in frame_new]
 
