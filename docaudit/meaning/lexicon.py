@@ -27,6 +27,8 @@ A stance word under a negation ("steunt niet", "geen steun") counts with the opp
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 
 NEGATIONS = frozenset(
     """niet geen nooit noch niets nergens niemand geenszins allerminst nimmer evenmin zonder
@@ -210,38 +212,49 @@ _STANCE_PHRASES = sorted(
 )
 _WORD = re.compile(r"\w+")
 STANCE_WORDS = frozenset(w for _, phrases in STANCE for p in phrases for w in p.split())
+_STANCE_PARTS = [(phrase, tuple(phrase.split()), score) for phrase, score in _STANCE_PHRASES]
+_STANCE_BY_WORD: dict[str, list[int]] = {}
+for _n, (_phrase, _parts, _score) in enumerate(_STANCE_PARTS):
+    for _w in _parts:
+        _STANCE_BY_WORD.setdefault(_w, []).append(_n)
 
 
 def words_of(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+@lru_cache(maxsize=8)
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a list of phrases, longest first, whole words only."""
+    ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+
+
 def hedges_in(text: str, phrases: tuple[str, ...] = HEDGES) -> list[str]:
     """The hedges of ``text`` (lower-cased), longest first, each word counted once; a vague period ("zo spoedig
     mogelijk") is a deadline, not a hedge, and is read past."""
-    for vague in VAGUE:
-        text = re.sub(rf"(?<!\w){re.escape(vague)}(?!\w)", " ", text)
-    found = []
-    for phrase in sorted(dict.fromkeys(phrases), key=len, reverse=True):
-        pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
-        for _ in pattern.findall(text):
-            found.append(phrase)
-        text = pattern.sub(" ", text)
-    return found
+    return _alternation(phrases).findall(_alternation(VAGUE).sub(" ", text))
+
+
+def without(text: str, phrases: tuple[str, ...]) -> str:
+    """``text`` with every one of ``phrases`` blanked out."""
+    return _alternation(phrases).sub(" ", text)
 
 
 def stances(text: str) -> list[tuple[int, str]]:
     """Every stance phrase of the sentence as (score, phrase), longest phrases first, each word used once. A
     negation in the sentence turns the sign of a positive phrase ("steunt niet": −3)."""
     words = words_of(text)
-    left = list(words)
+    present = set(words) & STANCE_WORDS
+    if not present:
+        return []
+    left = Counter(w for w in words if w in present)
     negated = any(w in NEGATIONS and w != "onvoldoende" for w in words)
     out = []
-    for phrase, score in _STANCE_PHRASES:
-        parts = phrase.split()
-        if all(p in left for p in parts):
-            for p in parts:
-                left.remove(p)
+    for n in sorted({n for w in present for n in _STANCE_BY_WORD[w]}):
+        phrase, parts, score = _STANCE_PARTS[n]
+        if all(left[p] > 0 for p in parts):
+            left.subtract(parts)
             out.append((-score if negated and score > 0 else score, phrase))
     return out
 

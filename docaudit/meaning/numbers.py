@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..metadata import MONTHS
 
@@ -79,6 +80,11 @@ def _value(raw: str) -> float | None:
 
 def numbers(text: str) -> list[Number]:
     """Every number of ``text`` with its role, in order of appearance (references first)."""
+    return list(_numbers(text))
+
+
+@lru_cache(maxsize=512)
+def _numbers(text: str) -> tuple[Number, ...]:
     out: list[Number] = []
     heading = _HEADING.match(text)
     if heading:
@@ -123,7 +129,7 @@ def numbers(text: str) -> list[Number]:
         if after not in ("en", "of", "van", "jaar") and after not in MONTHS:
             role = "quantity" if after in UNITS else "count"
             out.append(Number(float(_NUMBER_WORDS[m.group("word").lower()]), role, after, m.group(0)))
-    return out
+    return tuple(out)
 
 
 def amounts(text: str) -> list[Number]:

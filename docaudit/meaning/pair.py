@@ -36,7 +36,7 @@ from ..metadata import MONTHS
 from ..normalize import fold_typography
 from ..segment import Sentence
 from .deadline import find_deadline
-from .lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE, hedges_in, stances
+from .lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE, hedges_in, stances, without
 from .numbers import AMOUNT_ROLES, Number, numbers
 from .promise import commitment_of, compare_promises
 
@@ -99,9 +99,9 @@ def _has(text: str, phrase: str) -> int:
     return len(re.findall(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
 
 
-def _says(text: str, phrase: str) -> bool:
-    """Whether ``text`` has every word of ``phrase`` (Dutch splits verbs: "wijst het voorstel af")."""
-    return all(_has(text, word) for word in phrase.split())
+def _says(words: set[str], phrase: str) -> bool:
+    """Whether a sentence's ``words`` hold every word of ``phrase`` (Dutch splits verbs: "wijst het voorstel af")."""
+    return all(word in words for word in phrase.split())
 
 
 def word_list(text: str) -> list[str]:
@@ -148,10 +148,7 @@ def dates(text: str) -> list[date]:
 
 def _core(text: str) -> str:
     """The text without its dates and the set phrases (hedges, vague periods) that contain modal words."""
-    text = _DATE.sub(" ", text)
-    for phrase in (*VAGUE, *HEDGES):
-        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
-    return text
+    return without(_DATE.sub(" ", text), (*VAGUE, *HEDGES))
 
 
 def _modal_words(words_a: Sequence[str], words_b: Sequence[str], a: str = "", b: str = "") -> str:
@@ -314,11 +311,12 @@ def analyse(
     if found_stance := _stance_signal(a, b):
         found.append(found_stance)
     else:
+        set_a, set_b = set(words_a), set(words_b)
         for x, y in OPPOSITES:
-            if (_says(a, x) and not _says(a, y) and _says(b, y) and not _says(b, x)) or (
-                _says(a, y) and not _says(a, x) and _says(b, x) and not _says(b, y)
+            if (_says(set_a, x) and not _says(set_a, y) and _says(set_b, y) and not _says(set_b, x)) or (
+                _says(set_a, y) and not _says(set_a, x) and _says(set_b, x) and not _says(set_b, y)
             ):
-                first, second = (x, y) if _says(a, x) else (y, x)
+                first, second = (x, y) if _says(set_a, x) else (y, x)
                 found.append(Signal(f"stance reversed: '{first}' → '{second}'", 85, "a word swapped for its opposite"))
                 break
     if deadline := _deadline_signal(a, b, old_date, new_date, events):
