@@ -104,3 +104,22 @@ def test_lazy_command_summaries_are_the_commands_own():
         command = getattr(importlib.import_module(module), attribute)
         assert command.get_short_help_str(10_000) == summary, name
         assert command.name == name
+
+
+def test_every_relative_link_in_readme_and_docs_resolves():
+    """A link in README.md or docs/*.md to a file of the repository points at a file that exists."""
+    import re
+
+    from docaudit.testing.repo import ROOT
+
+    broken = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)|<img [^>]*src=\"([^\"]+)\"", text):
+            target = next(t for t in target if t) if isinstance(target, tuple) else target
+            if re.match(r"^[a-z][a-z+.-]*:", target) or target.startswith("#"):
+                continue
+            path = target.split("#", 1)[0]
+            if path and not (page.parent / path).exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+    assert not broken, broken
