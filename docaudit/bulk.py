@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from .ingest import add_bytes, prepare, read_document
 from .limits import Limits
 from .prepare import Prepared
 from .store import AddResult, Store
-from .values import validate_doc_id
+from .values import readable, validate_doc_id
 
 SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt", ".md"}  # what a folder is searched for
 FIELDS = ("stem", "name", "parent", "kenmerk", "document_number", "kamerstuk", "date")
@@ -37,13 +38,14 @@ class FileResult:
 
     def to_dict(self) -> dict[str, object]:
         if self.result is None:
-            return {"file": str(self.path), "status": "error", "error": self.error or ""}
-        return {"file": str(self.path), **self.result.to_dict()}
+            return {"file": readable(self.path), "status": "error", "error": self.error or ""}
+        return {"file": readable(self.path), **self.result.to_dict()}
 
 
 @dataclass
 class ImportReport:
     files: list[FileResult] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, why): never read
 
     @property
     def failed(self) -> list[FileResult]:
@@ -61,28 +63,62 @@ class ImportReport:
             parts.append(f"{unchanged} unchanged")
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
         return ", ".join(parts)
 
 
-def collect(paths: Iterable[str | os.PathLike[str]], *, recursive: bool = False) -> list[Path]:
+def collect(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    recursive: bool = False,
+    follow_links: bool = False,
+    skipped: list[tuple[Path, str]] | None = None,
+) -> list[Path]:
     """The files to import, in a stable order: files as given, folders' documents (``SUFFIXES``, hidden files
-    skipped) sorted by path, their subfolders too with ``recursive``."""
+    skipped) sorted by path, their subfolders too with ``recursive``.
+
+    In a folder, a link whose target lies outside the folder is refused unless ``follow_links`` (a link to
+    /etc/passwd must not become a stored, published document), and anything that is not a regular file (a
+    FIFO, a device) is never opened; each such path goes to ``skipped`` with the reason."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            root = path.resolve()
             pattern = path.rglob("*") if recursive else path.glob("*")
-            found = [
-                p
-                for p in pattern
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
-            out.extend(sorted(found))
+            found = []
+            for p in sorted(pattern):
+                if any(part.startswith(".") for part in p.relative_to(path).parts) or p.is_dir():
+                    continue
+                if p.suffix.lower() not in SUFFIXES and not p.is_symlink():
+                    continue
+                why = _refusal(p, root, follow_links)
+                if why:
+                    if skipped is not None and (p.suffix.lower() in SUFFIXES or why != "not a regular file"):
+                        skipped.append((p, why))
+                    continue
+                if p.suffix.lower() in SUFFIXES:
+                    found.append(p)
+            out.extend(found)
         else:
             out.append(path)
     return list(dict.fromkeys(out))
+
+
+def _refusal(path: Path, root: Path, follow_links: bool) -> str | None:
+    """Why a path found in a folder is not read, or None."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not follow_links and not target.is_relative_to(root):
+            return f"a link to {readable(target)}, outside the folder (--follow-links to read it)"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return None
 
 
 def _safe(text: str) -> str:
@@ -93,9 +129,9 @@ def doc_id_for(path: Path, prepared: Prepared | None, rule: str) -> str:
     """The document id a file gets under ``rule`` (see the module docstring)."""
     found = prepared.found if prepared is not None else {}
     values = {
-        "stem": path.stem,
-        "name": path.name,
-        "parent": path.parent.name,
+        "stem": readable(path.stem),
+        "name": readable(path.name),
+        "parent": readable(path.parent.name),
         "kenmerk": found.get("kenmerk"),
         "document_number": found.get("document_number"),
         "kamerstuk": found.get("kamerstuk"),
@@ -138,6 +174,7 @@ def import_files(
     on_file: Callable[[FileResult], None] | None = None,
     engine: str = "local",
     master: str = "local[2]",
+    follow_links: bool = False,
 ) -> ImportReport:
     """Store every file as a document of its own (or the next version of the document its id names).
 
@@ -147,9 +184,10 @@ def import_files(
     check_rule(doc_id)
     if engine not in ("local", "spark"):
         raise DocauditError(f"unknown engine {engine!r}: local or spark")
-    files = collect(paths, recursive=recursive)
-    limits = limits or Limits.from_env()
     report = ImportReport()
+    files = collect(paths, recursive=recursive, follow_links=follow_links, skipped=report.skipped)
+    limits = limits or Limits.from_env()
+    names: dict[str, str] = {}  # document id → the name it was made from, in this import
     if engine == "spark":
         from .spark.extract import prepared_on_spark
 
@@ -161,7 +199,15 @@ def import_files(
         try:
             data, prepared = outcome.result()
             ident = doc_id_for(path, prepared, doc_id)
-            entry.result = add_bytes(store, data, ident, filename=path.name, prepared=prepared, limits=limits)
+            made_from = readable(path.stem if doc_id == "stem" else path.name)
+            if names.setdefault(ident, made_from) != made_from and doc_id == "stem":
+                raise DocauditError(
+                    f"its name makes the document id {ident!r}, as {names[ident]!r} did: two different names "
+                    "would become one document; rename one, or choose --doc-id"
+                )
+            entry.result = add_bytes(
+                store, data, ident, filename=readable(path.name), prepared=prepared, limits=limits
+            )
         except DocauditError as exc:
             entry.error = str(exc)
         report.files.append(entry)

@@ -328,7 +328,7 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
 
     from .errors import DocauditError
     from .ingest import add_file
-    from .values import printable
+    from .values import printable, readable
 
     user_meta = _parse_meta(meta)
     failed = 0
@@ -339,11 +339,12 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
             except DocauditError as exc:
                 failed += 1
                 if fmt == "json":
-                    click.echo(json.dumps({"file": str(path), "status": "error", "error": str(exc)}))
+                    error = {"file": readable(path), "status": "error", "error": str(exc)}
+                    click.echo(json.dumps(error, ensure_ascii=False))
                 click.echo(f"Error: {printable(path)}: {exc}", err=True)
                 continue
             if fmt == "json":
-                click.echo(json.dumps({"file": str(path), **result.to_dict()}, ensure_ascii=False))
+                click.echo(json.dumps({"file": readable(path), **result.to_dict()}, ensure_ascii=False))
             else:
                 click.echo(f"{printable(path)}: {result.message()}")
             if not result.stored and (title or letter_date):
@@ -367,12 +368,15 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
     help="stem, kenmerk, or a template over {stem} {name} {parent} {kenmerk} {document_number} {kamerstuk} {date}.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Files read at once [default: twice the cores, at most 8].")
+@click.option("--follow-links", is_flag=True, help="Read links in folders that point outside them (else refused).")
 @engine_options("Where files are extracted")
 @max_size_option
 @quiet_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj
-def import_cmd(obj: Context, paths, recursive, doc_id, workers, engine, master, max_size, quiet, fmt) -> None:
+def import_cmd(
+    obj: Context, paths, recursive, doc_id, workers, follow_links, engine, master, max_size, quiet, fmt
+) -> None:
     """Import files and folders in one go: one document per file (.pdf, .docx, .html, .txt, .md in folders).
 
     A file whose document id is already stored becomes that document's next version (if its text changed).
@@ -408,8 +412,14 @@ def import_cmd(obj: Context, paths, recursive, doc_id, workers, engine, master, 
             on_file=on_file,
             engine=engine,
             master=master,
+            follow_links=follow_links,
         )
-    if fmt == "terminal" and (not quiet or report.failed):
+    for path, why in report.skipped:
+        if fmt == "json":
+            click.echo(json.dumps({"file": printable(path), "status": "skipped", "reason": why}, ensure_ascii=False))
+        else:
+            click.echo(f"skipped: {printable(path)}: {why}", err=True)
+    if fmt == "terminal" and (not quiet or report.failed or report.skipped):
         click.echo(report.summary())
     if report.failed:
         sys.exit(1)

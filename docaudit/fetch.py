@@ -105,11 +105,11 @@ def address_kind(host: str) -> str:
     for address in addresses:
         if getattr(address, "ipv4_mapped", None):
             address = address.ipv4_mapped
-        if address.is_loopback:
+        if address.is_loopback or address.is_unspecified:  # 0.0.0.0 and :: reach this machine on Linux
             kinds.add("loopback")
         elif address.is_link_local:
             kinds.add("link-local")
-        elif address.is_private or address.is_reserved or address.is_unspecified or address.is_multicast:
+        elif address.is_private or address.is_reserved or address.is_multicast:
             kinds.add("private")
     for kind in ("loopback", "link-local", "private"):
         if kind in kinds:

@@ -28,7 +28,7 @@ from .limits import Limits
 from .prepare import Prepared, prepare_here
 from .snapshots import sha256
 from .store import DEFAULT_MAX_SIZE, AddResult, NewVersion, Store, Version
-from .values import parse_date, validate_doc_id
+from .values import parse_date, readable, validate_doc_id
 
 
 def prepare(data: bytes, limits: Limits | None = None) -> Prepared:
@@ -230,7 +230,8 @@ def add_file(
 ) -> AddResult:
     """Store a file as the next version of ``doc_id`` unless its text is unchanged."""
     data = read_document(path, store.max_size)
-    return add_bytes(store, data, doc_id, filename=Path(path).name, title=title, letter_date=letter_date, meta=meta)
+    name = readable(Path(path).name)
+    return add_bytes(store, data, doc_id, filename=name, title=title, letter_date=letter_date, meta=meta)
 
 
 @dataclass

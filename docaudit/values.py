@@ -67,16 +67,31 @@ def one_line(text: str | None, limit: int = 500) -> str | None:
     return text[:limit] or None
 
 
+def readable(name: object) -> str:
+    """A file name or path as text that can be printed and stored: a name whose bytes are not UTF-8 (common in
+    zips made on Windows) is read as Windows-1252 instead of carrying undecodable surrogates."""
+    text = str(name)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        return raw.decode("cp1252", "replace")
+
+
 def printable(value: object) -> str:
     """A value to echo in a message: control characters shown escaped (a file name with a newline or an
     escape sequence cannot write to the terminal)."""
-    text = str(value)
+    text = readable(value)
     return repr(text) if _UNPRINTABLE.search(text) or "\n" in text or "\t" in text else text
 
 
+# query (and fragment) parameters whose values are secrets: tokens, keys, passwords, and the signed-URL families
+# of AWS (X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token), Google Cloud Storage (X-Goog-Signature,
+# X-Goog-Credential, GoogleAccessId, Signature) and Azure SAS (sig)
 _SECRET_PARAMS = re.compile(
-    r"^(?:.*token|.*key|.*secret|password|passwd|pwd|pass|sig|signature|auth|authorization|session|sessionid|"
-    r"sid|code|credential|credentials|jwt|hash)$",
+    r"^(?:.*token|.*key|.*secret|.*password|passwd|pwd|pass|.*sig|.*signature|auth|authorization|session|sessionid|"
+    r"sid|code|.*credential|.*credentials|jwt|hash|googleaccessid|x-amz-.*|x-goog-.*)$",
     re.I,
 )
 
@@ -94,12 +109,15 @@ def public_url(url: str | None) -> str | None:
         netloc = f"[{netloc}]"
     if parts.port:
         netloc += f":{parts.port}"
-    query = parts.query
-    if query:
+    def redacted(query: str) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(_SECRET_PARAMS.match(k) for k, _ in pairs):
-            query = urlencode([(k, "REDACTED" if _SECRET_PARAMS.match(k) else v) for k, v in pairs], safe="/:")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+            return urlencode([(k, "REDACTED" if _SECRET_PARAMS.match(k) else v) for k, v in pairs], safe="/:")
+        return query
+
+    # a fragment can carry a token too ("#access_token=…": OAuth's implicit flow)
+    fragment = redacted(parts.fragment) if "=" in parts.fragment else parts.fragment
+    return urlunsplit((parts.scheme, netloc, parts.path, redacted(parts.query) if parts.query else "", fragment))
 
 
 def hide_secrets(text: str | None, url: str | None) -> str | None:
@@ -110,7 +128,7 @@ def hide_secrets(text: str | None, url: str | None) -> str | None:
 
     parts = urlsplit(url)
     secrets = [parts.password, parts.username]
-    secrets += [v for k, v in parse_qsl(parts.query) if _SECRET_PARAMS.match(k)]
+    secrets += [v for k, v in parse_qsl(parts.query) + parse_qsl(parts.fragment) if _SECRET_PARAMS.match(k)]
     text = text.replace(url, public_url(url) or "")
     for secret in secrets:
         if secret and len(secret) >= 3:

@@ -235,6 +235,38 @@ def test_addresses_are_classified():
     assert address_kind("169.254.169.254") == "link-local"
     assert address_kind("10.1.2.3") == address_kind("192.168.0.1") == "private"
     assert address_kind("[::1]") == "loopback" and address_kind("8.8.8.8") == "public"
+    assert address_kind("0.0.0.0") == address_kind("[::]") == "loopback"  # both reach this machine on Linux
+
+
+def test_a_redirect_to_0_0_0_0_is_refused_like_loopback(da, server):
+    from docaudit.testing.localserver import LocalServer
+
+    with LocalServer() as internal:
+        internal.route("/admin", Reply(body=b"<html><body><p>Intern beheer.</p></body></html>"))
+        server.route("/brief.html", Reply(status=302, location=f"http://0.0.0.0:{internal.port}/admin"))
+        da("track", server.url("/brief.html"))
+        (line,) = map(json.loads, da("run", "--json").stdout.splitlines())
+        assert line["outcome"] == "failed" and "to a loopback address (0.0.0.0)" in line["error"]
+        assert not internal.hits("/admin")
+
+
+@pytest.mark.parametrize(
+    "secret_url",
+    [
+        "/brief.pdf#access_token=SECRETVALUE1&state=x",
+        "/brief.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=SECRETVALUE1&X-Amz-Signature=SECRETVALUE1",
+        "/brief.pdf?GoogleAccessId=SECRETVALUE1&Expires=1&Signature=SECRETVALUE1",
+        "/brief.pdf?sv=2022-11-02&se=2030-01-01&sp=r&sig=SECRETVALUE1",
+    ],
+)
+def test_tokens_in_fragments_and_signed_urls_are_never_printed(da, server, secret_url):
+    server.route("/brief.pdf", Reply(body=b"Het kabinet zal de Kamer informeren.\n"))
+    url = server.url(secret_url)
+    echo = da("track", url, "--doc", "brief").output
+    run = da("run", "--json").stdout
+    listed = da("sources", "--json").stdout + da("sources").output
+    for shown in (echo, run, listed):
+        assert "SECRETVALUE1" not in shown and "REDACTED" in shown, shown
 
 
 # -- corruption must not spread --------------------------------------------------------------------

@@ -60,3 +60,53 @@ def test_kenmerk_rule_falls_back_to_the_stem(da, tmp_path):
     (src / "zonder.txt").write_text("Een brief zonder kenmerk.\n", encoding="utf-8")
     da("import", src, "--doc-id", "kenmerk")
     assert {d["id"] for d in json.loads(da("docs", "--json").stdout)} == {"6015843", "zonder"}
+
+
+def test_links_out_of_the_folder_and_special_files_are_refused_and_named(da, tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Het kabinet zal de Kamer informeren.\n", encoding="utf-8")
+    secret = tmp_path / "geheim.txt"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "binnen.txt").symlink_to(folder / "a.txt")  # a link inside the folder is read as usual
+    os.mkfifo(folder / "pipe.txt")
+    r = da("import", folder, "--json")
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    skipped = {x["file"].rsplit("/", 1)[-1]: x["reason"] for x in lines if x["status"] == "skipped"}
+    assert set(skipped) == {"passwd.txt", "pipe.txt"}
+    assert "outside the folder" in skipped["passwd.txt"] and skipped["pipe.txt"] == "not a regular file"
+    assert {x["doc"] for x in lines if x["status"] == "stored"} == {"a", "binnen"}
+    assert "root:x" not in da("search", "root").output
+    terminal = da("import", folder)
+    assert "skipped: " in terminal.output and "2 skipped" in terminal.output
+    followed = [json.loads(x) for x in da("import", folder, "--json", "--follow-links").stdout.splitlines()]
+    assert {x["doc"] for x in followed if x["status"] == "stored"} == {"passwd"}
+
+
+def test_names_that_are_not_utf8_and_names_that_collide(da, tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"brief-\xe9t\xe9.txt"), "wb") as f:  # a zip made on Windows
+        f.write(b"Brief vier.\n")
+    (folder / "$(id).txt").write_text("Brief twee.\n", encoding="utf-8")
+    (folder / "`id`.txt").write_text("Brief drie.\n", encoding="utf-8")
+    (folder / "z.txt").write_text("Brief vijf.\n", encoding="utf-8")  # the file after the odd ones is stored too
+    r = da("import", folder, "--json")
+    assert "Traceback" not in r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    stored = {x["file"].rsplit("/", 1)[-1]: x for x in lines}
+    assert stored["brief-été.txt"]["doc"] == "brief-été" and stored["z.txt"]["status"] == "stored"
+    assert stored["`id`.txt"]["status"] == "error" and "two different names" in stored["`id`.txt"]["error"]
+    added = da(
+        "add",
+        os.path.join(os.fsencode(folder), b"brief-\xe9t\xe9.txt").decode("utf-8", "surrogateescape"),
+        "--doc",
+        "x",
+        "--json",
+    )
+    assert json.loads(added.stdout)["file"].endswith("brief-été.txt")
