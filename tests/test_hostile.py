@@ -387,3 +387,23 @@ def test_a_report_folder_that_cannot_be_written_is_one_line(da, tmp_path):
     (tmp_path / "site" / "docs").write_text("a file where the report wants a folder", encoding="utf-8")
     r = da("report", "-o", "site", "--force")  # the document's pages cannot be written: it is left out, said so
     assert r.exit_code == 1 and "Error: a: left out of the report" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (Reply(body=b"0" * 64, headers={"Content-Length": str(2**31)}, no_length=True), "announced 2,147,483,648"),
+        (Reply(body=b"\0" * (2 * 1024 * 1024), no_length=True), "sent over 262,144 bytes"),
+        (Reply(body=b"\0" * 40, drip=0.2), "took over 2 s"),
+    ],
+)
+def test_a_time_stamping_authority_cannot_hold_or_flood_a_seal(server, reply, said):
+    import time
+
+    from docaudit.evidence.seal import SealError, request_token
+
+    server.route("/tsr", reply)
+    started = time.monotonic()
+    with pytest.raises(SealError, match=said):
+        request_token("ab" * 32, server.url("/tsr"), timeout=2.0)
+    assert time.monotonic() - started < 6

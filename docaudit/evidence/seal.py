@@ -9,6 +9,7 @@ with the authority's root certificate when one is given, so the seal can be chec
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,26 +61,39 @@ def request_token(link: str, tsa: str, timeout: float = 30.0) -> bytes:
     request = (
         TimestampRequestBuilder().data(link.encode()).hash_algorithm(HashAlgorithm.SHA256).nonce(nonce=True).build()
     )
+    where = public_url(tsa)
+    deadline = time.monotonic() + timeout  # the whole exchange, not each read: a slow drip must not hold a run
+    body = bytearray()
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            response = client.post(
-                tsa, content=request.as_bytes(), headers={"Content-Type": "application/timestamp-query"}
-            )
+        with (
+            httpx.Client(timeout=min(timeout, 30.0), follow_redirects=False) as client,
+            client.stream(
+                "POST", tsa, content=request.as_bytes(), headers={"Content-Type": "application/timestamp-query"}
+            ) as response,
+        ):
+            if response.status_code != 200:
+                raise SealError(f"time-stamping authority {where} answered HTTP {response.status_code}")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > MAX_TOKEN:
+                raise SealError(f"time-stamping authority {where} announced {int(declared):,} bytes: no token")
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_TOKEN:
+                    raise SealError(f"time-stamping authority {where} sent over {MAX_TOKEN:,} bytes: no token")
+                if time.monotonic() > deadline:
+                    raise SealError(f"time-stamping authority {where} took over {timeout:g} s to answer")
     except httpx.HTTPError as exc:
-        raise SealError(f"time-stamping authority {public_url(tsa)}: {exc}") from None
-    if response.status_code != 200:
-        raise SealError(f"time-stamping authority {public_url(tsa)} answered HTTP {response.status_code}")
-    if len(response.content) > MAX_TOKEN:
-        raise SealError(f"time-stamping authority {public_url(tsa)} sent {len(response.content)} bytes: no token")
+        raise SealError(f"time-stamping authority {where}: {exc}") from None
+    content = bytes(body)
     try:
-        reply = decode_timestamp_response(response.content)
+        reply = decode_timestamp_response(content)
     except Exception as exc:
         raise SealError(f"time-stamping authority {public_url(tsa)}: not a time-stamp response ({exc})") from None
     if reply.status not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
         raise SealError(f"time-stamping authority {public_url(tsa)} refused: {reply.status_string or reply.status}")
     if reply.tst_info.message_imprint.message != hashlib.sha256(link.encode()).digest():
         raise SealError(f"time-stamping authority {public_url(tsa)} stamped something else")
-    return response.content
+    return content
 
 
 def verify_token(token: bytes, link: str, root_pem: str | bytes) -> str:
