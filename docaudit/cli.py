@@ -188,6 +188,9 @@ class Group(click.Group):
             return super().invoke(ctx)
         except DocauditError as exc:
             fail(str(exc))
+        except OSError as exc:  # an output folder that is missing or read-only, a full disk: one line, no traceback
+            where = f" {exc.filename}" if exc.filename else ""
+            fail(f"cannot write or read{where}: {exc.strerror or exc}", 2)
         except Exception as exc:
             import sqlite3
 

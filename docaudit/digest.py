@@ -45,7 +45,10 @@ def since_stamp(since: str, now: datetime | None = None) -> str:
     m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", since)
     if m:
         hours = int(m.group(1)) * {"h": 1, "d": 24, "w": 168}[m.group(2)]
-        return (now - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            return (now - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, ValueError):  # a window longer than the calendar: everything stored
+            return "0001-01-01T00:00:00Z"
     try:
         return f"{parse_date(since)}T00:00:00Z"
     except ValueError:

@@ -14,7 +14,7 @@ from docaudit.errors import ExtractionError
 from docaudit.ingest import prepare
 from docaudit.limits import Limits
 from docaudit.testing.localserver import Reply
-from docaudit.testing.repo import EXAMPLES, fixture_bytes
+from docaudit.testing.repo import EXAMPLES, FIXTURES, fixture_bytes
 
 MB = 1024 * 1024
 EXAMPLE = EXAMPLES / "nota-onderbouwing-standpunt_v1.md"
@@ -407,3 +407,12 @@ def test_a_time_stamping_authority_cannot_hold_or_flood_a_seal(server, reply, sa
     with pytest.raises(SealError, match=said):
         request_token("ab" * 32, server.url("/tsr"), timeout=2.0)
     assert time.monotonic() - started < 6
+
+
+def test_an_output_path_that_cannot_be_written_and_a_huge_window_give_one_line(da, tmp_path):
+    da("add", FIXTURES / "2024D46963.docx", "--doc", "brief")
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    r = da("feed", "-o", tmp_path / "a-file" / "feed.xml")
+    assert r.exit_code == 2 and "cannot write or read" in r.output and "Traceback" not in r.output
+    r = da("changes", "--since", "99999999999d")
+    assert r.exit_code == 0 and "Traceback" not in r.output
