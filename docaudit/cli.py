@@ -111,6 +111,71 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# "Examples" closing every command's --help (and docs/commands.md, generated from it)
+EXAMPLES: dict[str, list[str]] = {
+    "add": ["docaudit add brief.pdf --doc 2023Z08511", "docaudit add brief-versie-2.docx --doc 2023Z08511 --json"],
+    "changes": [
+        "docaudit changes                      # the last 7 days, most severe first",
+        "docaudit changes --since 24h --min-severity 70",
+        "docaudit changes --ignore 'bijgewerkt: \\S+'",
+    ],
+    "commitments": ["docaudit commitments --status overdue", "docaudit commitments 2024D46963 --json"],
+    "demo": ["docaudit demo                         # in an empty folder: audit.db, snapshots/, site/"],
+    "diff": [
+        "docaudit diff 2024D46963              # its last two versions",
+        "docaudit diff 2024D46963@1 2024D46963@3 --format markdown",
+        "docaudit diff oud.pdf nieuw.docx --format html -o diff.html",
+        "docaudit diff a.txt b.txt --ignore 'Pagina \\d+ van \\d+'",
+    ],
+    "docs": ["docaudit docs", "docaudit docs --json"],
+    "edit": ["docaudit edit 2023Z08511 --date 2023-08-22", "docaudit edit 2023Z08511 --history"],
+    "evidence": [
+        "docaudit evidence 2023Z08511@1 2023Z08511@2 -o pack.zip",
+        "docaudit evidence --verify pack.zip",
+    ],
+    "export": ["docaudit export parquet/"],
+    "feed": ["docaudit feed -o public/changes.xml --title 'Kamerbrieven: wijzigingen'"],
+    "help": ["docaudit help run", "docaudit help tk check"],
+    "import": ["docaudit import brieven/ --recursive", "docaudit import archief/ -r --doc-id kenmerk --json"],
+    "index": ["docaudit index", "docaudit index --rebuild --engine spark"],
+    "log": ["docaudit log 2024D46963", "docaudit log 2024D46963 --json"],
+    "phrases": ["docaudit phrases --min-docs 3", "docaudit phrases --format markdown"],
+    "report": ["docaudit report -o site/", "docaudit report -o site/ --title 'Dossier CSAM'"],
+    "run": [
+        "docaudit run                          # check every tracked source once",
+        "docaudit run --only 2024D46963 --exit-code",
+        "",
+        "crontab (with [report] path = \"site\" in docaudit.toml, the run also writes the report):",
+        "15 6 * * *  cd /srv/watch && /srv/docaudit/.venv/bin/docaudit run --quiet --wait 600 >> run.log 2>&1",
+    ],
+    "seal": ["docaudit seal", "docaudit seal --tsa https://freetsa.org/tsr --tsa-cert freetsa-root.pem"],
+    "search": ["docaudit search 'detectiebevel'", "docaudit search '\"end-to-end encryptie\"' --json"],
+    "show": ["docaudit show 2024D46963", "docaudit show 2024D46963@-1 --json"],
+    "sources": ["docaudit sources", "docaudit sources --all --json"],
+    "tk": ["docaudit tk check", "docaudit tk check --api https://gegevensmagazijn.tweedekamer.nl/OData/v5 --json"],
+    "tk check": ["docaudit tk check", "docaudit tk check --api https://mirror.example.org/OData/v4/2.0 --json"],
+    "trace": ["docaudit trace 'Dat een Verordening nodig is, staat voor Nederland niet ter discussie.'"],
+    "track": [
+        "docaudit track tk:2024D46963",
+        "docaudit track tk:dossier/36800-XV --since 2025-01-01",
+        "docaudit track 'tk:feed?soort=Brief regering'",
+        "docaudit track https://www.rijksoverheid.nl/…/brief.pdf --doc csam-brief",
+    ],
+    "untrack": ["docaudit untrack csam-brief"],
+    "verify": ["docaudit verify", "docaudit verify --json"],
+}
+
+
+def with_examples(command: click.Command, name: str) -> click.Command:
+    """The command with its examples as the closing part of its help."""
+    if name in EXAMPLES and not command.epilog:
+        command.epilog = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
+    if isinstance(command, click.Group):
+        for sub_name, sub in command.commands.items():
+            with_examples(sub, f"{name} {sub_name}")
+    return command
+
+
 def describe_database_error(exc: Exception) -> str:
     """One line for an SQLite error that reached the command line: what it means and what to do."""
     text = str(exc)
@@ -162,7 +227,8 @@ class Group(click.Group):
 
             module, attribute, _summary = LAZY_COMMANDS[cmd_name]
             self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        return with_examples(command, cmd_name) if command is not None else None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list, without importing the lazy commands' modules for their summaries."""
@@ -199,7 +265,7 @@ class Group(click.Group):
             fail(describe_database_error(exc))
 
 
-@click.group(cls=Group)
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docaudit")
 @click.option(
     "--db",
@@ -220,6 +286,25 @@ class Group(click.Group):
 def cli(ctx: click.Context, db: str, snapshots: str | None) -> None:
     """Keep the version history of official letters and show what changed."""
     ctx.obj = Context(db, snapshots)
+
+
+@cli.command("help")
+@click.argument("command", nargs=-1)
+@click.pass_context
+def help_cmd(ctx: click.Context, command: tuple[str, ...]) -> None:
+    """Show the help of COMMAND (docaudit help run, docaudit help tk check), or of docaudit itself."""
+    group: click.Command = cli
+    parent = ctx.parent or ctx
+    names: list[str] = []
+    for name in command:
+        found = group.get_command(parent, name) if isinstance(group, click.Group) else None
+        if found is None:
+            known = ", ".join(group.list_commands(parent)) if isinstance(group, click.Group) else ""
+            fail(f"no command {' '.join([*names, name])!r}" + (f"; the commands are: {known}" if known else ""), 2)
+        names.append(name)
+        group = found
+        parent = click.Context(found, info_name=name, parent=parent)
+    click.echo(group.get_help(parent if names else (ctx.parent or ctx)))
 
 
 def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:

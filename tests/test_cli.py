@@ -177,3 +177,24 @@ def test_errors_point_the_right_way(da, tmp_path):
     assert da("log", "brief", "--db=audit.db").exit_code == 0
     r = da("--db", tmp_path / "elders.db", "docs")
     assert r.exit_code == 1 and "docaudit add FILE --doc ID" in r.output and "demo" not in r.output
+
+
+def test_every_command_has_examples_and_answers_to_h_and_help(da):
+    import click
+
+    from docaudit.cli import cli
+
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        short, long = da(name, "-h"), da("help", name)
+        assert short.exit_code == 0 and long.exit_code == 0, name
+        assert "Examples:" in short.output and short.output == long.output, name
+    run = da("help", "run").output
+    from docaudit.testing.repo import ROOT
+
+    page = (ROOT / "docs" / "watching.md").read_text(encoding="utf-8")
+    line = page.split("<!-- cron:start -->")[1].split("<!-- cron:end -->")[0].strip().splitlines()[-1]
+    assert "15 6 * * *" in run and line.split("*")[-1].strip() in run  # one cron recipe everywhere
+    assert "Examples:" in da("help", "tk", "check").output
+    wrong = da("help", "nope")
+    assert wrong.exit_code == 2 and "no command 'nope'" in wrong.output
