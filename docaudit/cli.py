@@ -691,16 +691,48 @@ def changes(obj: Context, since, min_severity, include_minor, limit, ignore, fmt
         )
         return
     colored = use_color(color)
-    for e in shown:
-        silent = " (silent revision)" if e.announced is False else ""
-        head = f"{e.severity:>3}  {e.summary}  {e.previous} → {e.version}{silent}"
-        click.echo(
-            click.style(head, bold=True, fg="red" if e.severity >= 70 else None) if colored else head, color=colored
-        )
-        click.echo(f"     {e.title or e.doc}" + (f", dated {e.letter_date}" if e.letter_date else ""))
-        click.echo(f"     {' '.join((e.new_text or e.old_text or '').split())[:160]}")
+    click.echo(_changes_text(shown, colored), color=colored, nl=False)
     if len(entries) > len(shown):
         click.echo(f"… and {len(entries) - len(shown)} more (--limit 0 for all)")
+
+
+CONTEXT = 12  # words of unchanged text shown on each side of a change in `changes`
+
+
+def _cut(text: str, words: int = 40) -> str:
+    parts = text.split(" ")
+    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
+
+
+def _changes_text(entries, colored: bool) -> str:
+    """The morning read: each document once (its number and title), then each of its changes, most severe
+    first, as old → new with the changed words marked and a window around them."""
+    from .diff.render.terminal import inline
+    from .diff.words import excerpt, word_diff
+
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if colored else text
+
+    lines: list[str] = []
+    docs = list(dict.fromkeys(e.doc for e in entries))
+    for doc in docs:
+        mine = [e for e in entries if e.doc == doc]
+        first = mine[0]
+        dated = f", dated {first.letter_date}" if first.letter_date else ""
+        lines.append(style(f"{doc}  {first.title or ''}".rstrip() + dated, bold=True))
+        for e in mine:
+            silent = " (silent revision)" if e.announced is False else ""
+            head = f"  {e.severity:>3}  {e.summary}  {e.previous} → {e.version}{silent}"
+            lines.append(style(head, fg="red" if e.severity >= 70 else None, bold=e.severity >= 70))
+            old, new = " ".join((e.old_text or "").split()), " ".join((e.new_text or "").split())
+            if old and new:
+                lines.append("       " + inline(excerpt(word_diff(old, new), CONTEXT), colored))
+            elif new:
+                lines.append("       + " + inline([(1, _cut(new))], colored))
+            else:
+                lines.append("       - " + inline([(-1, _cut(old))], colored))
+        lines.append("")
+    return "\n".join(lines)
 
 
 _EDIT_COLUMNS = [

@@ -288,3 +288,13 @@ def test_word_diff_of_whole_texts():
     diff = word_diff(LETTER, LETTER.replace("twee delen", "drie delen"))
     assert [t for op, t in diff.words if op] == ["twee", "drie"]
     assert diff.substantive
+
+
+def test_an_excerpt_keeps_the_changed_words_and_cuts_the_long_stretches_around_them():
+    from docaudit.diff.render import markers
+    from docaudit.diff.words import excerpt, word_diff
+
+    old = "Het kabinet " + "heeft daarbij veel gesprekken gevoerd met allerlei organisaties " * 8 + "in februari."
+    new = old.replace("in februari.", "in juni.")
+    shown = markers(excerpt(word_diff(old, new), context=6))
+    assert "[-februari-]{+juni+}" in shown and shown.startswith("…") and len(shown) < 120

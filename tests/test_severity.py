@@ -97,9 +97,15 @@ def test_the_changes_digest_ranks_every_documents_changes(da):
 
     da("demo")
     r = da("changes", "--color", "never")
-    lines = [x for x in r.output.splitlines() if x[:3].strip().isdigit()]
-    severities = [int(x[:3]) for x in lines]
-    assert r.exit_code == 0 and severities == sorted(severities, reverse=True) and severities[0] == 95
+    groups: list[list[int]] = []  # each document once, then its changes: most severe first, within and across
+    for line in r.output.splitlines():
+        if line and not line.startswith(" "):
+            groups.append([])
+        elif line.startswith("  ") and line.split()[0].isdigit():
+            groups[-1].append(int(line.split()[0]))
+    assert r.exit_code == 0 and all(g == sorted(g, reverse=True) for g in groups) and groups[0][0] == 95
+    assert [g[0] for g in groups] == sorted((g[0] for g in groups), reverse=True)
+    assert "[-" in r.output or "{+" in r.output  # old → new, the changed words marked
     data = json.loads(da("changes", "--json", "--min-severity", "70").stdout)
     assert data and all(e["severity"] >= 70 for e in data)
     assert {e["doc"] for e in data} >= {"2024D46963", "nota-onderbouwing-standpunt"}

@@ -90,3 +90,23 @@ def new_text(ops: WordOps) -> str:
 
 def changed(ops: WordOps) -> bool:
     return any(op for op, _ in ops)
+
+
+def excerpt(ops: WordOps, context: int = 6) -> WordOps:
+    """A word diff with its long unchanged stretches cut to ``context`` words on each side of a change ("…"
+    where cut), so the changed words always show: what notifications, the feed and ``changes`` quote."""
+    out: WordOps = []
+    for i, (op, text) in enumerate(ops):
+        if op != 0:
+            out.append((op, text))
+            continue
+        words = text.split(" ")
+        first, last = i == 0, i == len(ops) - 1
+        if first and len(words) > context:
+            text = "… " + " ".join(words[-context:])
+        elif last and len(words) > context:
+            text = " ".join(words[:context]) + " …"
+        elif not first and not last and len(words) > 2 * context:
+            text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
+        out.append((0, text))
+    return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..diff.render import change_words, commitment_line, markers
+from ..diff.words import excerpt
 from ..store import Store
 from .run import Outcome, RunReport
 
@@ -80,7 +81,7 @@ def _change_section(store: Store, o: Outcome, compare_versions) -> str:
     for c in ranked[:MAX_FLAGGED]:
         ops = change_words(c) if c.old_text and c.new_text else []
         if ops and any(op for op, _ in ops):
-            detail = _quote(markers(compact(ops)))
+            detail = _quote(markers(excerpt(ops)))
         else:
             detail = f"“{_quote(c.new_text or c.old_text)}” ({c.kind})"
         tags = f" [{', '.join(c.flags)}]" if c.flags else ""
@@ -90,25 +91,6 @@ def _change_section(store: Store, o: Outcome, compare_versions) -> str:
     if o.warning:
         lines.append(f"⚠ {o.warning}")
     return "\n".join(lines)
-
-
-def compact(ops: list[tuple[int, str]], context: int = 6) -> list[tuple[int, str]]:
-    """A word diff with long unchanged stretches cut to ``context`` words on each side of a change."""
-    out: list[tuple[int, str]] = []
-    for i, (op, text) in enumerate(ops):
-        if op != 0:
-            out.append((op, text))
-            continue
-        words = text.split(" ")
-        first, last = i == 0, i == len(ops) - 1
-        if first and len(words) > context:
-            text = "… " + " ".join(words[-context:])
-        elif last and len(words) > context:
-            text = " ".join(words[:context]) + " …"
-        elif not first and not last and len(words) > 2 * context:
-            text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
-        out.append((0, text))
-    return out
 
 
 def _quote(text: str | None) -> str:
