@@ -31,10 +31,16 @@ class Context:
         self.db = db
         self.snapshots = snapshots
 
-    def store(self, *, create: bool = False, max_size: int | None = None):
+    def store(self, *, create: bool = False, max_size: int | None = None, announce: bool = True):
+        """The database; one that ``create`` makes anew is announced on stderr with where it is (``add`` in
+        the wrong folder must not leave an audit.db there unnoticed; ``run`` says it its own way)."""
         from .store import DEFAULT_MAX_SIZE, Store
 
-        return Store(self.db, self.snapshots, create=create, max_size=max_size or DEFAULT_MAX_SIZE)
+        new = create and announce and not Path(self.db).exists()
+        store = Store(self.db, self.snapshots, create=create, max_size=max_size or DEFAULT_MAX_SIZE)
+        if new:
+            click.echo(f"note: created a new database at {Path(self.db).resolve()}", err=True)
+        return store
 
 
 # Commands that live in their own packages, loaded only when used: name -> (module, attribute, summary).
@@ -392,9 +398,19 @@ def diff(
     text = render_diff(result, fmt, color=colored, cosmetic=cosmetic)
     if output:
         Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output} ({fmt}): {_said(result)}", err=True)
     else:
         click.echo(text, nl=False, color=colored)  # click strips colour from a pipe unless told
     sys.exit(1 if result.substantive else 0)
+
+
+def _said(result) -> str:
+    """A diff in one line, for a message about it."""
+    from .diff.model import SemanticDiff
+
+    if isinstance(result, SemanticDiff):
+        return result.summary_line()
+    return "substantive changes" if result.substantive else "no substantive changes"
 
 
 @cli.command()

@@ -188,6 +188,32 @@ class SizeType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class DurationType(click.ParamType):
+    """Seconds, written ``30``, ``30s``, ``2m``, ``1h`` or ``1.5``, within ``low``..``high`` (the same bounds as
+    the docaudit.toml key it stands for), passed on as a float of seconds."""
+
+    name = "seconds"
+
+    def __init__(self, low: float | None = 0, high: float | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        import re
+
+        if isinstance(value, int | float):
+            seconds = float(value)
+        else:
+            m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", str(value), re.I)
+            if not m:
+                self.fail(f"{value!r} is not a duration (30, 30s, 2m, 1h)", param, ctx)
+            unit = (m.group(2) or "s").lower()
+            seconds = float(m.group(1)) * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}[unit]
+        if (self.low is not None and seconds < self.low) or (self.high is not None and seconds > self.high):
+            span = f"{self.low:g} to {self.high:g} s" if self.high is not None else f"at least {self.low:g} s"
+            self.fail(f"{value!r} is out of range ({span})", param, ctx)
+        return seconds
+
+
 DATE = DateType()
 SIZE = SizeType()
 

@@ -37,7 +37,10 @@ class Edit:
 
     def message(self) -> str:
         where = self.doc_id if self.version is None else f"{self.doc_id}@{self.version}"
-        return f"{where} {self.field}: {self.old!r} → {self.new!r}"
+        def shown(value: str | None) -> str:
+            return "(none)" if value is None else repr(value)
+
+        return f"{where} {self.field}: {shown(self.old)} → {shown(self.new)}"
 
 
 def edit(

@@ -607,11 +607,25 @@ class _Transaction:
                 self.conn.execute("ROLLBACK")
 
 
+_OPERATORS = ("AND", "OR", "NOT")
+
+
 def _quote_fts(query: str) -> str:
-    """Turn free text into an FTS5 query: every word must occur (phrases in double quotes kept)."""
+    """Turn free text into an FTS5 query: every word must occur (phrases in double quotes kept); AND, OR and NOT
+    in capitals between two terms are operators, and one with nothing to join is refused with a hint."""
     parts = re.findall(r'"([^"]+)"|(\S+)', query)
-    terms = []
-    for phrase, word in parts:
+    terms: list[str] = []
+    for n, (phrase, word) in enumerate(parts):
+        if word in _OPERATORS:
+            before = bool(terms) and terms[-1] not in _OPERATORS
+            after = n + 1 < len(parts) and parts[n + 1][1] not in _OPERATORS
+            if not (before and after):
+                raise DocauditError(
+                    f"search {query!r}: {word} has nothing to join on {'its right' if before else 'its left'}; "
+                    f'give a word on both sides, or write "{word.lower()}" in quotes to search for the word'
+                )
+            terms.append(word)
+            continue
         text = (phrase or word).replace('"', "")
         if re.search(r"\w", text):
             terms.append(f'"{text}"')

@@ -63,7 +63,8 @@ def test_add_reports_bad_files_and_stores_the_good_ones(da, tmp_path):
 def test_max_size_option(da, tmp_path):
     r = da("add", FIXTURES / "2024D46963.pdf", "--doc", "d", "--max-size", "10KB")
     assert r.exit_code == 1
-    assert r.output.startswith(f"Error: {FIXTURES / '2024D46963.pdf'}: file is 33.2 KB, over the 10.0 KB limit")
+    assert f"Error: {FIXTURES / '2024D46963.pdf'}: file is 33.2 KB, over the 10.0 KB limit" in r.output.splitlines()[-1]
+    assert r.output.startswith("note: created a new database at ")  # add in a wrong folder says so
 
 
 def test_bad_options_and_missing_things(da):
@@ -198,3 +199,18 @@ def test_every_command_has_examples_and_answers_to_h_and_help(da):
     assert "Examples:" in da("help", "tk", "check").output
     wrong = da("help", "nope")
     assert wrong.exit_code == 2 and "no command 'nope'" in wrong.output
+
+
+def test_small_things_speak_the_users_language(da, tmp_path):
+    (tmp_path / "a.txt").write_text("Het kabinet zal dit doen.\n", encoding="utf-8")
+    r = da("run", "--timeout", "30s", "--allow-empty")
+    assert r.exit_code == 0
+    for bad, said in (("-1", "out of range (0.1 to 3600 s)"), ("abc", "is not a duration")):
+        r = da("run", "--timeout", bad)
+        assert r.exit_code == 2 and said in r.output
+    da("add", "a.txt", "--doc", "a")
+    r = da("edit", "a", "--date", "2025-12-01")
+    assert "None" not in r.output and "(none) → '2025-12-01'" in r.output
+    r = da("search", "kabinet AND")
+    assert r.exit_code != 0 and "AND has nothing to join" in r.output and 'write "and" in quotes' in r.output
+    assert da("search", "kabinet AND doen").exit_code == 0

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..cli_options import DATE, LISTING, emit_listing, ignore_option, output_options, quiet_option
+from ..cli_options import DATE, LISTING, DurationType, emit_listing, ignore_option, output_options, quiet_option
 
 
 @click.command("track")
@@ -97,11 +97,13 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
 @click.command("run")
 @click.option("--only", multiple=True, metavar="ID", help="Check only these sources; repeatable.")
 @click.option("--config", type=click.Path(dir_okay=False), help="Watchlist [default: docaudit.toml next to the db].")
-@click.option("--wait", type=float, help="Seconds to wait for a run still going [default 0, or [run] wait].")
+@click.option(
+    "--wait", type=DurationType(0), help="Time to wait for a run still going: 600, 10m [default 0, or [run] wait]."
+)
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel fetches [default 8].")
-@click.option("--timeout", type=float, help="Seconds per HTTP request [default 30].")
+@click.option("--timeout", type=DurationType(0.1, 3600), help="Time per HTTP request: 30, 30s, 2m [default 30 s].")
 @click.option("--retries", type=click.IntRange(0, 10), help="Retries on timeouts, connection errors, 429, 5xx.")
-@click.option("--backoff", type=click.FloatRange(0), help="Seconds before the first retry, doubling [default 1].")
+@click.option("--backoff", type=DurationType(0, 3600), help="Time before the first retry, doubling [default 1 s].")
 @click.option("--tk-api", envvar="DOCAUDIT_TK_API", help="Tweede Kamer OData base URL (env DOCAUDIT_TK_API).")
 @click.option("--tk-feed", envvar="DOCAUDIT_TK_FEED", help="Tweede Kamer SyncFeed base URL (env DOCAUDIT_TK_FEED).")
 @click.option(
@@ -162,7 +164,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
                 err=True,
             )
             sys.exit(EXIT_FAILURES)
-        with obj.store(create=True, max_size=watchlist.settings.fetch.max_size) as store:
+        with obj.store(create=True, max_size=watchlist.settings.fetch.max_size, announce=False) as store:
             report = run_watchlist(
                 store,
                 watchlist,
@@ -183,6 +185,9 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
             err=True,
         )
         sys.exit(EXIT_FAILURES)
+    if as_json:  # the reason of a failed notification is never only in the database
+        for error in report.notify_errors:
+            click.echo(f"notification failed: {error}", err=True)
     if not as_json and (not quiet or report.failures or report.changes or report.notify_errors):
         for error in report.notify_errors:
             click.echo(stamp(f"notification failed: {error}"), err=True)
