@@ -577,18 +577,23 @@ def log(obj: Context, doc_id: str, fmt: str, with_text: bool) -> None:
     """The version history of a document, oldest first."""
     from .formatting import human_size
 
+    from .store import reverts
+
     with obj.store() as store:
         versions = store.versions(doc_id)
         title = store.document_title(doc_id)
     if fmt == "json":
         emit_listing([v.to_dict(text=with_text) for v in versions], _LOG_COLUMNS, fmt)
         return
+    back_to = reverts(versions)
     rows = []
     previous = None
     for v in versions:
         row = v.to_dict(text=False)
         row["chars"] = len(v.text)
         row["revision"] = "silent" if v.announced is False else "announced" if v.announced else ""
+        if v.number in back_to:
+            row["revision"] = f"reverted to @{back_to[v.number]}" + (f", {row['revision']}" if row["revision"] else "")
         row["delta"] = None if previous is None else len(v.text) - len(previous.text)
         if fmt == "terminal":
             row.update(
@@ -737,7 +742,8 @@ def _changes_text(entries, colored: bool) -> str:
         dated = f", dated {first.letter_date}" if first.letter_date else ""
         lines.append(style(f"{doc}  {first.title or ''}".rstrip() + dated, bold=True))
         for e in mine:
-            silent = " (silent revision)" if e.announced is False else ""
+            silent = f" (reverted to {e.reverted_to})" if e.reverted_to else ""
+            silent = silent or (" (silent revision)" if e.announced is False else "")
             head = f"  {e.severity:>3}  {e.summary}  {e.previous} → {e.version}{silent}"
             lines.append(style(head, fg="red" if e.severity >= 70 else None, bold=e.severity >= 70))
             old, new = " ".join((e.old_text or "").split()), " ".join((e.new_text or "").split())

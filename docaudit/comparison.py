@@ -60,7 +60,10 @@ def version_input(version: Version, title: str | None) -> Input:
 def ref_input(store: Store, ref: str) -> Input:
     """A stored version by reference (``DOC``, ``DOC@N``, ``DOC@-1``)."""
     v = store.resolve(ref)
-    return version_input(v, store.document_title(v.doc_id))
+    found = version_input(v, store.document_title(v.doc_id))
+    back = store.reverted_to(v)
+    found.side.reverted_to = f"{v.doc_id}@{back}" if back else None
+    return found
 
 
 def resolve_input(arg: str, store_factory: StoreFactory | None = None) -> Input:
@@ -83,7 +86,10 @@ def last_two(store: Store, doc_id: str) -> tuple[Input, Input]:
     if len(versions) < 2:
         raise DocauditError(f"{doc_id} has only one version; nothing to compare yet")
     title = store.document_title(doc_id)
-    return version_input(versions[-2], title), version_input(versions[-1], title)
+    old, new = version_input(versions[-2], title), version_input(versions[-1], title)
+    back = store.reverted_to(versions[-1])
+    new.side.reverted_to = f"{doc_id}@{back}" if back else None
+    return old, new
 
 
 def compare(

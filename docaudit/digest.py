@@ -34,6 +34,7 @@ class Entry:
     flags: list[str] = field(default_factory=list)
     old_text: str | None = None
     new_text: str | None = None
+    reverted_to: str | None = None  # the new version's text is again that of this earlier version (DOC@N)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,6 +76,7 @@ def changes(
         old, new = store.version(doc_id, number - 1), store.version(doc_id, number)
         title = store.document_title(doc_id)
         diff = diff_versions(old, new, title, ignore)
+        back = store.reverted_to(new)
         for c in diff.changes:
             if c.kind == "cosmetic" or c.severity < min_severity or (c.level == "minor" and not include_minor):
                 continue
@@ -95,6 +97,7 @@ def changes(
                     list(c.flags),
                     c.old_text,
                     c.new_text,
+                    f"{doc_id}@{back}" if back else None,
                 )
             )
     out.sort(key=lambda e: (-e.severity, e.stored_at), reverse=False)

@@ -87,6 +87,19 @@ class Version:
         return out
 
 
+def reverts(versions: list[Version]) -> dict[int, int]:
+    """Version number → the earlier version (before the previous one) whose text it has again: the reverts
+    of one document's history, as :meth:`Store.reverted_to` finds them one at a time."""
+    seen: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for v in sorted(versions, key=lambda v: v.number):
+        earlier = seen.get(v.normalized_sha256)
+        if earlier is not None and earlier < v.number - 1:
+            out[v.number] = earlier
+        seen[v.normalized_sha256] = v.number
+    return out
+
+
 @dataclass
 class NewVersion:
     """A version ready to be written: its raw bytes, what extraction made of them, and the decisions
@@ -140,21 +153,29 @@ class AddResult:
     version: Version | None = None
     source: str | None = None
     previous: Version | None = None
+    reverted_to: int | None = None  # a stored version whose text is that of this earlier version
 
     @property
     def stored(self) -> bool:
         return self.status == "stored"
 
     def to_dict(self) -> dict[str, Any]:
-        """``status``, ``doc``, ``version`` and ``reason`` (``null`` when stored)."""
-        return {"status": self.status, "doc": self.doc_id, "version": self.number, "reason": self.reason or None}
+        """``status``, ``doc``, ``version``, ``reason`` (``null`` when stored) and ``reverted_to``."""
+        return {
+            "status": self.status,
+            "doc": self.doc_id,
+            "version": self.number,
+            "reason": self.reason or None,
+            "reverted_to": self.reverted_to,
+        }
 
     def message(self) -> str:
         if self.stored:
             assert self.version is not None
             v = self.version
             extra = f", dated {v.letter_date}" if v.letter_date else ""
-            return f"stored as {self.doc_id}@{self.number} ({v.format}, {len(v.text):,} characters{extra})"
+            back = f"; reverted to {self.doc_id}@{self.reverted_to}" if self.reverted_to else ""
+            return f"stored as {self.doc_id}@{self.number} ({v.format}, {len(v.text):,} characters{extra}){back}"
         if self.reason == "already stored":
             return f"already stored as {self.doc_id}@{self.number}"
         return f"unchanged ({self.reason}), still version {self.number} of {self.doc_id}"
@@ -374,6 +395,7 @@ class Store:
                     for hook in list(_HOOKS.values()):
                         hook(self.conn, version)
                 result = AddResult(doc_id, "stored", version.number, "", version, new.filename, previous=latest)
+                result.reverted_to = self.reverted_to(version)
             if then is not None:
                 then(result)
         return result
@@ -444,6 +466,15 @@ class Store:
         if row is None:
             raise NotFound(f"no document {doc_id!r}")
         return one_line(row["title"])  # titles stored by older versions may hold control characters
+
+    def reverted_to(self, version: Version) -> int | None:
+        """The number of the latest earlier version (before the previous one) whose text ``version`` has again: a
+        revert to it ("reverted to @1"), stored as a version of its own so that the history stays true."""
+        row = self.conn.execute(
+            "SELECT max(number) FROM versions WHERE doc_id = ? AND number < ? AND normalized_sha256 = ?",
+            (version.doc_id, version.number - 1, version.normalized_sha256),
+        ).fetchone()
+        return row[0] if row and row[0] else None
 
     def versions(self, doc_id: str) -> list[Version]:
         """All versions of a document, oldest first."""

@@ -140,3 +140,30 @@ def test_an_announced_tk_revision_says_what_announced_it(da, tk):
     log = json.loads(da("log", "2024D46963", "--json").stdout)
     assert log[-1]["announced_by"] == "Tweede Kamer Versienummer 1 → 2"
     assert "(silent revision)" not in da("diff", "2024D46963").output
+
+
+def test_a_revert_is_stored_and_named_everywhere(da, tmp_path):
+    (tmp_path / "v1.txt").write_text("Het kabinet zal dit doen.\n", encoding="utf-8")
+    (tmp_path / "v2.txt").write_text("Het kabinet zal dit niet doen.\n", encoding="utf-8")
+    da("add", "v1.txt", "--doc", "d")
+    da("add", "v2.txt", "--doc", "d")
+    r = da("add", "v1.txt", "--doc", "d")
+    assert "stored as d@3" in r.output and "reverted to d@1" in r.output  # the history stays true
+    assert "reverted to @1" in da("log", "d").output
+    assert da("diff", "d").output.splitlines()[0] == "d@2 → d@3 (reverted to d@1)"
+    diff = json.loads(da("diff", "d", "--json").stdout)
+    assert diff["new"]["reverted_to"] == "d@1"
+    assert "(reverted to d@1)" in da("changes").output
+    assert {e["reverted_to"] for e in json.loads(da("changes", "--json").stdout)} == {None, "d@1"}
+    assert "Reverted to @1" in da("feed").output
+
+
+def test_a_run_names_a_revert(da, server):
+    from docaudit.testing.localserver import Reply
+
+    one, two = b"Het kabinet zal dit doen.\n", b"Het kabinet zal dit niet doen.\n"
+    da("track", server.url("/brief.txt"), "--doc", "brief")
+    for body in (one, two, one):
+        server.route("/brief.txt", Reply(body=body, content_type="text/plain"))
+        r = da("run")
+    assert "brief: changed, brief@2 → brief@3 (reverted to brief@1)" in r.output

@@ -24,6 +24,7 @@ class Side:
     date: str | None = None
     announced: bool | None = None  # a stored version: False when its source announced no new version
     announced_by: str | None = None
+    reverted_to: str | None = None  # a stored version whose text is again that of this earlier one (DOC@N)
 
 
 @dataclass

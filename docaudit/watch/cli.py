@@ -220,7 +220,9 @@ def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
         line = f"{mark} {o.doc}: new, stored as {o.version}"
     elif o.outcome == "changed":
         line = f"{mark} {o.doc}: changed, {o.previous} → {o.version}"
-        if o.announced is False:
+        if o.reverted_to:
+            line += f" (reverted to {o.reverted_to})"
+        elif o.announced is False:
             line += " (silent revision: no new version announced)"
         if o.summary:
             line += f": {o.summary}"

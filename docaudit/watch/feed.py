@@ -88,10 +88,13 @@ def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Elem
         _content(entry, f"<p>{html.escape(summary)}</p>")
         return entry
     previous = f"{v.doc_id}@{v.number - 1}"
-    what = "Changed silently" if v.silent else "Changed"
+    back = store.reverted_to(v)
+    what = f"Reverted to @{back}" if back else "Changed silently" if v.silent else "Changed"
     _sub(entry, "title", f"{what}: {doc_title} ({previous} → {v.ref})")
     if v.silent:
         _category(entry, "silent-revision")
+    if back:
+        _category(entry, "revert")
     try:
         diff = compare_versions(store, previous, v.ref)
     except Exception as exc:  # one bad version must not take the whole feed down

@@ -79,6 +79,7 @@ class Outcome:
     again: bool = False  # withdrawn, as already announced by an earlier run: not announced again
     summary: str | None = None  # a changed document: what the semantic diff says ("2 modified (1 negation)")
     ignored: bool = False  # a changed document whose every change is in text an ignore rule matches: no alert
+    reverted_to: str | None = None  # a changed document whose text is again that of this earlier version
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -514,6 +515,8 @@ def _record_stored(store: Store, run_id: int, source: Source, item: Item, outcom
         outcome.announced = version.announced if version is not None else None
         if result.previous is not None:
             outcome.previous = result.previous.ref
+            if result.reverted_to:
+                outcome.reverted_to = f"{result.doc_id}@{result.reverted_to}"
             if version is not None and result.previous.format != version.format:
                 outcome.warning = (
                     f"format changed from {result.previous.format} to {version.format}: "

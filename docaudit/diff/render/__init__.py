@@ -56,7 +56,10 @@ def location(change: Change) -> str:
 
 
 def title(diff: AnyDiff) -> str:
-    """``A@1 → A@2``, and ``(silent revision)`` when the new version's source announced nothing."""
+    """``A@1 → A@2``, and ``(reverted to A@1)`` for a revert, ``(silent revision)`` when the new version's
+    source announced nothing."""
+    if diff.new.reverted_to:
+        return f"{diff.old.ref} → {diff.new.ref} (reverted to {diff.new.reverted_to})"
     return f"{diff.old.ref} → {diff.new.ref}" + (" (silent revision)" if diff.new.announced is False else "")
 
 
