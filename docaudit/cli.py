@@ -576,7 +576,6 @@ _LOG_COLUMNS = [
 def log(obj: Context, doc_id: str, fmt: str, with_text: bool) -> None:
     """The version history of a document, oldest first."""
     from .formatting import human_size
-
     from .store import reverts
 
     with obj.store() as store:
