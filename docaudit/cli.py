@@ -531,6 +531,7 @@ def import_cmd(
 
 _DOC_COLUMNS = [
     ("id", "document"),
+    ("aliases", "also known as"),
     ("versions", "versions"),
     ("letter_date", "letter date"),
     ("last_change", "last stored (UTC)"),
@@ -548,6 +549,9 @@ def docs(obj: Context, fmt: str) -> None:
 
     with obj.store() as store:
         documents = [asdict(d) for d in store.documents(order="letter_date")]
+        if fmt == "terminal":  # the numbers people look letters up by (docaudit show 2024D46963)
+            for d in documents:
+                d["aliases"] = ", ".join(store.aliases(d["id"]))
     if fmt == "terminal":
         for d in documents:
             d["last_change"] = d["last_change"].replace("T", " ").rstrip("Z")
@@ -579,6 +583,7 @@ def log(obj: Context, doc_id: str, fmt: str, with_text: bool) -> None:
     from .store import reverts
 
     with obj.store() as store:
+        doc_id = store.document_id(doc_id)
         versions = store.versions(doc_id)
         title = store.document_title(doc_id)
     if fmt == "json":

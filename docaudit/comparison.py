@@ -81,7 +81,8 @@ def resolve_input(arg: str, store_factory: StoreFactory | None = None) -> Input:
 
 
 def last_two(store: Store, doc_id: str) -> tuple[Input, Input]:
-    """The version before the latest and the latest of a stored document."""
+    """The version before the latest and the latest of a stored document (or of the one an alias names)."""
+    doc_id = store.document_id(doc_id)
     versions = store.versions(doc_id)
     if len(versions) < 2:
         raise DocauditError(f"{doc_id} has only one version; nothing to compare yet")

@@ -492,12 +492,39 @@ class Store:
             raise NotFound(f"{doc_id} has no version {number} (it has {count})")
         return Version.from_row(row)
 
+    def document_id(self, name: str) -> str:
+        """The document a name means: its id, or an alias found in its letters — a Tweede Kamer document number
+        (2024D46963), a Kamerstuk (36410-12, kst-36410-12), a kenmerk or a zaak (2024Z19846). An alias that
+        several documents carry is an error naming them."""
+        if self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (name,)).fetchone():
+            return name
+        key = re.sub(r"^kst-", "", name.strip(), flags=re.I).replace(" ", "")
+        rows = self.conn.execute(
+            f"""SELECT DISTINCT doc_id FROM versions WHERE {' OR '.join(
+                f"upper(replace(json_extract(meta, '$.{field}'), ' ', '')) = upper(:key)" for field in ALIAS_FIELDS
+            )} ORDER BY doc_id""",
+            {"key": key},
+        ).fetchall()
+        found = [r[0] for r in rows]
+        if len(found) > 1:
+            raise NotFound(f"{name!r} names several documents: {', '.join(found)}; give one of them")
+        return found[0] if found else name
+
+    def aliases(self, doc_id: str) -> list[str]:
+        """The numbers a document's latest version carries (see :meth:`document_id`)."""
+        latest = self.latest(doc_id)
+        if latest is None:
+            return []
+        values = [latest.meta.get(field) for field in ALIAS_FIELDS]
+        return list(dict.fromkeys(str(v) for v in values if isinstance(v, str | int) and str(v) != doc_id))
+
     def resolve(self, ref: str) -> Version:
-        """A version from a reference: ``DOC`` or ``DOC@latest`` (newest), ``DOC@N``, ``DOC@-1`` (the one before)."""
+        """A version from a reference: ``DOC`` or ``DOC@latest`` (newest), ``DOC@N``, ``DOC@-1`` (the one before);
+        DOC may be an alias (:meth:`document_id`)."""
         m = _REF.match(ref.strip())
         if not m:
             raise NotFound(f"not a version reference: {ref!r}")
-        doc_id, n = m.group("doc"), m.group("n")
+        doc_id, n = self.document_id(m.group("doc")), m.group("n")
         if n is None or n == "latest":
             latest = self.latest(doc_id)
             if latest is None:
@@ -639,6 +666,8 @@ class _Transaction:
 
 
 _OPERATORS = ("AND", "OR", "NOT")
+# the numbers in a version's meta by which people name a letter (found in its text, or given by its source)
+ALIAS_FIELDS = ("document_number", "tk_documentnummer", "kamerstuk", "kenmerk", "zaak")
 
 
 def _quote_fts(query: str) -> str:

@@ -214,3 +214,18 @@ def test_small_things_speak_the_users_language(da, tmp_path):
     r = da("search", "kabinet AND")
     assert r.exit_code != 0 and "AND has nothing to join" in r.output and 'write "and" in quotes' in r.output
     assert da("search", "kabinet AND doen").exit_code == 0
+
+
+def test_letters_are_found_by_the_numbers_people_use_and_get_their_real_title(da, tmp_path):
+    page = FIXTURES / "letters" / "2024D46963_v2_tkconv_page.txt"
+    (tmp_path / "opgeslagen-pagina.txt").write_bytes(page.read_bytes())
+    da("add", "opgeslagen-pagina.txt", "--doc", "opgeslagen-pagina")
+    docs = da("docs").output
+    assert "2024D46963" in docs and "32317-906" in docs and "[overzicht]" not in docs
+    assert "Ontwikkelingen CSAM-Verordening" in docs
+    for alias in ("2024D46963", "2024d46963", "32317-906", "kst-32317-906", "2024Z19846"):
+        assert da("log", alias).exit_code == 0, alias
+        assert da("show", f"{alias}@1", "--json").exit_code == 0, alias
+    da("add", "opgeslagen-pagina.txt", "--doc", "kopie")
+    r = da("show", "2024D46963")
+    assert r.exit_code != 0 and "names several documents: kopie, opgeslagen-pagina" in r.output

@@ -77,6 +77,7 @@ def commitments_cmd(obj, doc: str | None, status: str | None, since, color, fmt:
 
     with obj.store() as store:
         if doc:
+            doc = store.document_id(doc)  # an alias (2024D46963, 36410-12) names its document
             store.latest(doc) or store.resolve(doc)  # an unknown id fails with a suggestion
         records = list_commitments(store, doc, status=status, since=since)
     if fmt == "terminal":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..normalize import clean
 from . import Extraction
 
@@ -22,9 +24,20 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
+def _could_be_title(line: str) -> bool:
+    """A line that can name the letter: not blank, not a site's menu or stamp line ("[overzicht] [activiteiten]",
+    "Nummer: …, bijgewerkt: …"), not a letterhead, address or date line."""
+    from ..letterparts import FRAME, kind
+
+    line = line.strip()
+    if not line or re.fullmatch(r"(?:\[[^\]]*\]\s*)+", line):
+        return False
+    return kind(line) not in FRAME
+
+
 def extract(data: bytes) -> Extraction:
     text, encoding = decode(data)
-    title = next((ln.strip("# ").strip() for ln in text.splitlines() if ln.strip()), None)
+    title = next((ln.strip("#* ").strip() for ln in text.splitlines() if _could_be_title(ln)), None)
     return Extraction(
         text=clean(text).strip("\n"),
         format="text",
