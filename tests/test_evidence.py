@@ -266,3 +266,15 @@ def test_the_report_shows_each_versions_link_and_seal(da, tsa, tmp_path, browser
     assert "docaudit evidence brief@2 brief@3" in browser.evaluate(
         "document.querySelector('#evidence-hint').textContent"
     )
+
+
+def test_a_seal_without_a_time_stamp_reads_as_missing_never_as_held(da, history, tmp_path):
+    sealed = da("seal")
+    assert sealed.exit_code == 0 and "chained, not time-stamped" in sealed.output
+    made = da("evidence", "brief@1", "brief@2", "-o", tmp_path / "pack.zip")
+    assert "not time-stamped" in made.output and "time-stamped by" not in made.output
+    checked = da("evidence", "--verify", tmp_path / "pack.zip")
+    assert checked.exit_code == 0 and "the pack holds, chained but not time-stamped" in checked.output
+    assert "MISSING  no time-stamp" in checked.output and "holds  no time-stamp" not in checked.output
+    report = json.loads(da("evidence", "--verify", tmp_path / "pack.zip", "--json").stdout)
+    assert report["missing"] and not any("time-stamp" in h for h in report["holds"])

@@ -77,9 +77,16 @@ def evidence_cmd(obj, refs, output, verify_path, tsa, tsa_cert, fmt: str) -> Non
         else:
             for line in check.holds:
                 click.echo(f"holds  {line}")
+            for line in check.missing:
+                click.echo(f"MISSING  {line}")
             for line in check.fails:
                 click.echo(f"FAILS  {line}", err=True)
-            click.echo(f"{verify_path}: " + ("the pack holds" if check.ok else f"{len(check.fails)} check(s) failed"))
+            if not check.ok:
+                click.echo(f"{verify_path}: {len(check.fails)} check(s) failed")
+            elif check.sealed_at:
+                click.echo(f"{verify_path}: the pack holds, time-stamped at {check.sealed_at}")
+            else:
+                click.echo(f"{verify_path}: the pack holds, chained but not time-stamped")
         sys.exit(0 if check.ok else 1)
     if not 1 <= len(refs) <= 2:
         raise click.UsageError("give one or two versions: docaudit evidence DOC@1 DOC@2 -o pack.zip")
@@ -91,6 +98,11 @@ def evidence_cmd(obj, refs, output, verify_path, tsa, tsa_cert, fmt: str) -> Non
         click.echo(to_json({"path": str(out), **manifest}))
         return
     sealed = manifest["seal"]
-    when = f"sealed {sealed['tsa_time'] or sealed['at']}" if sealed else "not sealed yet (docaudit seal)"
+    if sealed and sealed.get("tsa_time"):
+        when = f"time-stamped by {sealed['tsa']} at {sealed['tsa_time']}"
+    elif sealed:
+        when = f"chained and sealed {sealed['at']}, not time-stamped (docaudit seal --tsa URL)"
+    else:
+        when = "chained, not sealed yet (docaudit seal --tsa URL)"
     click.echo(f"wrote {out}: {', '.join(v['ref'] for v in manifest['versions'])}, links "
                f"{manifest['chain']['from']}–{manifest['chain']['to']}, {when}")  # fmt: skip

@@ -75,6 +75,7 @@ class PackCheck:
     path: str
     holds: list[str] = field(default_factory=list)
     fails: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # guarantees the pack does not give (a time-stamp)
     sealed_at: str | None = None
 
     @property
@@ -82,7 +83,14 @@ class PackCheck:
         return not self.fails
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "ok": self.ok, "holds": self.holds, "fails": self.fails, "sealed_at": self.sealed_at}
+        return {
+            "path": self.path,
+            "ok": self.ok,
+            "holds": self.holds,
+            "fails": self.fails,
+            "missing": self.missing,
+            "sealed_at": self.sealed_at,
+        }
 
 
 def build_pack(
@@ -276,7 +284,10 @@ def verify_pack(path: str | Path, *, root_pem: str | Path | None = None) -> Pack
                 except (SealError, UnicodeDecodeError) as exc:
                     check.fails.append(f"SHA256SUMS.tsr: {exc}")
     else:
-        check.holds.append("not sealed with a time-stamp: the chain proves integrity, not time")
+        check.missing.append(
+            "no time-stamp: the chain shows the history was not altered after it was chained, not when it was; "
+            "seal with a time-stamping authority (docaudit seal --tsa URL) for that"
+        )
     if "diff.json" in files and len(manifest.get("versions", [])) == 2:
         check.fails += _check_diff(files, manifest)
         if not any(f.startswith("diff") for f in check.fails):

@@ -49,7 +49,11 @@ class Seal:
         }
 
     def message(self) -> str:
-        when = f", time-stamped {self.tsa_time} by {self.tsa}" if self.tsa_time else " (no time-stamping authority)"
+        when = (
+            f", time-stamped by {self.tsa} at {self.tsa_time}"
+            if self.tsa_time
+            else ": chained, not time-stamped (no time-stamping authority: --tsa URL fixes it in time)"
+        )
         return f"sealed link {self.seq} ({self.link[:16]}…){when}"
 
 
