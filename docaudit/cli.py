@@ -693,6 +693,9 @@ _CHANGE_COLUMNS = [
 
 @cli.command()
 @click.option("--since", default="7d", show_default=True, help="The window: 7d, 24h, 2w, or a date YYYY-MM-DD.")
+@click.option("--unread", is_flag=True, help="Instead of a window: every change the reader has not marked read.")
+@click.option("--mark-read", is_flag=True, help="Then mark everything stored so far as read by the reader.")
+@click.option("--reader", default="default", show_default=True, help="Whose unread changes (each keeps a place).")
 @click.option("--min-severity", type=click.IntRange(0, 100), default=1, show_default=True, help="Leave out the rest.")
 @click.option("--minor", "include_minor", is_flag=True, help="List minor changes (punctuation, numbering) too.")
 @click.option("--limit", type=click.IntRange(0), default=50, show_default=True, help="At most this many (0: all).")
@@ -700,20 +703,31 @@ _CHANGE_COLUMNS = [
 @output_options(LISTING)
 @color_option
 @click.pass_obj
-def changes(obj: Context, since, min_severity, include_minor, limit, ignore, fmt, color) -> None:
+def changes(
+    obj: Context, since, unread, mark_read, reader, min_severity, include_minor, limit, ignore, fmt, color
+) -> None:
     """Every change stored in a window, over all documents, most severe first: the morning read."""
     from .digest import changes as digest
+    from .digest import mark_read as mark
 
     with obj.store() as store:
-        entries = digest(store, since=since, min_severity=min_severity, include_minor=include_minor, ignore=ignore)
+        entries = digest(
+            store,
+            since=since,
+            min_severity=min_severity,
+            include_minor=include_minor,
+            ignore=ignore,
+            unread_by=reader if unread else None,
+        )
+        if mark_read:
+            mark(store, reader)
     shown = entries[:limit] if limit else entries
     if fmt != "terminal":
         emit_listing([e.to_dict() for e in shown], _CHANGE_COLUMNS, fmt, max_width=80)
         return
     if not shown:
-        click.echo(
-            f"No changes stored since {since}" + (f" at severity {min_severity} or more." if min_severity > 1 else ".")
-        )
+        window = f"unread by {reader}" if unread else f"stored since {since}"
+        click.echo(f"No changes {window}" + (f" at severity {min_severity} or more." if min_severity > 1 else "."))
         return
     colored = use_color(color)
     click.echo(_changes_text(shown, colored), color=colored, nl=False)

@@ -56,6 +56,21 @@ def since_stamp(since: str, now: datetime | None = None) -> str:
         raise DocauditError(f"--since {since!r}: give 7d, 24h, 2w or a date YYYY-MM-DD") from None
 
 
+def read_up_to(store: Store, reader: str) -> int:
+    """The last version (by row id) ``reader`` has marked read; 0 when never."""
+    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (f"read:{reader}",)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def mark_read(store: Store, reader: str) -> int:
+    """Mark every version stored so far as read by ``reader`` (a person at the terminal, a cron digest: each
+    reader has a position of its own); return the position."""
+    upto = store.conn.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0]
+    with store.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (f"read:{reader}", str(upto)))
+    return upto
+
+
 def changes(
     store: Store,
     *,
@@ -63,14 +78,21 @@ def changes(
     min_severity: int = 1,
     include_minor: bool = False,
     ignore: Sequence[str] = (),
+    unread_by: str | None = None,
 ) -> list[Entry]:
-    """Every change of the versions stored since ``since``, most severe first (then newest first); a change
-    only in text an ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`)."""
-    start = since_stamp(since)
-    rows = store.conn.execute(
-        "SELECT doc_id, number FROM versions WHERE added_at >= ? AND number > 1 ORDER BY added_at, doc_id, number",
-        (start,),
-    ).fetchall()
+    """Every change of the versions stored since ``since`` (or, with ``unread_by``, of the versions that reader
+    has not marked read, whenever stored), most severe first (then newest first); a change only in text an
+    ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`)."""
+    if unread_by is not None:
+        rows = store.conn.execute(
+            "SELECT doc_id, number FROM versions WHERE id > ? AND number > 1 ORDER BY added_at, doc_id, number",
+            (read_up_to(store, unread_by),),
+        ).fetchall()
+    else:
+        rows = store.conn.execute(
+            "SELECT doc_id, number FROM versions WHERE added_at >= ? AND number > 1 ORDER BY added_at, doc_id, number",
+            (since_stamp(since),),
+        ).fetchall()
     out: list[Entry] = []
     for doc_id, number in rows:
         old, new = store.version(doc_id, number - 1), store.version(doc_id, number)

@@ -167,3 +167,17 @@ def test_a_run_names_a_revert(da, server):
         server.route("/brief.txt", Reply(body=body, content_type="text/plain"))
         r = da("run")
     assert "brief: changed, brief@2 → brief@3 (reverted to brief@1)" in r.output
+
+
+def test_unread_changes_are_kept_per_reader(da, tmp_path):
+    (tmp_path / "v1.txt").write_text("Het kabinet zal dit doen.\n", encoding="utf-8")
+    (tmp_path / "v2.txt").write_text("Het kabinet zal dit niet doen.\n", encoding="utf-8")
+    (tmp_path / "v3.txt").write_text("Het kabinet kan dit niet doen.\n", encoding="utf-8")
+    for name in ("v1.txt", "v2.txt"):
+        da("add", name, "--doc", "d")
+    assert "negation added" in da("changes", "--unread", "--mark-read").output
+    assert "No changes unread by default." in da("changes", "--unread").output
+    assert "negation added" in da("changes", "--unread", "--reader", "cron").output  # each reader its own place
+    da("add", "v3.txt", "--doc", "d")
+    news = json.loads(da("changes", "--unread", "--json").stdout)
+    assert [e["version"] for e in news] == ["d@3"]
