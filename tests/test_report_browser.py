@@ -193,3 +193,18 @@ def test_pages_fit_a_phone(browser, site, rel):
         assert browser.evaluate("document.documentElement.scrollWidth") <= 390
         path = browser.screenshot(SCREENSHOTS / "report-diff-phone.png")
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
+
+
+def test_the_front_page_opens_with_the_morning_read(browser, site):
+    browser.open(site / "index.html")
+    items = "[...document.querySelectorAll('section.morning li.change')]"
+    assert browser.evaluate(f"{items}.length") > 0
+    severities = browser.evaluate(f"{items}.map(li => +li.querySelector('.badge.severity').textContent)")
+    assert severities == sorted(severities, reverse=True)  # what matters most first
+    first = f"{items}[0]"
+    assert browser.evaluate(f"!!{first}.querySelector('del, ins')")  # old → new, the changed words marked
+    assert browser.evaluate(f"!!{first}.querySelector('.badge.unread')")  # nobody marked anything read here
+    order = browser.evaluate(
+        "document.querySelector('section.morning').compareDocumentPosition(document.querySelector('#documents'))"
+    )
+    assert order & 4  # the morning read comes before the document table

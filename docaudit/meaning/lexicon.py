@@ -161,6 +161,8 @@ STANCE: list[tuple[int, tuple[str, ...]]] = [
             "twijfels",
             "twijfel",
             "moeizaam",
+            "lastig",
+            "moeilijk",
             "onvoldoende",
             "enige zorgen",
             "aandachtspunt",
@@ -243,19 +245,21 @@ def without(text: str, phrases: tuple[str, ...]) -> str:
 
 def stances(text: str) -> list[tuple[int, str]]:
     """Every stance phrase of the sentence as (score, phrase), longest phrases first, each word used once. A
-    negation in the sentence turns the sign of a positive phrase ("steunt niet": −3)."""
+    negation near a positive phrase (within three words: "steunt dit niet", "geen steun") turns its sign."""
     words = words_of(text)
     present = set(words) & STANCE_WORDS
     if not present:
         return []
     left = Counter(w for w in words if w in present)
-    negated = any(w in NEGATIONS and w != "onvoldoende" for w in words)
+    negations = [i for i, w in enumerate(words) if w in NEGATIONS and w != "onvoldoende"]
     out = []
     for n in sorted({n for w in present for n in _STANCE_BY_WORD[w]}):
         phrase, parts, score = _STANCE_PARTS[n]
         if all(left[p] > 0 for p in parts):
             left.subtract(parts)
-            out.append((-score if negated and score > 0 else score, phrase))
+            at = [i for i, w in enumerate(words) if w in parts]
+            negated = score > 0 and any(abs(i - j) <= 3 for i in at for j in negations)
+            out.append((-score if negated else score, phrase))
     return out
 
 

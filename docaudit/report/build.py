@@ -210,6 +210,10 @@ def _http(url: Any) -> str | None:
     return public_url(url) if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
+MORNING_WINDOW = "7d"  # the window of the morning read on the front page
+MORNING_CHANGES = 25  # … and how many of its changes it lists
+
+
 class _Builder:
     def __init__(self, store: Store, site: Site, title: str, min_docs: int, snapshots: bool, progress) -> None:
         self.store = store
@@ -263,6 +267,7 @@ class _Builder:
                 events.append({**base, "when": check["since"], "order": 1 << 30, "step": None, "error": check["error"]})
         events.sort(key=lambda e: (e["when"], e["doc"], e["order"]), reverse=True)
         self.progress("index, timeline, phrases")
+        docs.sort(key=lambda d: d["last"].added_at if d.get("last") else "", reverse=True)  # last change first
         self._index(docs)
         self._timeline(events[:timeline] if timeline else events, len(events))
         self._commitments(promises)
@@ -401,11 +406,35 @@ class _Builder:
             "index.html",
             "report/index.html",
             docs=docs,
+            morning=self._morning(),
+            morning_window=MORNING_WINDOW,
             totals=totals,
             generated=now(),
             database=database,
             nav="documents",
         )
+
+    def _morning(self) -> list[dict[str, Any]]:
+        """The morning read that opens the site: the ranked changes of the window, old → new with the changed
+        words marked, the ones the default reader has not marked read flagged new (docaudit changes --unread)."""
+        from ..diff.words import excerpt, word_diff
+        from ..digest import changes, read_up_to
+
+        read = read_up_to(self.store, "default")
+        out = []
+        for e in changes(self.store, since=MORNING_WINDOW)[:MORNING_CHANGES]:
+            doc, _, number = e.version.rpartition("@")
+            old, new = " ".join((e.old_text or "").split()), " ".join((e.new_text or "").split())
+            words = excerpt(word_diff(old, new), 12) if old and new else [(1 if new else -1, new or old)]
+            out.append(
+                {
+                    **e.to_dict(),
+                    "words": words,
+                    "href": self.doc_hrefs.get(doc, ""),
+                    "unread": self.store.version(doc, int(number)).id > read,
+                }
+            )
+        return out
 
     def _timeline(self, events: list[dict[str, Any]], total: int) -> None:
         counts: dict[str, int] = {}
