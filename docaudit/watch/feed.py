@@ -15,7 +15,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .. import __version__
-from ..diff.render import commitment_line
+from ..diff.render import change_words, commitment_line
+from ..diff.words import excerpt
 from ..snapshots import atomic_write
 from ..store import Store, Version
 from ..values import now, public_url
@@ -111,11 +112,13 @@ def _entry(store: Store, v: Version, instance: str, compare_versions) -> ET.Elem
         items.append(f"<li><strong>commitment {html.escape(head)}</strong>: {html.escape(text)}</li>")
     ranked = [c for c in diff.ranked() if c.substantive and c.level == "substantive" and (c.flags or c.signals)]
     for c in ranked[:MAX_FLAGGED]:  # the most severe first, as in the notification
-        old = f"<del>{html.escape(c.old_text or '')}</del>" if c.old_text else ""
-        new = f"<ins>{html.escape(c.new_text or '')}</ins>" if c.new_text else ""
+        ops = change_words(c) if c.old_text and c.new_text else []
+        if not any(op for op, _ in ops):  # a whole sentence came or went
+            ops = [(-1, c.old_text or "")] if c.old_text else [(1, c.new_text or "")]
+        shown = "".join(_marked(op, text) for op, text in excerpt(ops, 12))
         tags = f" [{html.escape(', '.join(c.flags))}]" if c.flags else ""
         head = f"{c.severity} {html.escape(c.summary)}"
-        items.append(f"<li><strong>{head}</strong>{tags} ({c.kind}): {old} {new}</li>")
+        items.append(f"<li><strong>{head}</strong>{tags} ({c.kind}): {shown}</li>")
     body = f"<p>{html.escape(diff.summary_line())}</p>"
     if items:
         body += "<ul>" + "".join(items) + "</ul>"
@@ -139,6 +142,14 @@ def _link(parent: ET.Element, href: str, rel: str, kind: str | None) -> None:
     el.set("rel", rel)
     if kind:
         el.set("type", kind)
+
+
+def _marked(op: int, text: str) -> str:
+    """One piece of a word diff as HTML: kept, <del>deleted</del> or <ins>inserted</ins> (escaped)."""
+    if op == 0:
+        return html.escape(text)
+    tag = "del" if op < 0 else "ins"
+    return f"<{tag}>{html.escape(text)}</{tag}>"
 
 
 def _category(parent: ET.Element, term: str) -> None:
