@@ -241,6 +241,21 @@ class VerifyReport:
         }
 
 
+def _writable(path: Path) -> bool:
+    """Whether the database and its folder can be written (SQLite's journal lives beside it)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection; ``immutable`` when the folder cannot take SQLite's shared-memory file either
+    (nobody can be writing a database no one can write)."""
+    from urllib.parse import quote
+
+    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro{immutable}"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+
+
 class Store:
     """An ``audit.db`` with its ``snapshots/`` folder (next to the database unless given)."""
 
@@ -264,17 +279,30 @@ class Store:
         self.max_size = max_size
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        # a read-only copy (a backup, a court's copy, a read-only mount) is opened read-only, and never changed
+        self.read_only = not create and self.path.exists() and not _writable(self.path)
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
+            if self.read_only:
+                self.conn = _open_read_only(self.path, timeout)
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
             self.conn.row_factory = sqlite3.Row
             # SQL can read a version's normalized text however it is stored (docaudit.textdelta)
             self.conn.create_function("docaudit_normalized", 3, textdelta.normalized_of, deterministic=True)
-            self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            from .migrations import migrate
+            from .migrations import SCHEMA_VERSION, migrate
 
-            migrate(self.conn)
+            if self.read_only:
+                found = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if found != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path} is read-only and of schema version {found}, not {SCHEMA_VERSION}: "
+                        "copy it somewhere writable to upgrade it (the copy, not the original)"
+                    )
+            else:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
 
@@ -594,10 +622,11 @@ class Store:
             report.chain = chain.verify_chain(self.conn) + chain.verify_seals(self.conn)
         except sqlite3.DatabaseError as exc:
             report.chain.append(f"reading the chain: {exc}")
-        try:
-            self.conn.execute("INSERT INTO versions_fts(versions_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as exc:
-            report.integrity.append(f"full-text index: {exc}")
+        if not self.read_only:  # SQLite runs this check as a write; the index is derived from the texts anyway
+            try:
+                self.conn.execute("INSERT INTO versions_fts(versions_fts, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as exc:
+                report.integrity.append(f"full-text index: {exc}")
         return report
 
     def _verify_versions(self, report: VerifyReport, referenced: set[str]) -> None:

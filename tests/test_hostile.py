@@ -416,3 +416,26 @@ def test_an_output_path_that_cannot_be_written_and_a_huge_window_give_one_line(d
     assert r.exit_code == 2 and "cannot write or read" in r.output and "Traceback" not in r.output
     r = da("changes", "--since", "99999999999d")
     assert r.exit_code == 0 and "Traceback" not in r.output
+
+
+def test_a_read_only_copy_of_the_archive_can_be_read_and_verified(da, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("chattr") is None:  # pragma: no cover
+        pytest.skip("chattr is needed to make a folder read-only for root")
+    da("add", FIXTURES / "2024D46963.docx", "--doc", "brief")
+    da("add", FIXTURES / "diffset" / "2024D46963_edited.docx", "--doc", "brief")
+    targets = [str(tmp_path / "audit.db"), str(tmp_path)]
+    if subprocess.run(["chattr", "+i", *targets], capture_output=True).returncode != 0:  # pragma: no cover
+        pytest.skip("this file system does not take the immutable flag")
+    try:
+        assert da("docs").exit_code == 0 and "brief" in da("docs").output
+        assert "brief@" in da("search", "detectiebevel").output
+        verified = da("verify")
+        assert verified.exit_code == 0, verified.output
+        assert da("diff", "brief").exit_code == 1
+        refused = da("edit", "brief", "--title", "X")
+        assert refused.exit_code != 0 and "cannot write the database" in refused.output
+    finally:
+        subprocess.run(["chattr", "-i", *targets], check=False)
