@@ -31,6 +31,15 @@ class Context:
         self.db = db
         self.snapshots = snapshots
 
+    def limits(self):
+        """The limits on untrusted documents for this folder: ``[limits]`` of the docaudit.toml next to the
+        database, over the environment's (``DOCAUDIT_LIMIT_*``) and the defaults."""
+        from .limits import Limits
+        from .watch.config import find_config, load_config
+
+        found = find_config(self.db)
+        return load_config(found).settings.limits if found else Limits.from_env()
+
     def store(self, *, create: bool = False, max_size: int | None = None, announce: bool = True):
         """The database; one that ``create`` makes anew is announced on stderr with where it is (``add`` in
         the wrong folder must not leave an audit.db there unnoticed; ``run`` says it its own way)."""
@@ -386,7 +395,16 @@ def diff(
         return opened[0]
 
     try:
-        result = compare(old, new, store_factory=store_factory, mode=mode, by=by, context=context, ignore=ignore)
+        result = compare(
+            old,
+            new,
+            store_factory=store_factory,
+            mode=mode,
+            by=by,
+            context=context,
+            ignore=ignore,
+            limits=obj.limits(),
+        )
     except DocauditError as exc:
         fail(str(exc), 2)
     finally:
@@ -435,11 +453,14 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
     from .values import printable, readable
 
     user_meta = _parse_meta(meta)
+    limits = obj.limits()
     failed = 0
     with obj.store(create=True, max_size=max_size) as store:
         for path in paths:
             try:
-                result = add_file(store, path, doc_id, title=title, letter_date=letter_date, meta=user_meta)
+                result = add_file(
+                    store, path, doc_id, title=title, letter_date=letter_date, meta=user_meta, limits=limits
+                )
             except DocauditError as exc:
                 failed += 1
                 if fmt == "json":
@@ -517,6 +538,7 @@ def import_cmd(
             engine=engine,
             master=master,
             follow_links=follow_links,
+            limits=obj.limits(),
         )
     for path, why in report.skipped:
         if fmt == "json":

@@ -22,6 +22,7 @@ from .diff.model import LineDiff, SemanticDiff, Side, WordDiff
 from .diff.texts import diff_texts, semantic_diff
 from .errors import DocauditError, NotFound
 from .ingest import read_file
+from .limits import Limits
 
 if TYPE_CHECKING:
     from .store import Store, Version
@@ -39,9 +40,9 @@ class Input:
     furniture: list[str] = field(default_factory=list)  # headers, footers and margin lines
 
 
-def file_input(path: str | os.PathLike[str]) -> Input:
+def file_input(path: str | os.PathLike[str], limits: Limits | None = None) -> Input:
     """A document file, read as ``docaudit add`` would read it; the side's sha256 is that of its bytes."""
-    read = read_file(path)
+    read = read_file(path, limits=limits)
     ex = read.prepared.extraction
     return Input(
         read.prepared.normalized,
@@ -66,10 +67,10 @@ def ref_input(store: Store, ref: str) -> Input:
     return found
 
 
-def resolve_input(arg: str, store_factory: StoreFactory | None = None) -> Input:
-    """A file if one exists by that name, else a stored version reference."""
+def resolve_input(arg: str, store_factory: StoreFactory | None = None, limits: Limits | None = None) -> Input:
+    """A file if one exists by that name (read under ``limits``), else a stored version reference."""
     if os.path.exists(arg):
-        return file_input(arg)
+        return file_input(arg, limits)
     if "@" not in arg and (os.sep in arg or os.path.splitext(arg)[1].lower() in _FILE_SUFFIXES):
         raise DocauditError(f"{arg}: no such file")
     if store_factory is None:
@@ -103,6 +104,7 @@ def compare(
     by: str = "paragraph",
     context: int | None = None,
     ignore: Sequence[str] = (),
+    limits: Limits | None = None,
 ) -> SemanticDiff | LineDiff | WordDiff:
     """Diff two sources, each a file path or a stored version reference; ``new=None`` compares the last
     two versions of the stored document ``old``. Give an open ``store`` (or a ``store_factory`` that
@@ -123,7 +125,7 @@ def compare(
             raise NotFound(f"{old}: no database to look it up in")
         a, b = last_two(opened, old)
     else:
-        a, b = resolve_input(old, factory), resolve_input(new, factory)
+        a, b = resolve_input(old, factory, limits), resolve_input(new, factory, limits)
     result = diff_texts(
         a.text,
         b.text,

@@ -227,11 +227,14 @@ def add_file(
     title: str | None = None,
     letter_date: date | str | None = None,
     meta: dict[str, Any] | None = None,
+    limits: Limits | None = None,
 ) -> AddResult:
-    """Store a file as the next version of ``doc_id`` unless its text is unchanged."""
+    """Store a file as the next version of ``doc_id`` unless its text is unchanged (read under ``limits``)."""
     data = read_document(path, store.max_size)
     name = readable(Path(path).name)
-    return add_bytes(store, data, doc_id, filename=name, title=title, letter_date=letter_date, meta=meta)
+    return add_bytes(
+        store, data, doc_id, filename=name, title=title, letter_date=letter_date, meta=meta, limits=limits
+    )
 
 
 @dataclass
@@ -247,10 +250,12 @@ class ReadFile:
         return str(found) if found else None
 
 
-def read_file(path: str | os.PathLike[str], max_size: int = DEFAULT_MAX_SIZE) -> ReadFile:
-    """Read and prepare a document file without storing it (``docaudit diff FILE``)."""
+def read_file(
+    path: str | os.PathLike[str], max_size: int = DEFAULT_MAX_SIZE, limits: Limits | None = None
+) -> ReadFile:
+    """Read and prepare a document file without storing it (``docaudit diff FILE``), under ``limits``."""
     try:
         data = read_document(path, max_size)
-        return ReadFile(sha256(data), prepare(data))
+        return ReadFile(sha256(data), prepare(data, limits))
     except DocauditError as exc:
         raise type(exc)(f"{path}: {exc}") from None

@@ -12,9 +12,14 @@ import os
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from .errors import DocauditError
 from .values import parse_size
 
 MB = 1024 * 1024
+
+
+class LimitError(DocauditError, ValueError):
+    """A limit set to something it cannot be."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,10 @@ class Limits:
         for f in fields(cls):
             raw = env.get(f"DOCAUDIT_LIMIT_{f.name.upper()}")
             if raw is not None:
-                values[f.name] = _value(f.name, raw)
+                try:
+                    values[f.name] = _value(f.name, raw)
+                except ValueError as exc:
+                    raise LimitError(f"DOCAUDIT_LIMIT_{f.name.upper()}: {exc}") from None
         return cls(**values)
 
     def with_values(self, table: dict[str, Any], where: str = "[limits]") -> Limits:
@@ -46,15 +54,48 @@ class Limits:
         unknown = sorted(set(table) - names)
         if unknown:
             raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(names))})")
-        return replace(self, **{k: _value(k, v) for k, v in table.items()})
+        if "isolate" in table and not isinstance(table["isolate"], bool):
+            raise LimitError(f"{where} isolate = {table['isolate']!r}: true or false, without quotes")
+        try:
+            return replace(self, **{k: _value(k, v) for k, v in table.items()})
+        except ValueError as exc:
+            raise LimitError(f"{where} {exc}") from None
+
+
+# the least (and most) each limit may be set to: below it no letter can be read, and a typo such as
+# ``memory = -1`` or ``cpu = 0`` must be an error, not a limit that silently refuses everything
+BOUNDS: dict[str, tuple[int, int | None, str]] = {
+    "expanded": (1 * MB, None, "1 MB"),
+    "characters": (10_000, None, "10,000"),
+    "html": (64 * 1024, None, "64 KB"),
+    "memory": (128 * MB, None, "128 MB"),
+    "cpu": (1, 86_400, "1 s"),
+    "wall": (1, 86_400, "1 s"),
+}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def _value(name: str, raw: Any) -> Any:
+    """A limit's value from a config table or the environment, checked: the right type, within its bounds."""
     if name == "isolate":
-        return raw if isinstance(raw, bool) else str(raw).strip().lower() not in ("0", "false", "no", "off")
-    if name in ("expanded", "html", "memory"):
-        return parse_size(raw)
-    return int(raw)
+        if isinstance(raw, bool):
+            return raw
+        word = str(raw).strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise ValueError(f"isolate = {raw!r}: true or false")
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        value = parse_size(raw) if name in ("expanded", "html", "memory") else int(str(raw).strip())
+    except (TypeError, ValueError):
+        kind = "a size such as 512MB" if name in ("expanded", "html", "memory") else "a whole number"
+        raise ValueError(f"{name} = {raw!r}: not {kind}") from None
+    low, high, said = BOUNDS[name]
+    if value < low or (high is not None and value > high):
+        span = f"at least {said}" + (f", at most {high:,}" if high is not None else "")
+        raise ValueError(f"{name} = {raw!r}: out of range ({span})")
+    return value
 
 
 def how_to_raise(name: str) -> str:

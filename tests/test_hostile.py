@@ -439,3 +439,28 @@ def test_a_read_only_copy_of_the_archive_can_be_read_and_verified(da, tmp_path):
         assert refused.exit_code != 0 and "cannot write the database" in refused.output
     finally:
         subprocess.run(["chattr", "-i", *targets], check=False)
+
+
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ("memory = -1", "memory = -1: out of range (at least 128 MB)"),
+        ("cpu = 0", "cpu = 0: out of range"),
+        ('isolate = "no"', "isolate = 'no': true or false, without quotes"),
+        ('memory = "lots"', "memory = 'lots': not a size"),
+    ],
+)
+def test_limits_out_of_bounds_are_refused_by_every_command(da, tmp_path, table, said):
+    (tmp_path / "docaudit.toml").write_text(f"[limits]\n{table}\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Het kabinet zal dit doen.\n", encoding="utf-8")
+    for args in (("add", "a.txt", "--doc", "a"), ("diff", "a.txt", "a.txt"), ("import", "a.txt"), ("run",)):
+        r = da(*args)
+        assert r.exit_code != 0 and said in r.output and "Traceback" not in r.output, (args, r.output)
+
+
+def test_the_limits_of_docaudit_toml_hold_for_add_too(da, tmp_path):
+    (tmp_path / "docaudit.toml").write_text("[limits]\ncharacters = 10000\n", encoding="utf-8")
+    (tmp_path / "groot.txt").write_text("woord " * 5000, encoding="utf-8")
+    r = da("add", "groot.txt", "--doc", "groot")
+    assert r.exit_code == 1 and "over the 10,000 limit" in r.output and "[limits] characters" in r.output
+    assert da("import", "groot.txt").exit_code == 1
