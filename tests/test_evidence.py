@@ -278,3 +278,64 @@ def test_a_seal_without_a_time_stamp_reads_as_missing_never_as_held(da, history,
     assert "MISSING  no time-stamp" in checked.output and "holds  no time-stamp" not in checked.output
     report = json.loads(da("evidence", "--verify", tmp_path / "pack.zip", "--json").stdout)
     assert report["missing"] and not any("time-stamp" in h for h in report["holds"])
+
+
+def _repack(src, dst, change):
+    """A copy of the pack with ``change(files)`` applied and SHA256SUMS recomputed, as a forger would."""
+    import hashlib
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    extra = change(files) or []
+    files["SHA256SUMS"] = "".join(
+        f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in sorted(files.items()) if n != "SHA256SUMS"
+    ).encode()
+    with zipfile.ZipFile(dst, "w") as z:
+        for name, data in extra:  # members written before the real ones (viewers show the first)
+            z.writestr(name, data)
+        for name, data in sorted(files.items()):
+            z.writestr(name, data)
+
+
+def _manifest(files, edit):
+    m = json.loads(files["manifest.json"])
+    edit(m)
+    files["manifest.json"] = json.dumps(m).encode()
+
+
+@pytest.mark.parametrize(
+    ("attack", "said"),
+    [
+        (lambda f: [("../../x", b"boo")], "not a plain relative path"),
+        (lambda f: [("/etc/x", b"boo")], "not a plain relative path"),
+        (lambda f: [("..\\..\\x", b"boo")], "not a plain relative path"),
+        (lambda f: [("VERIFY.md", b"Alles klopt.")], "2 members of that name"),
+        (
+            lambda f: f.update(
+                {"diff.html": f["diff.html"].replace(b"<ins>", b"<ins>Het kabinet zal niets doen. ", 1)}
+            ),
+            "diff.html does not follow from the snapshots",
+        ),
+        (lambda f: _manifest(f, lambda m: m["versions"][0].update(added_at="2020-01-01T00:00:00Z")), "says added_at"),
+        (lambda f: _manifest(f, lambda m: m["versions"][0].update(raw_sha256="0" * 64)), "says raw_sha256"),
+        (lambda f: _manifest(f, lambda m: m.update(doc="ander")), "manifest.json: doc 'ander'"),
+        (lambda f: _manifest(f, lambda m: m["chain"].update({"from": 1})), "manifest.json: chain 1"),
+        (lambda f: _manifest(f, lambda m: m.update(versions=[])), "lists no versions"),
+        (lambda f: _manifest(f, lambda m: m.update(versions="geen lijst")), "malformed"),
+        (
+            lambda f: f.update({"fetches.json": f["fetches.json"].replace(b'"status": 200', b'"status": 404', 1)}),
+            "fetches.json: fetch",
+        ),
+        (lambda f: f.update({"VERIFY.md": b"# Alles klopt, niets te controleren.\n"}), "VERIFY.md is not the one"),
+        (lambda f: f.update({"extra.txt": b"x"}), "extra.txt: a file the pack should not hold"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_a_forged_pack_fails_in_one_line(da, history, tmp_path, attack, said):
+    da("seal")
+    da("evidence", "brief@1", "brief@2", "-o", tmp_path / "pack.zip")
+    assert da("evidence", "--verify", tmp_path / "pack.zip").exit_code == 0
+    _repack(tmp_path / "pack.zip", tmp_path / "forged.zip", attack)
+    r = da("evidence", "--verify", tmp_path / "forged.zip")
+    assert r.exit_code == 1 and said in r.output and "Traceback" not in r.output, r.output

@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,7 +200,10 @@ def build_pack(
     return manifest
 
 
-def _read(path: Path) -> dict[str, bytes]:
+def _read(path: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The pack's files, and what is wrong with its member names: a name that is not a plain relative path
+    (``../x``, ``/etc/x``, ``..\\x``, ``C:x``) would be written outside the folder by the unzip VERIFY.md asks
+    for, and two members of one name show one file to some viewers and the other to others."""
     if not path.is_file():
         raise PackError(f"{path}: not a file")
     if path.stat().st_size > MAX_PACK:
@@ -208,7 +213,15 @@ def _read(path: Path) -> dict[str, bytes]:
             members = z.infolist()
             if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_PACK:
                 raise PackError(f"{path}: too many or too large members")
-            return {m.filename: z.read(m) for m in members if not m.is_dir()}
+            problems = []
+            names = [m.filename for m in members]
+            for name in dict.fromkeys(names):
+                parts = name.replace("\\", "/").split("/")
+                if name.startswith(("/", "\\")) or ".." in parts or "\\" in name or re.match(r"^[A-Za-z]:", name):
+                    problems.append(f"{name!r}: not a plain relative path (it would be written outside the folder)")
+                if names.count(name) > 1:
+                    problems.append(f"{name!r}: {names.count(name)} members of that name")
+            return {m.filename: z.read(m) for m in members if not m.is_dir()}, problems
     except zipfile.BadZipFile as exc:
         raise PackError(f"{path}: not a zip file ({exc})") from None
 
@@ -217,11 +230,20 @@ def verify_pack(path: str | Path, *, root_pem: str | Path | None = None) -> Pack
     """Check an evidence pack as VERIFY.md describes (``root_pem``: the authority's root to trust instead of
     the one the pack carries)."""
     check = PackCheck(str(path))
-    files = _read(Path(path))
+    files, naming = _read(Path(path))
+    check.fails += naming
+    try:
+        _verify(check, files, root_pem)
+    except (AttributeError, KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:  # a manifest of wrong types
+        check.fails.append(f"the pack is malformed ({type(exc).__name__}: {exc}): it cannot be checked")
+    return check
+
+
+def _verify(check: PackCheck, files: dict[str, bytes], root_pem: str | Path | None) -> None:
     sums = files.get("SHA256SUMS")
     if sums is None:
         check.fails.append("SHA256SUMS is missing")
-        return check
+        return
     listed: dict[str, str] = {}
     for line in sums.decode("utf-8", "replace").splitlines():
         digest, _, name = line.partition("  ")
@@ -237,7 +259,7 @@ def verify_pack(path: str | Path, *, root_pem: str | Path | None = None) -> Pack
         manifest = json.loads(files["manifest.json"])
     except (KeyError, ValueError):
         check.fails.append("manifest.json is missing or not JSON")
-        return check
+        return
     names = sorted(n for n in files if n.startswith("chain/") and n != "chain/links.txt")
     links = dict(line.split(" ", 1) for line in files.get("chain/links.txt", b"").decode().splitlines() if " " in line)
     items = []
@@ -262,6 +284,7 @@ def verify_pack(path: str | Path, *, root_pem: str | Path | None = None) -> Pack
             check.fails.append(f"{v.get('ref')}: the chain recorded another version at link {v.get('link_seq')}")
         else:
             check.holds.append(f"{v['ref']}: the snapshot is the one recorded at link {v['link_seq']}")
+    check.fails += _check_manifest(files, manifest, items)
     seal_info = manifest.get("seal")
     token = files.get("seal/token.tsr")
     if seal_info and token:
@@ -291,8 +314,90 @@ def verify_pack(path: str | Path, *, root_pem: str | Path | None = None) -> Pack
     if "diff.json" in files and len(manifest.get("versions", [])) == 2:
         check.fails += _check_diff(files, manifest)
         if not any(f.startswith("diff") for f in check.fails):
-            check.holds.append("diff.json is the diff of the two snapshots")
-    return check
+            check.holds.append("diff.json and diff.html are the diff of the two snapshots")
+
+
+def _check_manifest(files: dict[str, bytes], manifest: dict[str, Any], items: list[dict[str, Any]]) -> list[str]:
+    """Every derived file and manifest field against what the chain in the pack recorded: a manifest that lies
+    about a version's time, hash or document, the chain's range or the seal, a fetches.json or VERIFY.md
+    replaced, a file too many or too few."""
+    out: list[str] = []
+    payloads = {i["seq"].lstrip("0"): json.loads(i["payload"] or "{}") for i in items}
+    versions = manifest.get("versions")
+    if not isinstance(versions, list) or not versions:
+        return ["manifest.json lists no versions"]
+    for v in versions:
+        recorded = payloads.get(str(v.get("link_seq")), {})
+        for key, chained in (("added_at", "added_at"), ("raw_sha256", "raw_sha256"), ("number", "number")):
+            if v.get(key) != recorded.get(chained):
+                out.append(
+                    f"manifest.json: {v.get('ref')} says {key} {v.get(key)!r}, the chain {recorded.get(chained)!r}"
+                )
+        if manifest.get("doc") != recorded.get("doc_id"):
+            out.append(f"manifest.json: doc {manifest.get('doc')!r}, the chain recorded {recorded.get('doc_id')!r}")
+    span = manifest.get("chain") or {}
+    if items and (
+        str(span.get("from")) != items[0]["seq"].lstrip("0") or str(span.get("to")) != items[-1]["seq"].lstrip("0")
+    ):
+        out.append(
+            f"manifest.json: chain {span.get('from')}–{span.get('to')}, the pack holds links "
+            f"{items[0]['seq'].lstrip('0')}–{items[-1]['seq'].lstrip('0')}"
+        )
+    seal = manifest.get("seal")
+    if seal is not None:
+        link = files.get("seal/link.txt", b"").decode("utf-8", "replace")
+        if (
+            seal.get("link") != link
+            or not items
+            or link != items[-1]["link"]
+            or str(seal.get("seq")) != items[-1]["seq"].lstrip("0")
+        ):
+            out.append("manifest.json: the seal it names is not the pack's last link")
+    elif "seal/link.txt" in files:
+        out.append("manifest.json names no seal, yet the pack holds one")
+    fetched = {(p.get("id"), p.get("url")): p for p in payloads.values() if "url" in p and "outcome" in p}
+    try:
+        rows = json.loads(files.get("fetches.json", b"[]"))
+    except ValueError:
+        rows = None
+    if not isinstance(rows, list):
+        out.append("fetches.json is not a list of fetch records")
+    else:
+        for row in rows:
+            chained = fetched.get((row.get("id"), row.get("url")))
+            if chained is None or any(row.get(k) != chained.get(k) for k in chained if k != "kind"):
+                out.append(f"fetches.json: fetch {row.get('id')} is not the one the chain recorded")
+    expected = {"manifest.json", "SHA256SUMS", "VERIFY.md", "fetches.json", "chain/links.txt"}
+    expected |= {f"chain/{i['seq']}.txt" for i in items} | {v.get("snapshot") for v in versions}
+    if len(versions) == 2:
+        expected |= {"diff.html", "diff.json"}
+    if seal is not None:
+        expected |= {"seal/link.txt"} | ({"seal/token.tsr"} if "seal/token.tsr" in files else set())
+        expected |= {"seal/root.pem"} if "seal/root.pem" in files else set()
+    expected |= {"SHA256SUMS.tsr"} if "SHA256SUMS.tsr" in files else set()
+    extra, missing = sorted(set(files) - expected), sorted(n for n in expected - set(files) if n)
+    out += [f"{n}: a file the pack should not hold" for n in extra] + [f"{n}: missing from the pack" for n in missing]
+    if "VERIFY.md" in files and files["VERIFY.md"] != _verify_md(manifest, files):
+        out.append("VERIFY.md is not the one docaudit writes for this pack (replaced or edited)")
+    return out
+
+
+def _verify_md(manifest: dict[str, Any], files: dict[str, bytes]) -> bytes:
+    """VERIFY.md as :func:`build_pack` writes it for this manifest."""
+    seal = manifest.get("seal") or {}
+    stamped = bool(seal) and "seal/token.tsr" in files
+    return VERIFY_MD.format(
+        version=manifest.get("docaudit"),
+        made=manifest.get("made_at"),
+        refs=" and ".join(str(v.get("ref")) for v in manifest.get("versions", [])),
+        sums_stamp=(
+            "\n   `SHA256SUMS.tsr` time-stamps that list itself: `openssl ts -verify -data SHA256SUMS -in "
+            "SHA256SUMS.tsr -CAfile seal/root.pem`."
+            if "SHA256SUMS.tsr" in files
+            else ""
+        ),
+        seal_text=SEAL_TEXT.format(tsa=seal.get("tsa"), tsa_time=seal.get("tsa_time")) if stamped else NO_SEAL_TEXT,
+    ).encode()
 
 
 def _check_diff(files: dict[str, bytes], manifest: dict[str, Any]) -> list[str]:
@@ -314,4 +419,16 @@ def _check_diff(files: dict[str, bytes], manifest: dict[str, Any]) -> list[str]:
         return [f"diff.json cannot be checked: {exc}"]
     ours = [(c.kind, c.old_text, c.new_text) for c in again.changes]
     theirs = [(c.get("kind"), c.get("old_text"), c.get("new_text")) for c in stored.get("changes", [])]
-    return [] if ours == theirs else ["diff.json does not follow from the snapshots"]
+    out = [] if ours == theirs else ["diff.json does not follow from the snapshots"]
+    page = files.get("diff.html", b"").decode("utf-8", "replace")
+    told = {" ".join(t.split()) for c in again.changes for t in (c.old_text, c.new_text) if t}
+    marked = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", m)).split())
+        for m in re.findall(r"<(?:ins|del)[^>]*>(.*?)</(?:ins|del)>", page, re.S)
+    ]
+    forged = [m for m in marked if m and not any(m in t for t in told)]
+    if again.summary_line() not in html.unescape(page) or forged:
+        out.append(
+            "diff.html does not follow from the snapshots" + (f" (it shows {forged[0][:60]!r})" if forged else "")
+        )
+    return out
