@@ -58,6 +58,12 @@ def edit(
     if title is None and letter_date is None:
         raise DocauditError("nothing to edit: give --title and/or --date")
     current = store.document_title(doc_id)  # a clear error for an unknown document
+    problems = [r[0] for r in store.conn.execute("PRAGMA quick_check(3)").fetchall()]
+    if problems != ["ok"]:  # an edit must not be written into a database that cannot vouch for itself
+        raise DocauditError(
+            f"the database fails its quick check ({'; '.join(problems)}): nothing edited; run docaudit verify "
+            "and restore audit.db from a backup"
+        )
     target = store.version(doc_id, version) if version is not None else store.latest(doc_id)
     assert target is not None
     stamp = now()

@@ -464,3 +464,23 @@ def test_the_limits_of_docaudit_toml_hold_for_add_too(da, tmp_path):
     r = da("add", "groot.txt", "--doc", "groot")
     assert r.exit_code == 1 and "over the 10,000 limit" in r.output and "[limits] characters" in r.output
     assert da("import", "groot.txt").exit_code == 1
+
+
+def test_no_seal_over_a_broken_chain_and_no_edit_into_a_damaged_database(da, tmp_path):
+    import sqlite3
+
+    da("add", FIXTURES / "2024D46963.docx", "--doc", "brief")
+    with sqlite3.connect(tmp_path / "audit.db") as conn:  # a stored version rewritten behind docaudit's back
+        conn.execute("UPDATE versions SET added_at = '2020-01-01T00:00:00Z'")
+    r = da("seal")
+    assert r.exit_code != 0 and "the chain does not verify" in r.output and "nothing sealed" in r.output
+    with sqlite3.connect(tmp_path / "audit.db") as conn:
+        assert conn.execute("SELECT count(*) FROM seals").fetchone()[0] == 0
+
+
+def test_no_edit_is_written_into_a_damaged_database(da, tmp_path):
+    assert da("demo").exit_code == 0
+    _damage(tmp_path / "audit.db")
+    r = da("edit", "2024D46963", "--title", "Anders")
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert "quick check" in r.output or "damaged" in r.output, r.output

@@ -9,6 +9,7 @@ with the authority's root certificate when one is given, so the seal can be chec
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,12 @@ def seal(store: Store, *, tsa: str | None = None, tsa_cert: str | Path | None = 
     seq, link = chain.head(store.conn)
     if seq == 0:
         raise SealError("nothing to seal: the chain is empty (store a version first)")
+    try:
+        broken = chain.verify_chain(store.conn)
+    except sqlite3.DatabaseError as exc:
+        broken = [f"the chain cannot be read ({exc})"]
+    if broken:  # a seal vouches for the history up to its head: never for one that does not verify
+        raise SealError(f"the chain does not verify ({broken[0]}): nothing sealed; run docaudit verify")
     token = tsa_time = certs = None
     if tsa_cert is not None:
         try:
