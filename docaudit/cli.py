@@ -35,10 +35,8 @@ class Context:
         """The limits on untrusted documents for this folder: ``[limits]`` of the docaudit.toml next to the
         database, over the environment's (``DOCAUDIT_LIMIT_*``) and the defaults."""
         from .limits import Limits
-        from .watch.config import find_config, load_config
 
-        found = find_config(self.db)
-        return load_config(found).settings.limits if found else Limits.from_env()
+        return Limits.for_database(self.db)
 
     def store(self, *, create: bool = False, max_size: int | None = None, announce: bool = True):
         """The database; one that ``create`` makes anew is announced on stderr with where it is (``add`` in
@@ -838,17 +836,22 @@ def edit(obj: Context, doc_id, title, letter_date, version, note, history, fmt) 
 
 
 @cli.command()
+@click.option("--quick", is_flag=True, help="Do not extract every version again from its snapshot (and say so).")
 @output_options(RESULT)
 @click.pass_obj
-def verify(obj: Context, fmt: str) -> None:
-    """Re-hash every snapshot and stored text, recompute the hash chain over versions, fetch records and edits
-    and check every seal against it (its time-stamp too, offline), run SQLite's integrity check. Exit 1 on any
-    problem; the first break of the chain is named first."""
+def verify(obj: Context, quick: bool, fmt: str) -> None:
+    """Re-hash every snapshot and stored text, extract every version again from its snapshot and compare the
+    text (not with --quick), recompute the hash chain over versions, fetch records and edits and check every
+    seal against it (its time-stamp too, offline), run SQLite's integrity check. Exit 1 on any problem; the
+    first break of the chain is named first."""
     from .evidence.seal import verify_seal_tokens
+    from .ingest import verify_extraction
 
     with obj.store() as store:
         report = store.verify()
         report.chain += verify_seal_tokens(store)
+        if not quick:
+            verify_extraction(store, report, obj.limits())
     if fmt == "json":
         from .formatting import to_json
 
@@ -864,6 +867,12 @@ def verify(obj: Context, fmt: str) -> None:
         click.echo(f"DATABASE {line}", err=True)
     for line in report.chain:
         click.echo(f"CHAIN    {line}", err=True)
+    for ref in report.not_from_snapshot:
+        click.echo(f"ALTERED  {ref}: the stored text is not what its snapshot gives when extracted again", err=True)
+    for line in report.other_extractor:
+        click.echo(f"note: {line}: stored by another extractor version, not compared with a new extraction")
+    if report.reextracted is None:
+        click.echo("note: --quick: the stored texts were not extracted again from their snapshots")
     for path in report.orphans:
         click.echo(f"note: {path} is not referenced by any version (left by an interrupted add; harmless)")
     for path in report.temp_files:

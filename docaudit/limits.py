@@ -48,6 +48,25 @@ class Limits:
                     raise LimitError(f"DOCAUDIT_LIMIT_{f.name.upper()}: {exc}") from None
         return cls(**values)
 
+    @classmethod
+    def for_database(cls, db_path: str | os.PathLike[str]) -> Limits:
+        """The limits for the documents of one folder: ``[limits]`` of the docaudit.toml next to the database,
+        over the environment's and the defaults (read without loading the rest of the watchlist)."""
+        import tomllib
+        from pathlib import Path
+
+        limits = cls.from_env()
+        config = Path(db_path).resolve().parent / "docaudit.toml"
+        if not config.is_file():
+            return limits
+        try:
+            table = tomllib.loads(config.read_text(encoding="utf-8")).get("limits", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise LimitError(f"{config}: cannot be read: {exc}") from None
+        if not isinstance(table, dict):
+            raise LimitError(f"{config}: [limits] must be a table")
+        return limits.with_values(table, f"{config} [limits]")
+
     def with_values(self, table: dict[str, Any], where: str = "[limits]") -> Limits:
         """These limits with a config table's values laid over them; unknown keys are an error."""
         names = {f.name for f in fields(self)}

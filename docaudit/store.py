@@ -217,10 +217,20 @@ class VerifyReport:
     temp_files: list[str] = field(default_factory=list)
     integrity: list[str] = field(default_factory=list)
     chain: list[str] = field(default_factory=list)  # the hash chain's breaks, the first first (docaudit.chain)
+    reextracted: int | None = None  # versions extracted again from their snapshots (None: --quick, not done)
+    not_from_snapshot: list[str] = field(default_factory=list)  # stored text that its snapshot does not give
+    other_extractor: list[str] = field(default_factory=list)  # stored by another extractor version: not compared
 
     @property
     def problems(self) -> int:
-        return len(self.missing) + len(self.altered) + len(self.bad_text_hash) + len(self.integrity) + len(self.chain)
+        return (
+            len(self.missing)
+            + len(self.altered)
+            + len(self.bad_text_hash)
+            + len(self.integrity)
+            + len(self.chain)
+            + len(self.not_from_snapshot)
+        )
 
     @property
     def ok(self) -> bool:
@@ -238,6 +248,9 @@ class VerifyReport:
             "chain": self.chain,
             "orphans": self.orphans,
             "temp_files": self.temp_files,
+            "reextracted": self.reextracted,
+            "not_from_snapshot": self.not_from_snapshot,
+            "other_extractor": self.other_extractor,
         }
 
 

@@ -3,6 +3,7 @@ authority, and an evidence pack checks out with sha256sum and openssl alone — 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -339,3 +340,39 @@ def test_a_forged_pack_fails_in_one_line(da, history, tmp_path, attack, said):
     _repack(tmp_path / "pack.zip", tmp_path / "forged.zip", attack)
     r = da("evidence", "--verify", tmp_path / "forged.zip")
     assert r.exit_code == 1 and said in r.output and "Traceback" not in r.output, r.output
+
+
+def test_verify_extracts_again_and_catches_a_text_rewritten_with_its_chain(da, history):
+    """The attack: a version's text rewritten and every hash, chain link and (local) seal recomputed. Only
+    extracting the chained snapshot again shows that the text does not follow from it."""
+    from docaudit import chain as chain_module
+
+    assert verify(da)["reextracted"] == 2
+    with sqlite3.connect(history) as conn:
+        conn.row_factory = sqlite3.Row
+        (vid, text) = conn.execute("SELECT id, text FROM versions WHERE number = 2").fetchone()
+        forged = text.replace("JBZ-Raad", "Raad", 1)
+        digest = hashlib.sha256(forged.encode()).hexdigest()
+        conn.execute(
+            "UPDATE versions SET text = ?, text_sha256 = ?, normalized = ?, normalized_delta = NULL,"
+            " normalized_sha256 = ? WHERE id = ?",
+            (forged, digest, forged, hashlib.sha256(forged.encode()).hexdigest(), vid),
+        )
+        prev = chain_module.GENESIS
+        for row in conn.execute("SELECT seq, kind, ref_id FROM chain ORDER BY seq").fetchall():
+            if row["kind"] == "start":
+                payload = conn.execute("SELECT payload FROM chain WHERE seq = ?", (row["seq"],)).fetchone()[0]
+            else:
+                payload = chain_module.canonical(
+                    chain_module.payload_of(row["kind"], chain_module._row(conn, row["kind"], row["ref_id"]))
+                )
+            link = chain_module.link_of(prev, payload)
+            conn.execute(
+                "UPDATE chain SET payload = ?, prev = ?, link = ? WHERE seq = ?", (payload, prev, link, row["seq"])
+            )
+            prev = link
+    quick = da("verify", "--quick")
+    assert quick.exit_code == 0, quick.output  # every hash and link agrees: only the snapshot can tell
+    assert "--quick: the stored texts were not extracted again" in quick.output
+    report = verify(da)
+    assert not report["ok"] and report["not_from_snapshot"] == ["brief@2"], report
