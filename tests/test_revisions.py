@@ -181,3 +181,14 @@ def test_unread_changes_are_kept_per_reader(da, tmp_path):
     da("add", "v3.txt", "--doc", "d")
     news = json.loads(da("changes", "--unread", "--json").stdout)
     assert [e["version"] for e in news] == ["d@3"]
+
+
+def test_the_report_and_the_html_diff_name_a_revert(da, tmp_path):
+    (tmp_path / "v1.txt").write_text("Het kabinet zal dit doen.\n", encoding="utf-8")
+    (tmp_path / "v2.txt").write_text("Het kabinet zal dit niet doen.\n", encoding="utf-8")
+    for name in ("v1.txt", "v2.txt", "v1.txt"):
+        da("add", name, "--doc", "d")
+    assert "reverted to d@1" in da("diff", "d", "--format", "html").output
+    da("report", "-o", "site")
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
+    assert "reverted to d@1" in pages

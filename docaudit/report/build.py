@@ -375,6 +375,8 @@ class _Builder:
             self.result.cached += 1
         else:
             diff = diff_versions(old, new, title)
+            back = self.store.reverted_to(new)
+            diff.new.reverted_to = f"{new.doc_id}@{back}" if back else None  # "(reverted to @1)" in its header
             summary = summarize(diff)
             pair = {
                 "doc": old.doc_id,
