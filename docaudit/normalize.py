@@ -16,8 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-
-import ftfy
+from functools import lru_cache
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -255,17 +254,23 @@ _CONT = (
 _MOJIBAKE = re.compile(rf"[\u00c2-\u00df][{_CONT}]|[\u00e2-\u00ef][{_CONT}]{{2}}|â€")
 # "”" is E2 80 9D in UTF-8; cp1252 has no character at 9D, so a double decoding often drops it: "â€" at a word's end
 _LOST_CLOSING_QUOTE = re.compile(r"â€(?=[\s.,;:!?)]|$)")
-_ENCODING_ONLY = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
-)
+
+
+@lru_cache(maxsize=1)
+def _encoding_only():  # ftfy costs ~45 ms to import: only when a text shows mojibake
+    import ftfy
+
+    return ftfy, ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
 
 
 def has_mojibake(text: str) -> bool:
@@ -277,7 +282,8 @@ def repair_encoding(text: str) -> str:
     """``text`` with mojibake undone (ftfy), or unchanged when it shows none. Only the encoding is touched."""
     if not has_mojibake(text):
         return text
-    return ftfy.fix_text(_LOST_CLOSING_QUOTE.sub("â€\u009d", text), _ENCODING_ONLY)
+    ftfy, config = _encoding_only()
+    return ftfy.fix_text(_LOST_CLOSING_QUOTE.sub("â€\u009d", text), config)
 
 
 def comparison_key(text: str) -> str:
