@@ -33,8 +33,23 @@ _FETCH = (
     "last_modified"
 )
 _EDIT = "id, at, doc_id, version, field, old, new, note"
-_TABLES = {"version": ("versions", _VERSION), "fetch": ("fetches", _FETCH), "edit": ("edits", _EDIT)}
+_SEAL = "id, seq, link, at, tsa, tsa_time"
+_TABLES = {
+    "version": ("versions", _VERSION),
+    "fetch": ("fetches", _FETCH),
+    "edit": ("edits", _EDIT),
+    "seal": ("seals", _SEAL),
+}
 _NAMES = {kind: tuple(c.strip() for c in columns.split(",")) for kind, (_, columns) in _TABLES.items()}
+# what else a version asserts, chained since schema 9: its letter date, the document's title as it stood after
+# this version, and a hash over its meta, headers, footers, margin and footnotes (what a reader sees beside the
+# text). Links written before carry none of these, and are compared on the keys they have.
+_FACTS = "meta, headers, footers, margin, footnotes"
+
+
+def _facts_sha256(row: sqlite3.Row | dict[str, Any]) -> str:
+    facts = {k.strip(): row[k.strip()] for k in _FACTS.split(",")}
+    return hashlib.sha256(canonical(facts).encode("utf-8")).hexdigest()
 
 
 def canonical(payload: dict[str, Any]) -> str:
@@ -49,11 +64,20 @@ def link_of(prev: str, payload: str) -> str:
 
 def payload_of(kind: str, row: sqlite3.Row | dict[str, Any]) -> dict[str, Any]:
     """What a row asserts, as recorded in its link."""
-    return {"kind": kind, **{c: row[c] for c in _NAMES[kind]}}
+    payload = {"kind": kind, **{c: row[c] for c in _NAMES[kind]}}
+    if kind == "version":
+        payload.update(letter_date=row["letter_date"], title=row["title"], facts_sha256=_facts_sha256(row))
+    return payload
 
 
 def _row(conn: sqlite3.Connection, kind: str, ref_id: int) -> sqlite3.Row | None:
     table, columns = _TABLES[kind]
+    if kind == "version":
+        return conn.execute(
+            f"SELECT {columns}, letter_date, {_FACTS}, (SELECT title FROM documents WHERE id = doc_id) AS title "
+            "FROM versions WHERE id = ?",
+            (ref_id,),
+        ).fetchone()
     return conn.execute(f"SELECT {columns} FROM {table} WHERE id = ?", (ref_id,)).fetchone()
 
 
@@ -82,9 +106,10 @@ def append(conn: sqlite3.Connection, kind: str, ref_id: int, payload: dict[str, 
 def start(conn: sqlite3.Connection, at: str) -> None:
     """Start the chain of a database (run once, by the migration): a ``start`` link, then every existing
     version, fetch record and edit in the order they were written."""
-    counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, (t, _) in _TABLES.items()}
+    first = {k: _TABLES[k] for k in ("version", "fetch", "edit")}  # what the chain covered when it began
+    counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, (t, _) in first.items()}
     append(conn, "start", 0, {"kind": "start", "at": at, "existing": counts})
-    for kind, (table, _) in _TABLES.items():
+    for kind, (table, _) in first.items():
         for (ref_id,) in conn.execute(f"SELECT id FROM {table} ORDER BY id").fetchall():
             append(conn, kind, ref_id)
 
@@ -100,10 +125,16 @@ def _ref(kind: str, payload: dict[str, Any]) -> str:
 
 
 def verify_chain(conn: sqlite3.Connection) -> list[str]:
-    """Every way the chain and the rows it covers disagree, the first break first (empty when all holds)."""
+    """Every way the chain and the rows it covers disagree, the first break first (empty when all holds).
+
+    A version's letter date and its document's title are compared with what the chain says they are now: the
+    value recorded with the version, or the newest chained edit (or later version, for a title) after it."""
     problems: list[str] = []
     prev, prev_seq = GENESIS, 0
     chained: dict[str, set[int]] = {k: set() for k in _TABLES}
+    dates: dict[int, tuple[int, Any]] = {}  # version id → (seq, the letter date the chain says it has)
+    titles: dict[str, tuple[int, Any]] = {}  # document → (seq, the title the chain says it has)
+    numbers: dict[tuple[str, int], int] = {}  # (document, number) → version id
     for seq, kind, ref_id, text, recorded_prev, link in conn.execute(
         "SELECT seq, kind, ref_id, payload, prev, link FROM chain ORDER BY seq"
     ):
@@ -119,6 +150,12 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
         elif link_of(prev, text) != link:
             problems.append(f"link {seq} ({what}) does not hash to what it records: the chain row was edited")
         prev, prev_seq = link, seq
+        if kind == "edit" and payload.get("field") == "letter_date":
+            target = numbers.get((payload.get("doc_id"), payload.get("version")))
+            if target is not None:
+                dates[target] = (seq, payload.get("new"))
+        elif kind == "edit" and payload.get("field") == "title":
+            titles[payload.get("doc_id")] = (seq, payload.get("new"))
         if kind not in _TABLES:
             continue
         chained[kind].add(ref_id)
@@ -127,14 +164,44 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
             problems.append(f"link {seq}: {what} was deleted from the database")
             continue
         now = payload_of(kind, row)
-        changed = sorted(k for k in set(now) | set(payload) if now.get(k) != payload.get(k))
+        if kind == "version":
+            numbers[(payload.get("doc_id"), payload.get("number"))] = ref_id
+            if "letter_date" in payload:
+                dates[ref_id] = (seq, payload["letter_date"])
+            if "title" in payload:  # the title after this version was stored (edits before it included)
+                titles[payload.get("doc_id")] = (seq, payload["title"])
+        compared = set(payload) - {"letter_date", "title"} if kind == "version" else set(now) | set(payload)
+        changed = sorted(k for k in compared if now.get(k) != payload.get(k))
         if changed:
             problems.append(f"link {seq}: {what} changed since it was recorded: {', '.join(changed)}")
+    problems += _facts_now(conn, dates, titles)
     for kind, (table, _) in _TABLES.items():
         for (ref_id,) in conn.execute(f"SELECT id FROM {table} ORDER BY id"):
             if ref_id not in chained[kind]:
                 problems.append(f"{kind} row {ref_id} of {table} is not in the chain: written behind docaudit's back")
     return problems
+
+
+def _facts_now(
+    conn: sqlite3.Connection, dates: dict[int, tuple[int, Any]], titles: dict[str, tuple[int, Any]]
+) -> list[str]:
+    """The letter dates and titles as they are now, against what the chain says they should be."""
+    out = []
+    for version_id, (seq, expected) in dates.items():
+        row = conn.execute("SELECT doc_id, number, letter_date FROM versions WHERE id = ?", (version_id,)).fetchone()
+        if row is not None and row[2] != expected:
+            out.append(
+                f"version {row[0]}@{row[1]}: letter date {row[2]!r}, the chain says {expected!r} (link {seq}): "
+                "changed behind docaudit's back (docaudit edit records such changes)"
+            )
+    for doc_id, (seq, expected) in titles.items():
+        row = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is not None and row[0] != expected:
+            out.append(
+                f"document {doc_id}: title {row[0]!r}, the chain says {expected!r} (link {seq}): "
+                "changed behind docaudit's back (docaudit edit records such changes)"
+            )
+    return out
 
 
 def path(conn: sqlite3.Connection, from_seq: int, to_seq: int) -> list[dict[str, Any]]:

@@ -312,9 +312,18 @@ MIGRATIONS: list[list[str]] = [
     M006_COMMITMENTS,
     M007_CHAIN,
     M008_COMPACT,
+    [],  # 9: seals are chained too (and what a version asserts beside its text): the Python step below
 ]
 # Python steps run after a migration's statements, in its transaction
-AFTER = {7: lambda conn: _start_chain(conn), 8: lambda conn: _delta_texts(conn)}
+AFTER = {7: lambda conn: _start_chain(conn), 8: lambda conn: _delta_texts(conn), 9: lambda conn: _chain_seals(conn)}
+
+
+def _chain_seals(conn: sqlite3.Connection) -> None:
+    """Seals made before schema 9 get their links now, in the order they were made."""
+    from . import chain
+
+    for (seal_id,) in conn.execute("SELECT id FROM seals ORDER BY id").fetchall():
+        chain.append(conn, "seal", seal_id)
 
 
 def _start_chain(conn: sqlite3.Connection) -> None:

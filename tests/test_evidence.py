@@ -376,3 +376,23 @@ def test_verify_extracts_again_and_catches_a_text_rewritten_with_its_chain(da, h
     assert "--quick: the stored texts were not extracted again" in quick.output
     report = verify(da)
     assert not report["ok"] and report["not_from_snapshot"] == ["brief@2"], report
+
+
+@pytest.mark.parametrize(
+    ("statement", "said"),
+    [
+        ("UPDATE versions SET letter_date = '2020-01-01' WHERE number = 2", "letter date '2020-01-01', the chain says"),
+        ("UPDATE documents SET title = 'Iets anders'", "title 'Iets anders', the chain says 'De brief'"),
+        ("UPDATE versions SET meta = '{\"x\": 1}' WHERE number = 2", "changed since it was recorded: facts_sha256"),
+        ("UPDATE versions SET headers = '[\"Kop\"]' WHERE number = 1", "changed since it was recorded: facts_sha256"),
+        ("DELETE FROM seals", "seal was deleted from the database"),
+    ],
+)
+def test_what_a_reader_sees_beside_the_text_is_in_the_chain(da, history, statement, said):
+    assert da("seal").exit_code == 0
+    assert verify(da)["ok"]
+    assert da("edit", "brief", "--date", "2024-12-01").exit_code == 0  # an edit made the right way holds
+    assert verify(da)["ok"]
+    tamper(history, statement)
+    report = verify(da)
+    assert not report["ok"] and any(said in line for line in report["chain"]), report["chain"]

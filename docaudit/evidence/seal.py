@@ -149,6 +149,7 @@ def seal(store: Store, *, tsa: str | None = None, tsa_cert: str | Path | None = 
             "INSERT INTO seals (seq, link, at, tsa, token, tsa_time, certs) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (seq, link, at, public_url(tsa) if tsa else None, token, tsa_time, certs),
         )
+        chain.append(store.conn, "seal", cur.lastrowid or 0)  # a seal deleted later breaks the chain
     return Seal(cur.lastrowid or 0, seq, link, at, public_url(tsa) if tsa else None, tsa_time, token, certs)
 
 
