@@ -484,3 +484,68 @@ def test_no_edit_is_written_into_a_damaged_database(da, tmp_path):
     r = da("edit", "2024D46963", "--title", "Anders")
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "quick check" in r.output or "damaged" in r.output, r.output
+
+
+def _parquet_index(da, tmp_path):
+    """A database with a phrase index, exported to Parquet (the folder index --from reads)."""
+    pytest.importorskip("pyarrow")
+    assert da("demo").exit_code == 0
+    out = tmp_path / "export"
+    assert da("export", out).exit_code == 0
+    return out
+
+
+def _rewrite(folder, table, change):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted((folder / table).glob("*.parquet"))
+    data = pq.read_table(files[0]).to_pylist()
+    for f in files:
+        f.unlink()
+    rows = change(data)
+    names = list(data[0]) if data else []
+    pq.write_table(pa.table({n: [r[n] for r in rows] for n in names}), folder / table / "part-00000.parquet")
+
+
+@pytest.mark.parametrize(
+    ("attack", "said"),
+    [
+        (lambda f: _rewrite(f, "phrase_versions", lambda rows: []), "covers no version"),
+        (
+            lambda f: _rewrite(f, "phrase_occurrences", lambda rows: [{**rows[0], "count": -3}, *rows[1:]]),
+            "is negative",
+        ),
+        (
+            lambda f: _rewrite(f, "phrase_fingerprints", lambda rows: [{**rows[0], "sentence_id": 10**9}, *rows[1:]]),
+            "is not among phrase_sentences",
+        ),
+        (
+            lambda f: _rewrite(f, "phrase_sentences", lambda rows: [{**rows[0], "text": "x" * 200_000}, *rows[1:]]),
+            "at most 100,000 characters",
+        ),
+        (
+            lambda f: (f / "phrase_sentences" / "part-00000.parquet").write_bytes(b"not parquet at all"),
+            "not a Parquet file docaudit can read",
+        ),
+    ],
+)
+def test_index_from_validates_before_it_loads(da, tmp_path, attack, said):
+    import sqlite3
+
+    out = _parquet_index(da, tmp_path)
+    before = sqlite3.connect(tmp_path / "audit.db").execute("SELECT count(*) FROM phrase_sentences").fetchone()[0]
+    attack(out)
+    r = da("index", "--from", out)
+    assert r.exit_code != 0 and said in r.output and "Traceback" not in r.output, r.output
+    after = sqlite3.connect(tmp_path / "audit.db").execute("SELECT count(*) FROM phrase_sentences").fetchone()[0]
+    assert after == before  # audit.db as it was
+
+
+def test_index_from_follows_no_link(da, tmp_path):
+    out = _parquet_index(da, tmp_path)
+    target = out / "phrase_sentences" / "part-00000.parquet"
+    target.rename(tmp_path / "elsewhere.parquet")
+    target.symlink_to(tmp_path / "elsewhere.parquet")
+    r = da("index", "--from", out)
+    assert r.exit_code != 0 and "links are not followed" in r.output

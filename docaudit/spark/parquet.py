@@ -68,40 +68,96 @@ def export(store: Store, out: str | Path) -> dict[str, int]:
     return {name: write_table(out / name, store.conn.execute(sql)) for name, sql in EXPORTED.items()}
 
 
+MAX_FILE = 4 * 1024**3  # one Parquet file of an index; more is no index docaudit wrote
+MAX_TEXT = 100_000  # characters of one sentence's text
+SIGNED = frozenset({"key", "hash"})  # hash values stored as signed integers
+
+
 def read_rows(folder: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """(column names, rows) of a Parquet dataset folder."""
+    """(column names, rows) of a Parquet dataset folder: regular files only (no links), each of bounded size,
+    each readable as Parquet with the same columns; anything else is one line."""
     _, pq = _pyarrow()
+    if folder.is_symlink() or not folder.is_dir():
+        raise DocauditError(f"{folder}: not a folder of Parquet files (links are not followed)")
     files = sorted(folder.glob("*.parquet"))
     if not files:
         raise DocauditError(f"{folder}: no Parquet files")
     names: list[str] = []
     rows: list[tuple[Any, ...]] = []
     for f in files:
-        table = pq.read_table(f)
+        if f.is_symlink() or not f.is_file():
+            raise DocauditError(f"{f}: not a regular file (links are not followed)")
+        if f.stat().st_size > MAX_FILE:
+            raise DocauditError(f"{f}: larger than an index file can be")
+        try:
+            table = pq.read_table(f)
+        except Exception as exc:  # pyarrow's ArrowInvalid, OSError …: a file that is not Parquet
+            raise DocauditError(f"{f}: not a Parquet file docaudit can read ({type(exc).__name__}: {exc})") from None
+        if names and table.column_names != names:
+            raise DocauditError(f"{f}: its columns differ from the other files of {folder.name}")
         names = table.column_names
         rows.extend(zip(*(table.column(n).to_pylist() for n in names), strict=True))
     return names, rows
+
+
+def _check(store: Store, folder: Path, data: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> None:
+    """Refuse, before anything is written, an index that does not fit this database: other columns, wrong types
+    or negative numbers, over-long texts, references to sentences, documents or versions that are not there,
+    or no versions at all where the database has some (loading it would wipe the index)."""
+    for table in TABLES:
+        names, rows = data[table]
+        columns = {r[1]: r[2].upper() for r in store.conn.execute(f"PRAGMA table_info({table})")}
+        if sorted(names) != sorted(columns):
+            raise DocauditError(f"{folder / table}: columns {names}, this database's {table} has {sorted(columns)}")
+        for row in rows:
+            for name, value in zip(names, row, strict=True):
+                kind = columns[name]
+                if "INT" in kind and (not isinstance(value, int) or isinstance(value, bool)):
+                    raise DocauditError(f"{folder / table}: {name} = {value!r} is not a whole number")
+                if "INT" in kind and value < 0 and name not in SIGNED:  # ids and counts; hashes may be negative
+                    raise DocauditError(f"{folder / table}: {name} = {value!r} is negative")
+                if "TEXT" in kind and (not isinstance(value, str) or len(value) > MAX_TEXT):
+                    raise DocauditError(f"{folder / table}: {name} is not a text of at most {MAX_TEXT:,} characters")
+    versions = {r[0]: (r[1], r[2]) for r in store.conn.execute("SELECT id, doc_id, number FROM versions")}
+    names, rows = data["phrase_versions"]
+    if versions and not rows:
+        raise DocauditError(f"{folder}: the index covers no version (loading it would empty the phrase index)")
+    at = {n: i for i, n in enumerate(names)}
+    for row in rows:
+        vid, ref = row[at["version_id"]], (row[at["doc_id"]], row[at["number"]])
+        if versions.get(vid) != ref:
+            raise DocauditError(
+                f"{folder}: the index covers version id {vid} ({ref[0]}@{ref[1]}), which this database does not "
+                "have: load it into the database it was exported from"
+            )
+    sentences = {r[data["phrase_sentences"][0].index("id")] for r in data["phrase_sentences"][1]}
+    docs = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+    for table in ("phrase_fingerprints", "phrase_occurrences"):
+        names, rows = data[table]
+        sid = names.index("sentence_id")
+        doc = names.index("doc_id") if "doc_id" in names else None
+        for row in rows:
+            if row[sid] not in sentences:
+                raise DocauditError(f"{folder / table}: sentence id {row[sid]} is not among phrase_sentences")
+            if doc is not None and row[doc] not in docs:
+                raise DocauditError(f"{folder / table}: document {row[doc]!r} is not in this database")
 
 
 def load_index(store: Store, folder: str | Path) -> dict[str, int]:
     """Replace the phrase tables with those under ``folder`` (as written by the Spark build's ``--output``)."""
     folder = Path(folder)
     data = {t: read_rows(folder / t) for t in TABLES}
-    known = dict(store.conn.execute("SELECT id, normalized_sha256 FROM versions"))
-    covered = {r[0] for r in data["phrase_versions"][1]}
-    missing = sorted(covered - set(known))
-    if missing:
-        raise DocauditError(
-            f"{folder}: the index covers {len(missing)} version(s) this database does not have (first: id "
-            f"{missing[0]}): load it into the database it was exported from"
-        )
+    _check(store, folder, data)
     counts = {}
     conn = store.conn
-    with store.transaction():
-        reset(conn)
-        for table in TABLES:
-            names, rows = data[table]
-            marks = ", ".join("?" * len(names))
-            conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows)
-            counts[table] = len(rows)
+    try:
+        with store.transaction():
+            reset(conn)
+            for table in TABLES:
+                names, rows = data[table]
+                marks = ", ".join("?" * len(names))
+                conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows)
+                counts[table] = len(rows)
+    except sqlite3.IntegrityError as exc:  # the index's own rows clash (a duplicate key): not a damaged database
+        raise DocauditError(f"{folder}: the index breaks a constraint ({exc}); nothing was loaded") from None
     return counts
