@@ -160,11 +160,38 @@ def _without_site_name(title: str | None) -> str | None:
     return title
 
 
+MAX_DEPTH = 400  # nested containers; real pages stay far below (a letter's page: some tens), the renderer too
+# tags that are closed in real pages (an unclosed <p> or <li> closes itself and is not counted)
+_CONTAINER = re.compile(
+    r"<(/?)(?:div|span|section|article|main|nav|aside|header|footer|table|tbody|blockquote|ul|ol|dl|form|fieldset"
+    r"|figure|details|object|svg|g)\b[^>]*>",
+    re.I,
+)
+
+
+def too_deep(html: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether the page nests containers deeper than ``limit``: found by one scan of the tags, before a parser
+    spends its CPU limit building (and a renderer recursing through) a tree of 100,000 levels."""
+    depth = 0
+    for m in _CONTAINER.finditer(html):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif not m.group(0).endswith("/>"):
+            depth += 1
+            if depth > limit:
+                return True
+    return False
+
+
 def extract(data: bytes) -> Extraction:
     from selectolax import __version__ as sx_version
     from selectolax.lexbor import LexborHTMLParser
 
+    from ..errors import ExtractionError
+
     html, encoding = decode_html(data)
+    if too_deep(html):
+        raise ExtractionError(f"cannot read the html: nested too deeply (over {MAX_DEPTH:,} levels)")
     tree = LexborHTMLParser(html)
     title_node = tree.css_first("title")
     title = " ".join(title_node.text().split()) if title_node is not None else None
