@@ -117,6 +117,22 @@ def address_kind(host: str) -> str:
     return "public"
 
 
+def redirect_refusal(start: str, address: str, host: str) -> str | None:
+    """Why a redirect from ``start`` to ``host`` (at ``address``, a name or an IP) is refused, or None: into
+    loopback or link-local from another origin, into a private range from a public origin."""
+    target = address_kind(address)
+    if target == "public":
+        return None
+    origin = address_kind(httpx.URL(start).host)
+    if target in ("loopback", "link-local") or origin == "public":
+        where = host if host == address else f"{host}, connected to {address}"
+        return (
+            f"redirect from {httpx.URL(start).host} to a {target} address ({where}) refused; "
+            "allow it with [run] allow_private_redirects = true"
+        )
+    return None
+
+
 def _origin(url: httpx.URL | str) -> tuple[str, str, int | None]:
     u = httpx.URL(str(url))
     return (u.scheme, u.host, u.port)
@@ -156,17 +172,21 @@ class Fetcher:
         start = getattr(self._current, "url", None)
         if start is None or self.settings.allow_private_redirects or _origin(request.url) == _origin(start):
             return
-        target = address_kind(request.url.host)
-        if target == "public":
+        refusal = redirect_refusal(start, request.url.host, request.url.host)
+        if refusal:
+            raise FetchError("redirects", refusal, url=start)
+
+    def _check_connected(self, url: str, response: httpx.Response) -> None:
+        """After a redirect to another origin, the address the connection actually went to (not the one a name
+        resolved to a moment before: DNS can answer differently twice) must pass the same rule."""
+        if self.settings.allow_private_redirects or not response.history or _origin(response.url) == _origin(url):
             return
-        origin = address_kind(httpx.URL(start).host)
-        if target in ("loopback", "link-local") or origin == "public":
-            raise FetchError(
-                "redirects",
-                f"redirect from {httpx.URL(start).host} to a {target} address ({request.url.host}) refused; "
-                "allow it with [run] allow_private_redirects = true",
-                url=start,
-            )
+        stream = response.extensions.get("network_stream")
+        server = stream.get_extra_info("server_addr") if stream is not None else None
+        if server:
+            refusal = redirect_refusal(url, str(server[0]), response.url.host)
+            if refusal:
+                raise FetchError("redirects", refusal, url=url)
 
     def _host(self, url: str) -> threading.Semaphore:
         host = urlsplit(url).netloc.lower()
@@ -223,6 +243,7 @@ class Fetcher:
         self._current.url = url
         try:
             with self.client.stream("GET", url, headers=headers, params=params) as response:
+                self._check_connected(url, response)
                 status = response.status_code
                 if status in RETRY_STATUSES:
                     raise _Retry("http", f"HTTP {status} {response.reason_phrase}", status, _retry_after(response))

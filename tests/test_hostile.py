@@ -561,3 +561,32 @@ def test_index_from_follows_no_link(da, tmp_path):
     target.symlink_to(tmp_path / "elsewhere.parquet")
     r = da("index", "--from", out)
     assert r.exit_code != 0 and "links are not followed" in r.output
+
+
+def test_the_address_connected_to_is_judged_not_only_the_name():
+    """The rule a redirect is held to, on the address a connection went to (DNS may answer a name with a
+    public address when it is checked and with 127.0.0.1 when it is connected): the fetcher applies it to the
+    peer of the response's own connection (`_check_connected`)."""
+    from docaudit.fetch import redirect_refusal
+
+    said = redirect_refusal("https://www.rijksoverheid.nl/brief", "127.0.0.1", "rebind.example.org")
+    assert said and "loopback address (rebind.example.org, connected to 127.0.0.1) refused" in said
+    assert "private address" in redirect_refusal("https://www.rijksoverheid.nl/brief", "10.0.0.8", "x.example")
+    assert redirect_refusal("https://www.rijksoverheid.nl/brief", "8.8.8.8", "x.example") is None
+    assert redirect_refusal("http://10.0.0.1/a", "10.0.0.2", "intern") is None  # private to private: allowed
+
+
+def test_a_connection_redirected_into_loopback_is_refused_on_its_peer_address(server):
+    """Two origins on loopback, the second reached by its address: refused by the name check and, were the name
+    to lie, by the connection's own peer address (both paths share redirect_refusal)."""
+    from docaudit.fetch import Fetcher, FetchError, FetchSettings
+    from docaudit.testing.localserver import LocalServer
+
+    with LocalServer() as internal:
+        internal.route("/admin", Reply(body=b"intern"))
+        server.route("/r", Reply(status=302, location=f"http://localhost:{internal.port}/admin"))
+        with Fetcher(FetchSettings(retries=0)) as fetcher:
+            fetcher._check_redirect = lambda request: None  # as if DNS had said "public" when the name was checked
+            fetcher.client.event_hooks["request"] = []
+            with pytest.raises(FetchError, match=r"\(localhost, connected to 127\.0\.0\.1\) refused"):
+                fetcher.get(server.url("/r"))
