@@ -767,7 +767,7 @@ def _changes_text(entries, colored: bool) -> str:
     """The morning read: each document once (its number and title), then each of its changes, most severe
     first, as old → new with the changed words marked and a window around them."""
     from .diff.render.terminal import inline
-    from .diff.words import excerpt, word_diff
+    from .diff.words import old_to_new
 
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if colored else text
@@ -784,13 +784,12 @@ def _changes_text(entries, colored: bool) -> str:
             silent = silent or (" (silent revision)" if e.announced is False else "")
             head = f"  {e.severity:>3}  {e.summary}  {e.previous} → {e.version}{silent}"
             lines.append(style(head, fg="red" if e.severity >= 70 else None, bold=e.severity >= 70))
-            old, new = " ".join((e.old_text or "").split()), " ".join((e.new_text or "").split())
-            if old and new:
-                lines.append("       " + inline(excerpt(word_diff(old, new), CONTEXT), colored))
-            elif new:
-                lines.append("       + " + inline([(1, _cut(new))], colored))
-            else:
-                lines.append("       - " + inline([(-1, _cut(old))], colored))
+            ops = old_to_new(e.old_text, e.new_text, CONTEXT)
+            if e.old_text and e.new_text:
+                lines.append("       " + inline(ops, colored))
+            else:  # a whole sentence came or went: its first words
+                (op, text), sign = ops[0], "+" if e.new_text else "-"
+                lines.append(f"       {sign} " + inline([(op, _cut(text))], colored))
         lines.append("")
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from ..meaning.lexicon import NEGATIONS
+from ..meaning.lexicon import NEGATIONS, word_list
 from ..metadata import MONTHS as MONTH_NUMBERS
 from ..normalize import fold_typography
 
@@ -82,12 +82,7 @@ _DATE = re.compile(
         )\b""",
     re.X | re.I,
 )
-_WORD = re.compile(r"\w+(?:[-']\w+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def word_list(text: str) -> list[str]:
-    return _WORD.findall(text)
 
 
 def _dates(text: str) -> tuple[Counter[str], str]:

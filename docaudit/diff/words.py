@@ -110,3 +110,12 @@ def excerpt(ops: WordOps, context: int = 6) -> WordOps:
             text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
         out.append((0, text))
     return out
+
+
+def old_to_new(old: str | None, new: str | None, context: int = 12) -> WordOps:
+    """Two wordings of a sentence as one excerpt of their word diff (whitespace folded), or the one that exists
+    whole, as deleted or inserted: how ``changes`` and the report's morning read show a change."""
+    old, new = " ".join((old or "").split()), " ".join((new or "").split())
+    if old and new:
+        return excerpt(word_diff(old, new), context)
+    return [(1, new)] if new else [(-1, old)]

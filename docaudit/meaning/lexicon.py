@@ -221,6 +221,14 @@ for _n, (_phrase, _parts, _score) in enumerate(_STANCE_PARTS):
         _STANCE_BY_WORD.setdefault(_w, []).append(_n)
 
 
+_TOKEN = re.compile(r"\w+(?:[-']\w+)*")
+
+
+def word_list(text: str) -> list[str]:
+    """The words of ``text`` as written (hyphens and apostrophes inside a word kept: "CSAM-verordening")."""
+    return _TOKEN.findall(text)
+
+
 def words_of(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 

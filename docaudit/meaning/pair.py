@@ -36,7 +36,7 @@ from ..metadata import MONTHS
 from ..normalize import fold_typography
 from ..segment import Sentence
 from .deadline import find_deadline
-from .lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE, hedges_in, stances, without
+from .lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE, hedges_in, stances, without, word_list
 from .numbers import AMOUNT_ROLES, Number, numbers
 from .promise import commitment_of, compare_promises
 
@@ -102,10 +102,6 @@ def _has(text: str, phrase: str) -> int:
 def _says(words: set[str], phrase: str) -> bool:
     """Whether a sentence's ``words`` hold every word of ``phrase`` (Dutch splits verbs: "wijst het voorstel af")."""
     return all(word in words for word in phrase.split())
-
-
-def word_list(text: str) -> list[str]:
-    return re.findall(r"\w+(?:[-']\w+)*", text)
 
 
 def modal_strength(words: Sequence[str]) -> int:

@@ -419,15 +419,14 @@ class _Builder:
     def _morning(self) -> list[dict[str, Any]]:
         """The morning read that opens the site: the ranked changes of the window, old → new with the changed
         words marked, the ones the default reader has not marked read flagged new (docaudit changes --unread)."""
-        from ..diff.words import excerpt, word_diff
+        from ..diff.words import old_to_new
         from ..digest import changes, read_up_to
 
         read = read_up_to(self.store, "default")
         out = []
         for e in changes(self.store, since=MORNING_WINDOW)[:MORNING_CHANGES]:
             doc, _, number = e.version.rpartition("@")
-            old, new = " ".join((e.old_text or "").split()), " ".join((e.new_text or "").split())
-            words = excerpt(word_diff(old, new), 12) if old and new else [(1 if new else -1, new or old)]
+            words = old_to_new(e.old_text, e.new_text, 12)
             out.append(
                 {
                     **e.to_dict(),
