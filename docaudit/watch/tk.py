@@ -300,19 +300,18 @@ def list_documents(fetcher: Fetcher, schema: Schema, odata_filter: str) -> list[
             if schema.expand():
                 params["$expand"] = schema.expand()
             values, more = _page(fetcher, schema, params)
-            for raw in values:
-                record = schema.read(raw)
+            page = [schema.read(raw) for raw in values]
+            for record in page:
                 ident = str(record.get("id") or "")
                 if ident and (ident not in records or _key(record) >= _key(records[ident])):
                     records[ident] = record
-            if not values or (len(values) < PAGE and not more):
+            if not page or (len(page) < PAGE and not more):
                 break
-            stamps = [_key(schema.read(r))[0] for r in values]
-            newest = max(stamps)
+            newest = max(_key(record)[0] for record in page)
             if since is None or newest > since:
                 since, moved_on = newest, True
                 break  # ask again from the newest stamp on this page
-            skip += len(values)
+            skip += len(page)
         if not moved_on:
             break
     return sorted(records.values(), key=_key)
