@@ -24,7 +24,7 @@ import importlib
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time: bench/startup.py)
 
-__version__ = "0.1.0"
+from .version import __version__
 
 # public name -> module that defines it
 _EXPORTS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .version import __version__
 from .cli_options import (
     DATE,
     LISTING,

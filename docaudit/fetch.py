@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import __version__
+from .version import __version__
 from .errors import DocauditError
 from .formatting import human_size
 

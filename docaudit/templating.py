@@ -10,7 +10,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from . import __version__
+from .version import __version__
 
 DEFAULTS: dict[str, Any] = {
     "root": "",  # relative path from the page to the site's top folder

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, chain
+from .. import chain
+from ..version import __version__
 from ..errors import DocauditError
 from ..snapshots import atomic_write
 from ..store import Store

@@ -28,7 +28,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from ..commitments.history import STATUSES
 from ..commitments.records import list_commitments
 from ..comparison import diff_versions

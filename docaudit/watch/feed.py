@@ -14,7 +14,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..diff.render import change_words, commitment_line
 from ..diff.words import excerpt
 from ..snapshots import atomic_write
