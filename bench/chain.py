@@ -8,7 +8,7 @@ against the same work with chaining switched off (the named baseline).
 * run: ``docaudit run``'s library call over ``--sources`` URLs on a local HTTP server, all new (one version
   and one fetch record each), then again (304s: fetch records only).
 
-The baseline replaces ``docaudit.chain.append`` with a no-op for its rounds; rounds alternate; medians.
+The baseline replaces ``docaudit.store.chain.append`` with a no-op for its rounds; rounds alternate; medians.
 The ratio of two wall times is noisy on a shared machine, so the time spent inside ``chain.append`` is
 measured too, as a share of the "on" round: the chain's own cost, free of that noise. The .txt case is the
 worst one for both, as extraction costs least there.
@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from results import header, publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 
-from docaudit import chain  # noqa: E402
 from docaudit.ingest import add_file  # noqa: E402
-from docaudit.store import Store  # noqa: E402
+from docaudit.store import chain  # noqa: E402
+from docaudit.store.database import Store  # noqa: E402
 from docaudit.testing.fixtures import rotations  # noqa: E402
 from docaudit.testing.localserver import LocalServer, Reply  # noqa: E402
 from docaudit.watch.run import RunSettings, run  # noqa: E402

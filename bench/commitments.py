@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 
 from docaudit.ingest import _register_hooks, add_file  # noqa: E402
-from docaudit.store import Store, register_hook, unregister_hook  # noqa: E402
+from docaudit.store.database import Store, register_hook, unregister_hook  # noqa: E402
 from docaudit.testing import fixtures as bf  # noqa: E402
 
 SOURCES = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.txt")) + sorted(

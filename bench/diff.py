@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 
 from docaudit.diff import line_diff, semantic_diff, word_diff  # noqa: E402
-from docaudit.extract import extract_file  # noqa: E402
-from docaudit.normalize import normalize_text  # noqa: E402
-from docaudit.segment import split_sentences  # noqa: E402
+from docaudit.read.extract import extract_file  # noqa: E402
+from docaudit.text.normalize import normalize_text  # noqa: E402
+from docaudit.text.segment import split_sentences  # noqa: E402
 
 LETTERS = ROOT / "tests" / "fixtures" / "letters"
 

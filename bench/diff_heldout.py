@@ -26,10 +26,10 @@ from results import publish  # noqa: E402  (bench/ is on sys.path when its scrip
 from docaudit.diff import semantic_diff  # noqa: E402
 from docaudit.diff.flags import SENTENCE_OPENERS  # noqa: E402
 from docaudit.diff.inplace import in_place  # noqa: E402
-from docaudit.normalize import normalize_text  # noqa: E402
-from docaudit.segment import split_sentences  # noqa: E402
 from docaudit.testing.diffset import Score  # noqa: E402
 from docaudit.testing.inplace import placement_problems  # noqa: E402
+from docaudit.text.normalize import normalize_text  # noqa: E402
+from docaudit.text.segment import split_sentences  # noqa: E402
 
 LETTERS = ROOT / "tests" / "fixtures" / "letters"
 HELD_OUT = LETTERS / "2024-10-01_open_brief_kabinet.txt"

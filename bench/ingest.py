@@ -108,14 +108,14 @@ def work(kind: str, fmt: str, paths: list[str]) -> dict:
     start = time.perf_counter()
     if kind == "ingest":
         from docaudit.ingest import add_file
-        from docaudit.store import Store
+        from docaudit.store.database import Store
 
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "audit.db") as store:
             for i, p in enumerate(paths):
                 add_file(store, p, f"doc-{i}")
             start_end = time.perf_counter()
     elif kind == "extract":
-        from docaudit.extract import extract
+        from docaudit.read.extract import extract
 
         for p in paths:
             extract(Path(p).read_bytes())

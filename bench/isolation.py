@@ -17,8 +17,8 @@ from pathlib import Path
 from results import publish  # bench/ is on sys.path when its scripts run
 
 from docaudit.ingest import prepare
-from docaudit.limits import Limits
-from docaudit.prepare import prepare_here
+from docaudit.read.limits import Limits
+from docaudit.read.prepare import prepare_here
 from docaudit.testing.repo import FIXTURES
 
 LETTERS = {
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             isolated.append(time.perf_counter() - started)
         a, b = statistics.median(isolated), statistics.median(here)
         rows.append(f"| {fmt} | {len(data) / 1024:.0f} KB | {b * 1000:.1f} | {a * 1000:.1f} | {a / b:.2f} |")
-    from docaudit import isolation
+    from docaudit.read import isolation
 
     isolation.shutdown()
     cold = time.perf_counter()

@@ -3,7 +3,7 @@
 
     python bench/pdf_engines.py [--rounds 3] [--write bench/RESULTS.md]
 
-docaudit's PDF extractor (docaudit/extract/pdf.py) takes positioned text lines (text, box, font size,
+docaudit's PDF extractor (docaudit/read/extract/pdf.py) takes positioned text lines (text, box, font size,
 bold, page) from pdfminer.six and applies its own layout rules (page furniture, margin column,
 footnotes, paragraphs, hyphenation). This benchmark feeds the same rules lines built from PDFium
 instead, two ways, so the comparison is of line sources and not of layout rules:
@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from results import header, publish  # noqa: E402
 
-from docaudit.extract import pdf as P  # noqa: E402
-from docaudit.segment import sentences  # noqa: E402
+from docaudit.read.extract import pdf as P  # noqa: E402
+from docaudit.text.segment import sentences  # noqa: E402
 
 SAME, FASTER = 0.99, 5  # the condition for offering PDFium as an engine (issue: same sentences, ≥ 5×)
 SOFT = str.maketrans({"\ufffe": "-", "\x02": "-", "\r": " ", "\n": " "})

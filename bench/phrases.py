@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from results import publish  # noqa: E402
 
 from docaudit.phrases import fingerprint as fp  # noqa: E402
-from docaudit.segment import sentences  # noqa: E402
+from docaudit.text.segment import sentences  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 MODAL_TENSE = {"kunnen": "konden", "kan": "kon", "zal": "zou", "zullen": "zouden", "moet": "moest", "wil": "wilde"}
@@ -187,7 +187,7 @@ def make_corpus(n: int, seed: int = 7, formulations: int = 400, copies: int = 25
 def store_letters(db: Path, letters) -> None:
     """Store the letters without indexing them (set-up, not measured)."""
     from docaudit.ingest import add_bytes
-    from docaudit.store import Store
+    from docaudit.store.database import Store
 
     with Store(db, hooks=False) as store, store.transaction():
         for doc, date, text in letters:
@@ -293,7 +293,7 @@ def sweep(n: int) -> list[str]:
     """Index size and trace recall for other shingle (K) and window (W) sizes, on n letters."""
     from docaudit.phrases import index
     from docaudit.phrases.index import index_size, rebuild
-    from docaudit.store import Store
+    from docaudit.store.database import Store
 
     letters, planted = make_corpus(n, seed=11, formulations=100, copies=10)
     text_bytes = sum(len(t.encode()) for _, _, t in letters)
@@ -336,7 +336,7 @@ def main() -> None:
         return
     from docaudit.phrases.families import find_phrases
     from docaudit.phrases.index import index_size, rebuild, text_size
-    from docaudit.store import Store
+    from docaudit.store.database import Store
 
     t0 = time.perf_counter()
     letters, planted = make_corpus(args.letters)

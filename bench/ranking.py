@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 
 from docaudit.diff import semantic_diff  # noqa: E402
-from docaudit.normalize import comparison_key, paragraphs  # noqa: E402
-from docaudit.segment import split_sentences  # noqa: E402
+from docaudit.text.normalize import comparison_key, paragraphs  # noqa: E402
+from docaudit.text.segment import split_sentences  # noqa: E402
 
 LETTERS = ROOT / "tests" / "fixtures" / "letters"
 NAMES = [

@@ -36,7 +36,7 @@ from results import header, publish  # noqa: E402
 from docaudit.phrases import fingerprint as fp  # noqa: E402
 from docaudit.phrases import trace as trace_mod  # noqa: E402
 from docaudit.phrases.index import rebuild, text_size  # noqa: E402
-from docaudit.store import Store  # noqa: E402
+from docaudit.store.database import Store  # noqa: E402
 
 FORMULATIONS, CROWDED = 100, 10
 DEPTH, CANDIDATES = trace_mod.DEPTH, trace_mod.CANDIDATES

@@ -34,7 +34,7 @@ from phrases import make_corpus, mutate  # noqa: E402
 from results import publish  # noqa: E402
 
 from docaudit.ingest import add_bytes  # noqa: E402
-from docaudit.store import Store  # noqa: E402
+from docaudit.store.database import Store  # noqa: E402
 
 
 def edited(rng: random.Random, text: str, vocab: list[str]) -> str:
@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--cli-sample", type=int, default=20)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
-    from docaudit.comparison import compare_versions
+    from docaudit.changes.compare import compare_versions
     from docaudit.diff.render import render_diff
     from docaudit.report import build_report
 

@@ -35,7 +35,7 @@ from results import header, publish  # noqa: E402
 from docaudit.phrases.index import TABLES, rebuild  # noqa: E402
 from docaudit.spark import phrases as spark_phrases  # noqa: E402
 from docaudit.spark.session import session  # noqa: E402
-from docaudit.store import Store  # noqa: E402
+from docaudit.store.database import Store  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 

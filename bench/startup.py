@@ -1,6 +1,6 @@
 """Start-up cost of the command line, against the bare cost of click in the same run.
 
-* import: ``python -X importtime -c "import docaudit.cli"``, the cumulative microseconds of ``docaudit.cli``
+* import: ``python -X importtime -c "import docaudit.cli.main"``, the cumulative microseconds of ``docaudit.cli.main``
   against those of ``click`` in the same process (what docaudit adds on top of its CLI library);
 * process: the whole ``docaudit --help`` process, and ``docaudit diff a.txt b.txt`` on two small text
   files, against ``python -c "import click"``, run in turn (A B A B …) so that drift hits both; medians.
@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="replace this benchmark's section of a results file")
     args = parser.parse_args(argv)
 
-    imports = [importtime("docaudit.cli") for _ in range(max(5, args.runs // 3))]
-    cli_us = statistics.median(i["docaudit.cli"] for i in imports)
+    imports = [importtime("docaudit.cli.main") for _ in range(max(5, args.runs // 3))]
+    cli_us = statistics.median(i["docaudit.cli.main"] for i in imports)
     click_us = statistics.median(i["click"] for i in imports)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 times[name].append(wall(cmd, folder))
     base = statistics.median(times["python -c 'import click'"])
     rows = [
-        f"| import (-X importtime, cumulative) | `import docaudit.cli` | {cli_us / 1000:.1f} | "
+        f"| import (-X importtime, cumulative) | `import docaudit.cli.main` | {cli_us / 1000:.1f} | "
         f"{cli_us / click_us:.2f} × `import click` ({click_us / 1000:.1f} ms) |",
     ]
     for name, values in times.items():

@@ -104,7 +104,7 @@ def timed(argv: list[str], cwd: Path) -> dict:
 BASELINE = """
 import sys, httpx
 from docaudit.ingest import add_bytes
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.errors import DocauditError
 base, n = sys.argv[1], int(sys.argv[2])
 with Store("audit.db") as store, httpx.Client() as client:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .comparison import compare
+from .changes.compare import compare
 from .diff.model import LineDiff, SemanticDiff, WordDiff
 from .errors import DocauditError
-from .ingest import add_bytes
+from .ingest.pipeline import add_bytes
 from .report import ReportResult, build_report
-from .snapshots import sha256
-from .store import AddResult, DocumentSummary, Store
+from .store.database import AddResult, DocumentSummary, Store
+from .values import sha256
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Small value helpers every layer shares: the clock, sizes, dates, document ids, "did you mean".
+"""Small value helpers every layer shares: the clock, digests, sizes, dates, document ids, "did you mean".
 
 Nothing here touches the database, the network or a document: it sits on the ground floor.
 """
@@ -6,8 +6,14 @@ Nothing here touches the database, the network or a document: it sits on the gro
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from datetime import UTC, date, datetime
+
+
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of ``data`` (how snapshots, texts and chain links are named)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def now() -> str:
@@ -109,6 +115,7 @@ def public_url(url: str | None) -> str | None:
         netloc = f"[{netloc}]"
     if parts.port:
         netloc += f":{parts.port}"
+
     def redacted(query: str) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(_SECRET_PARAMS.match(k) for k, _ in pairs):

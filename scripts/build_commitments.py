@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 
-from docaudit.normalize import paragraphs
 from docaudit.testing import fixtures as bf
+from docaudit.text.normalize import paragraphs
 
 OUT = bf.FIX / "commitments"
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from docaudit.phrases.boilerplate import rule  # noqa: E402
 from docaudit.phrases.fingerprint import words  # noqa: E402
-from docaudit.segment import sentences  # noqa: E402
 from docaudit.testing import fixtures as bf  # noqa: E402
+from docaudit.text.segment import sentences  # noqa: E402
 
 OUT = bf.FIX / "phrases"
 

@@ -31,7 +31,7 @@ def _help(command: click.Command, path: list[str], parent: click.Context | None)
 
 def commands_md() -> str:
     """The command reference: the group's help, then each command's, in alphabetical order."""
-    from docaudit.cli import cli
+    from docaudit.cli.main import cli
 
     root = click.Context(cli, info_name="docaudit", terminal_width=100, max_content_width=100)
     parts = [
@@ -58,7 +58,7 @@ def commands_md() -> str:
 
 def schema_sql() -> str:
     """The schema of a database freshly created by this docaudit (tables, indexes, triggers)."""
-    from docaudit.store import Store
+    from docaudit.store.database import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "audit.db"):

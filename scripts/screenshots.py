@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from docaudit.demo import store_examples  # noqa: E402
 from docaudit.report import build_report  # noqa: E402
-from docaudit.store import Store  # noqa: E402
+from docaudit.store.database import Store  # noqa: E402
 from docaudit.testing.browser import Browser  # noqa: E402
 
 SHOTS = {

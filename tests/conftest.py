@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture
 def store(tmp_path):
     """A fresh store in a temporary folder."""
-    from docaudit.store import Store
+    from docaudit.store.database import Store
 
     with Store(tmp_path / "audit.db") as s:
         yield s

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from docaudit.errors import EmptyDocument, ExtractionError, FileTooLarge, UnsupportedFormat
-from docaudit.extract import extract
 from docaudit.ingest import add_file
-from docaudit.sniff import sniff
+from docaudit.read.extract import extract
+from docaudit.read.sniff import sniff
 from docaudit.testing.repo import fixture_bytes
 
 

@@ -183,7 +183,7 @@ def test_errors_point_the_right_way(da, tmp_path):
 def test_every_command_has_examples_and_answers_to_h_and_help(da):
     import click
 
-    from docaudit.cli import cli
+    from docaudit.cli.main import cli
 
     ctx = click.Context(cli)
     for name in cli.list_commands(ctx):

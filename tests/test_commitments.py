@@ -11,9 +11,9 @@ import pytest
 from docaudit.commitments.deadline import find_deadline
 from docaudit.commitments.extract import commitment_of
 from docaudit.meaning.promise import compare_promises as compare
-from docaudit.segment import Sentence
 from docaudit.testing import commitmentset
 from docaudit.testing.repo import FIXTURES
+from docaudit.text.segment import Sentence
 
 LETTER_DATE = date(2024, 11, 29)
 SET = FIXTURES / "commitments"
@@ -149,7 +149,7 @@ def test_an_unknown_document_is_refused_with_a_suggestion(da):
 
 def test_versions_stored_without_hooks_are_caught_up(tmp_path):
     from docaudit.ingest import add_file
-    from docaudit.store import Store
+    from docaudit.store.database import Store
 
     with Store(tmp_path / "audit.db", hooks=False) as store:
         add_file(store, SET / "brief-netcongestie_v1.txt", "net")
@@ -189,7 +189,7 @@ def test_the_diff_of_a_version_shows_what_happened_to_its_promises_first(da, tmp
 
 
 def test_a_notification_names_the_promises_first(da):
-    from docaudit.store import Store
+    from docaudit.store.database import Store
     from docaudit.watch.notify import build_message
     from docaudit.watch.run import Outcome, RunReport
 
@@ -211,7 +211,7 @@ def test_a_notification_names_the_promises_first(da):
 def test_the_report_has_a_commitments_page_and_a_section_per_letter(tmp_path, browser):
     from docaudit.ingest import add_file
     from docaudit.report import build_report
-    from docaudit.store import Store
+    from docaudit.store.database import Store
 
     with Store(tmp_path / "audit.db") as store:
         add_file(store, SET / "brief-jeugdzorg_v1.docx", "jeugdzorg")

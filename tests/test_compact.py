@@ -1,4 +1,4 @@
-"""A version's normalized text stored as an edit script against its text (docaudit.textdelta, migration 8)."""
+"""A version's normalized text stored as an edit script against its text (docaudit.store.textdelta, migration 8)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docaudit import textdelta
 from docaudit.ingest import add_bytes
-from docaudit.migrations import SCHEMA_VERSION
-from docaudit.normalize import normalize_text
 from docaudit.phrases.index import pending
 from docaudit.phrases.trace import trace
-from docaudit.store import Store
+from docaudit.store import textdelta
+from docaudit.store.database import Store
+from docaudit.store.migrations import SCHEMA_VERSION
+from docaudit.text.normalize import normalize_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WRAPPED = (

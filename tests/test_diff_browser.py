@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from docaudit.diff import semantic_diff
 from docaudit.diff.render import render_diff
-from docaudit.templating import asset
+from docaudit.diff.render.templating import asset
 from docaudit.testing.repo import SCREENSHOTS
 
 HOSTILE = "<script>document.title='pwned'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"

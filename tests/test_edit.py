@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from docaudit.edit import edit, edits
 from docaudit.ingest import add_bytes
-from docaudit.store import Store
+from docaudit.store.database import Store
+from docaudit.store.edit import edit, edits
 
 LETTER = "Den Haag, 1 mei 2025\n\nOnderwerp: Voortgang CSAM-verordening\n\nHet kabinet zal de Kamer informeren.\n"
 

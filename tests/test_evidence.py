@@ -129,7 +129,7 @@ def test_a_sealed_head_is_time_stamped_and_a_rewritten_chain_shows(da, history, 
     assert result.exit_code == 0 and sealed["token"] and sealed["tsa_time"]
     assert verify(da)["ok"]
     # someone rewrites the whole chain consistently after an edit: only the seal can tell
-    from docaudit import chain
+    from docaudit.store import chain
 
     with sqlite3.connect(history) as conn:
         conn.row_factory = sqlite3.Row
@@ -345,7 +345,7 @@ def test_a_forged_pack_fails_in_one_line(da, history, tmp_path, attack, said):
 def test_verify_extracts_again_and_catches_a_text_rewritten_with_its_chain(da, history):
     """The attack: a version's text rewritten and every hash, chain link and (local) seal recomputed. Only
     extracting the chained snapshot again shows that the text does not follow from it."""
-    from docaudit import chain as chain_module
+    from docaudit.store import chain as chain_module
 
     assert verify(da)["reextracted"] == 2
     with sqlite3.connect(history) as conn:

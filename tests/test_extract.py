@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from docaudit.extract import extract
-from docaudit.normalize import comparison_key
-from docaudit.segment import sentences
+from docaudit.read.extract import extract
 from docaudit.testing.repo import BUILT, FIXTURES, fixture_bytes, source_text
+from docaudit.text.normalize import comparison_key
+from docaudit.text.segment import sentences
 
 
 def keys(text: str) -> list[str]:
@@ -143,7 +143,7 @@ def test_markdown_is_kept_as_is():
 
 
 def test_extract_file_sniffs_the_bytes_not_the_extension(tmp_path):
-    from docaudit.extract import extract_file
+    from docaudit.read.extract import extract_file
 
     disguised = tmp_path / "brief.txt"
     disguised.write_bytes((FIXTURES / "2024D46963.docx").read_bytes())

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from docaudit.fetch import Fetcher, FetchError, FetchSettings
+from docaudit.read.fetch import Fetcher, FetchError, FetchSettings
 from docaudit.testing.localserver import Reply
 
 

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from docaudit.diff import semantic_diff
 from docaudit.diff.inplace import in_place
 from docaudit.errors import DocauditError
-from docaudit.extract import extract
-from docaudit.limits import Limits
-from docaudit.normalize import normalize_text
-from docaudit.segment import split_sentences
+from docaudit.read.extract import extract
+from docaudit.read.limits import Limits
 from docaudit.testing.inplace import placement_problems
+from docaudit.text.normalize import normalize_text
+from docaudit.text.segment import split_sentences
 
 EXAMPLES = int(os.environ.get("DOCAUDIT_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

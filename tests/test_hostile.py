@@ -12,7 +12,7 @@ import pytest
 
 from docaudit.errors import ExtractionError
 from docaudit.ingest import prepare
-from docaudit.limits import Limits
+from docaudit.read.limits import Limits
 from docaudit.testing.localserver import Reply
 from docaudit.testing.repo import EXAMPLES, FIXTURES, fixture_bytes
 
@@ -241,7 +241,7 @@ def test_a_redirect_into_loopback_from_another_origin_is_refused(da, server, tmp
 
 
 def test_addresses_are_classified():
-    from docaudit.fetch import address_kind
+    from docaudit.read.fetch import address_kind
 
     assert address_kind("127.0.0.1") == address_kind("localhost") == "loopback"
     assert address_kind("169.254.169.254") == "link-local"
@@ -371,7 +371,7 @@ def test_a_full_disk_is_one_clear_line_and_stores_nothing(da, tmp_path, tiny_dis
 def test_a_slow_drip_server_is_cut_off_and_not_retried(server):
     import time
 
-    from docaudit.fetch import Fetcher, FetchError, FetchSettings
+    from docaudit.read.fetch import Fetcher, FetchError, FetchSettings
 
     server.route("/druppel.html", Reply(body=b"<p>" + b"x" * 400 + b"</p>", drip=0.01))
     settings = FetchSettings(retries=3, backoff=0.01, min_rate=1000, rate_after=0.3)
@@ -567,7 +567,7 @@ def test_the_address_connected_to_is_judged_not_only_the_name():
     """The rule a redirect is held to, on the address a connection went to (DNS may answer a name with a
     public address when it is checked and with 127.0.0.1 when it is connected): the fetcher applies it to the
     peer of the response's own connection (`_check_connected`)."""
-    from docaudit.fetch import redirect_refusal
+    from docaudit.read.fetch import redirect_refusal
 
     said = redirect_refusal("https://www.rijksoverheid.nl/brief", "127.0.0.1", "rebind.example.org")
     assert said and "loopback address (rebind.example.org, connected to 127.0.0.1) refused" in said
@@ -579,7 +579,7 @@ def test_the_address_connected_to_is_judged_not_only_the_name():
 def test_a_connection_redirected_into_loopback_is_refused_on_its_peer_address(server):
     """Two origins on loopback, the second reached by its address: refused by the name check and, were the name
     to lie, by the connection's own peer address (both paths share redirect_refusal)."""
-    from docaudit.fetch import Fetcher, FetchError, FetchSettings
+    from docaudit.read.fetch import Fetcher, FetchError, FetchSettings
     from docaudit.testing.localserver import LocalServer
 
     with LocalServer() as internal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import docaudit
 from docaudit.testing.repo import ROOT
@@ -27,10 +28,10 @@ def test_the_import_check_catches_an_upward_import_and_a_cycle():
     spec.loader.exec_module(ci)
     edges = ci.graph()
     assert ci.problems(edges) == []
-    upward = {**edges, "docaudit.store": edges["docaudit.store"] | {"docaudit.phrases.index"}}
+    upward = {**edges, "docaudit.store.database": edges["docaudit.store.database"] | {"docaudit.phrases.index"}}
     found = ci.problems(upward)
-    assert any("docaudit.store (storage) imports docaudit.phrases.index (phrases)" in p for p in found)
-    assert any(p.startswith("import cycle:") and "docaudit.store" in p for p in found)
+    assert any("docaudit.store.database (storage) imports docaudit.phrases.index (phrases)" in p for p in found)
+    assert any(p.startswith("import cycle:") and "docaudit.store.database" in p for p in found)
 
 
 def test_generated_docs_are_up_to_date():
@@ -41,9 +42,9 @@ def test_generated_docs_are_up_to_date():
 def test_the_store_imports_nothing_above_storage():
     result = _script(
         "-c",
-        "import sys, docaudit.store; "
+        "import sys, docaudit.store.database; "
         "print(sorted(m for m in sys.modules if m.startswith(('docaudit.phrases', 'docaudit.diff', "
-        "'docaudit.watch', 'docaudit.report', 'docaudit.extract'))))",
+        "'docaudit.watch', 'docaudit.report', 'docaudit.read.extract'))))",
     )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
 
@@ -61,7 +62,7 @@ def test_help_loads_only_the_command_line():
     """`docaudit --help` and `docaudit diff a b` import no more than they use."""
     result = _script(
         "-c",
-        "import sys; from docaudit.cli import cli\n"
+        "import sys; from docaudit.cli.main import cli\n"
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith('docaudit')))",
     )
@@ -70,7 +71,7 @@ def test_help_loads_only_the_command_line():
         "docaudit.report",
         "docaudit.watch",
         "docaudit.phrases",
-        "docaudit.store",
+        "docaudit.store.database",
         "docaudit.diff",
         "jinja2",
         "httpx",
@@ -82,7 +83,7 @@ def test_diff_of_two_text_files_does_not_load_the_report_or_the_network(tmp_path
     (tmp_path / "a.txt").write_text("Het kabinet zal dit doen.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Het kabinet zal dit niet doen.\n", encoding="utf-8")
     code = (
-        "import sys\nfrom docaudit.cli import cli\n"
+        "import sys\nfrom docaudit.cli.main import cli\n"
         "try:\n    cli(['diff', 'a.txt', 'b.txt'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith(('docaudit', 'httpx', 'jinja2', 'apprise'))))"
     )
@@ -98,7 +99,7 @@ def test_lazy_command_summaries_are_the_commands_own():
     must be the command's own first sentence."""
     import importlib
 
-    from docaudit.cli import LAZY_COMMANDS
+    from docaudit.cli.main import LAZY_COMMANDS
 
     for name, (module, attribute, summary) in LAZY_COMMANDS.items():
         command = getattr(importlib.import_module(module), attribute)
@@ -123,3 +124,29 @@ def test_every_relative_link_in_readme_and_docs_resolves():
             if path and not (page.parent / path).exists():
                 broken.append(f"{page.relative_to(ROOT)}: {target}")
     assert not broken, broken
+
+
+def test_the_top_of_the_package_holds_at_most_six_loose_modules():
+    """Stages are packages; the top of ``docaudit/`` keeps the face, the entry point and the ground floor."""
+    loose = sorted(p.name for p in (ROOT / "docaudit").glob("*.py"))
+    assert len(loose) <= 6, loose
+
+
+def test_a_moved_module_still_imports_under_its_old_name_with_a_warning():
+    result = _script(
+        "-W",
+        "always::DeprecationWarning",
+        "-c",
+        "import docaudit.normalize as old, docaudit.text.normalize as new\n"
+        "from docaudit.extract import docx\n"
+        "import docaudit.read.extract.docx as docx_new\n"
+        "from docaudit.watch.cli import run_cmd\n"
+        "print(old is new, docx is docx_new, run_cmd.name)",
+    )
+    assert result.stdout.strip() == "True True run", result.stdout + result.stderr
+    assert "docaudit.normalize moved to docaudit.text.normalize" in result.stderr
+    assert "docaudit.watch.cli moved to docaudit.cli.watch" in result.stderr
+    for old, new in docaudit.MOVED.items():
+        assert docaudit.moved_to(old) == new
+        where = ROOT / Path(*new.split("."))
+        assert where.with_suffix(".py").exists() or where.is_dir(), new

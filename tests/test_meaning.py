@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from docaudit.comparison import with_commitments
+from docaudit.changes.compare import with_commitments
 from docaudit.diff import semantic_diff
 from docaudit.diff.render import render_diff
 from docaudit.meaning.numbers import amounts, numbers
@@ -165,7 +165,7 @@ def test_a_dated_occasion_is_a_deadline_of_a_promise():
     from datetime import date
 
     from docaudit.meaning.promise import commitment_of
-    from docaudit.segment import Sentence
+    from docaudit.text.segment import Sentence
 
     c = commitment_of(
         Sentence("Vóór de Raad van 13 oktober informeer ik uw Kamer over de inzet.", 0, 0), date(2025, 9, 1)

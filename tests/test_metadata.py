@@ -1,7 +1,7 @@
 from datetime import date
 
-from docaudit.metadata import find_date, find_kamerstukken, find_metadata, parse_dutch_date
 from docaudit.testing.repo import LETTERS
+from docaudit.text.metadata import find_date, find_kamerstukken, find_metadata, parse_dutch_date
 
 
 def test_dates_in_the_forms_letters_use():

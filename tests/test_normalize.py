@@ -2,7 +2,7 @@ from collections import Counter
 
 import pytest
 
-from docaudit.normalize import (
+from docaudit.text.normalize import (
     clean,
     comparison_key,
     join_hyphenated,

@@ -17,7 +17,7 @@ import pytest
 from docaudit.phrases import fingerprint as fp
 from docaudit.phrases.families import find_phrases
 from docaudit.phrases.trace import trace
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing.phraseset import add_letters, load_labels
 
 

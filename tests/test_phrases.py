@@ -18,7 +18,7 @@ from docaudit.phrases import fingerprint as fp
 from docaudit.phrases.families import find_phrases
 from docaudit.phrases.index import PARAMS, rebuild, update
 from docaudit.phrases.trace import trace
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing.phraseset import SET, load_labels
 from docaudit.testing.phraseset import add_letters as _add_letters
 

@@ -19,7 +19,7 @@ from docaudit.ingest import add_bytes
 from docaudit.report import build_report, slug
 from docaudit.report import chart as charts
 from docaudit.report.site import FORMAT, LOCK, MANIFEST
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing import letters
 
 
@@ -164,7 +164,7 @@ def test_index_lists_documents_with_the_flags_of_their_last_change(built):
 
 def test_every_file_can_be_served_by_a_web_server(built):
     """Files get the usual permissions (0666 less the umask), not mkstemp's private 0600."""
-    from docaudit.snapshots import FILE_MODE
+    from docaudit.store.snapshots import FILE_MODE
 
     root, _ = built
     files = [p for p in (root / "site").rglob("*") if p.is_file()]
@@ -175,7 +175,7 @@ def test_every_file_can_be_served_by_a_web_server(built):
 def test_snapshots_are_copied_never_linked(tmp_path, store):
     """The site gets readable copies: writing in the web folder must not alter the archive, and snapshots
     written by older versions (0600) stay as they are in the store."""
-    from docaudit.snapshots import FILE_MODE
+    from docaudit.store.snapshots import FILE_MODE
 
     letters.build(store)
     v = store.version("hostile", 1)

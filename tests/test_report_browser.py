@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from docaudit.report import build_report
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing import letters
 from docaudit.testing.repo import SCREENSHOTS
 

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from docaudit.ingest import add_bytes, announcement
-from docaudit.store import Store, Version
+from docaudit.store.database import Store, Version
 from docaudit.testing.localserver import Reply
 from docaudit.testing.repo import fixture_bytes
 from docaudit.testing.tkapi import FakeTK
@@ -65,7 +65,7 @@ def test_stored_with_the_version(tmp_path):
 
 def test_an_older_database_gets_the_columns_empty(tmp_path):
     """A database at schema 3 (before this was recorded) is upgraded; its versions say nothing (null)."""
-    from docaudit.migrations import MIGRATIONS
+    from docaudit.store.migrations import MIGRATIONS
 
     db = tmp_path / "audit.db"
     conn = sqlite3.connect(db)

@@ -1,7 +1,7 @@
 import pytest
 
-from docaudit.segment import sentences, split_sentences
 from docaudit.testing.repo import LETTERS
+from docaudit.text.segment import sentences, split_sentences
 
 # Real sentences from ../shared/corpus (copied to tests/fixtures/letters).
 CASES = [

@@ -15,13 +15,13 @@ if shutil.which("java") is None:  # pragma: no cover - CI installs it
     pytest.skip("Spark needs a Java runtime (apt-get install openjdk-17-jre-headless)", allow_module_level=True)
 
 from docaudit.ingest import add_bytes  # noqa: E402
-from docaudit.normalize import paragraphs  # noqa: E402
 from docaudit.phrases.index import TABLES, rebuild  # noqa: E402
-from docaudit.segment import split_sentences  # noqa: E402
 from docaudit.spark import phrases as spark_phrases  # noqa: E402
-from docaudit.store import Store  # noqa: E402
+from docaudit.store.database import Store  # noqa: E402
 from docaudit.testing import phraseset  # noqa: E402
 from docaudit.testing.repo import LETTERS  # noqa: E402
+from docaudit.text.normalize import paragraphs  # noqa: E402
+from docaudit.text.segment import split_sentences  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +185,7 @@ def _stored(db) -> list[tuple]:
 
 
 def test_import_on_spark_stores_what_a_local_import_stores(tmp_path, spark):
-    from docaudit.bulk import import_files
+    from docaudit.ingest.bulk import import_files
 
     archive = _archive(tmp_path / "archive")
     reports = {}

@@ -8,8 +8,8 @@ import pytest
 
 from docaudit.errors import NotFound, StoreError
 from docaudit.ingest import add_bytes, add_file
-from docaudit.migrations import SCHEMA_VERSION
-from docaudit.store import Store
+from docaudit.store.database import Store
+from docaudit.store.migrations import SCHEMA_VERSION
 from docaudit.testing.repo import EXAMPLES, FIXTURES, fixture_bytes
 from docaudit.values import parse_size
 

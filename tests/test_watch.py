@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing.localserver import Reply
 from docaudit.testing.repo import fixture_bytes
 
@@ -320,7 +320,7 @@ def test_quiet_lines_carry_the_time_and_a_withdrawal_is_announced_once(da, serve
 
 def test_extraction_in_worker_processes(server, tmp_path):
     """Large runs extract in a process pool; results, failures and records are the same as inline."""
-    from docaudit.fetch import FetchSettings
+    from docaudit.read.fetch import FetchSettings
     from docaudit.watch.run import RunSettings, run
     from docaudit.watch.sources import track
 

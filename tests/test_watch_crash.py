@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing.localserver import Reply
 from docaudit.testing.repo import fixture_bytes
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing.localserver import Reply
 from docaudit.testing.repo import FIXTURES, fixture_bytes
 from docaudit.testing.tkapi import FakeTK, local_midnight

@@ -22,11 +22,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docaudit.fetch import FetchSettings
-from docaudit.normalize import normalize_text
-from docaudit.store import Store
+from docaudit.read.fetch import FetchSettings
+from docaudit.store.database import Store
 from docaudit.testing.localserver import LocalServer
 from docaudit.testing.tkapi import FakeTK
+from docaudit.text.normalize import normalize_text
 from docaudit.watch import tk as tk_module
 from docaudit.watch.run import RunSettings, run
 from docaudit.watch.sources import track

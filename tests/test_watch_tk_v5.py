@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from test_contracts import errors
 
-from docaudit.store import Store
+from docaudit.store.database import Store
 from docaudit.testing.localserver import LocalServer, Reply
 from docaudit.testing.repo import FIXTURES, fixture_bytes
 from docaudit.testing.tkapi import FakeTK
@@ -307,7 +307,7 @@ def test_the_stand_in_holds_to_what_is_recorded_of_v5(tk):
 
 
 def test_a_dossier_is_found_in_the_syncfeed_entry_as_recorded(server):
-    from docaudit.fetch import Fetcher
+    from docaudit.read.fetch import Fetcher
     from docaudit.watch.tkfeed import feed_dossier
 
     recorded = RECORDED["syncfeed_kamerstukdossier"]["entry_content"]

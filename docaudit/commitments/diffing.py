@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..meaning.deadline import iso_day
 from ..meaning.promise import find_commitments
-from ..segment import Sentence
+from ..text.segment import Sentence
 from .history import Found, letter_threads
 
 # the order a reader needs them in: what a watchdog reports first

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..meaning.deadline import Deadline, iso_day
 from ..meaning.promise import Commitment, find_commitments
-from ..segment import sentences_of
-from ..store import NORMALIZED, Store, Version, register_hook
+from ..store.database import NORMALIZED, Store, Version, register_hook
+from ..text.segment import sentences_of
 from .history import Found, Thread, histories
 
 PARAMS = "commitments v1"

@@ -7,7 +7,7 @@
    tokens) with dynamic programming that also allows one sentence to become two and two to become one:
    pairs above :data:`MODIFIED` are *modified*; a pair equal but for spaces is cosmetic (re-segmented).
    Very large stretches use an inverted word index to find candidate pairs instead.
-3. Letterhead lines (:mod:`docaudit.letterparts`) only one version carries in its body are cosmetic.
+3. Letterhead lines (:mod:`docaudit.text.letterparts`) only one version carries in its body are cosmetic.
    What is left over is matched across the whole text: the same sentence (or nearly, above
    :data:`MOVED`) elsewhere is *moved*; the rest is *inserted* or *deleted*. Consecutive sentences of
    one paragraph that were inserted, deleted or moved together become one change.
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
-from ..letterparts import is_frame, label
-from ..normalize import comparison_key, repair_encoding
-from ..segment import Sentence
+from ..text.letterparts import is_frame, label
+from ..text.normalize import comparison_key, repair_encoding
+from ..text.segment import Sentence
 from .cosmetic import reasons as cosmetic_reasons
 from .flags import compute_flags
 from .model import Change

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..normalize import (
+from ..text.normalize import (
     fold_number_spacing,
     fold_quotes,
     join_hyphens,

@@ -12,8 +12,8 @@ import unicodedata
 from collections import Counter
 
 from ..meaning.lexicon import NEGATIONS, word_list
-from ..metadata import MONTHS as MONTH_NUMBERS
-from ..normalize import fold_typography
+from ..text.metadata import MONTHS as MONTH_NUMBERS
+from ..text.normalize import fold_typography
 
 __all__ = ["FLAGS", "NEGATIONS", "compute_flags", "is_entity", "word_list"]
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..segment import Sentence
+from ..text.segment import Sentence
 from .flags import FLAGS
 
 KINDS = ("modified", "inserted", "deleted", "moved", "cosmetic")
@@ -79,7 +79,7 @@ class SemanticDiff:
     new_sentences: int = 0
     mode: str = "semantic"
     # what happened to the promises the letter makes (docaudit.commitments.diffing), filled in by
-    # docaudit.comparison: [{"event", "detail", "old_text", "new_text"}], most telling first
+    # docaudit.changes.compare: [{"event", "detail", "old_text", "new_text"}], most telling first
     commitments: list[dict[str, Any]] = field(default_factory=list)
     # the sentences both sides were split into (for showing changes in place; not serialized)
     texts: tuple[list[Sentence], list[Sentence]] | None = field(default=None, repr=False, compare=False)

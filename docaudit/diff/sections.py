@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..segment import Sentence
+from ..text.segment import Sentence
 
 _QUESTION = re.compile(r"^\s*(?:#+\s*)?((?:antwoord(?:\s+op\s+vraag)?|vraag)\s+\d+[a-z]?)\b", re.I)
 # letterhead, salutation and date lines are short too, but no heading

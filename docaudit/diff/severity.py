@@ -20,11 +20,11 @@ from datetime import date
 
 from rapidfuzz.distance import OSA
 
-from ..letterparts import is_frame, label
-from ..letterparts import kind as letter_part
 from ..meaning.lexicon import MODAL_STRENGTH, NEGATIONS, STANCE_WORDS
 from ..meaning.pair import analyse, fold, modal_strength
-from ..normalize import fold_typography, repair_encoding
+from ..text.letterparts import is_frame, label
+from ..text.letterparts import kind as letter_part
+from ..text.normalize import fold_typography, repair_encoding
 from .flags import is_entity, word_list
 from .model import Change
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..meaning.deadline import iso_day
-from ..normalize import has_mojibake, normalize_text, paragraphs
-from ..segment import sentences, split_sentences
+from ..text.normalize import has_mojibake, normalize_text, paragraphs
+from ..text.segment import sentences, split_sentences
 from .align import align, units
 from .ignore import apply as apply_rules
 from .ignore import compile_rules

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import chain
-from ..version import __version__
 from ..errors import DocauditError
-from ..snapshots import atomic_write
-from ..store import Store
+from ..store import chain
+from ..store.database import Store
+from ..store.snapshots import atomic_write
 from ..values import now
+from ..version import __version__
 from .seal import SealError, request_token, seal_covering, verify_token
 
 MAX_PACK = 512 * 1024 * 1024  # a pack bigger than this is not read back
@@ -107,7 +107,7 @@ def build_pack(
 ) -> dict[str, Any]:
     """Write the evidence pack for one version (``new_ref`` None) or two to ``out``; return its manifest.
     With ``tsa``, the pack's SHA256SUMS is time-stamped by that authority too."""
-    from ..comparison import diff_versions
+    from ..changes.compare import diff_versions
     from ..diff.render import render_diff
 
     versions = [store.resolve(old_ref)] + ([store.resolve(new_ref)] if new_ref else [])
@@ -405,7 +405,7 @@ def _check_diff(files: dict[str, bytes], manifest: dict[str, Any]) -> list[str]:
     """The diff in the pack recomputed from its snapshots: derived files must follow from recorded ones."""
     import tempfile
 
-    from ..comparison import compare_inputs, file_input
+    from ..changes.compare import compare_inputs, file_input
 
     try:
         with tempfile.TemporaryDirectory() as tmp:

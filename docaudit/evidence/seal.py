@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import chain
 from ..errors import DocauditError
-from ..store import Store
+from ..store import chain
+from ..store.database import Store
 from ..values import now, public_url
 
 MAX_TOKEN = 256 * 1024  # a time-stamp response is a few KB; more is not one

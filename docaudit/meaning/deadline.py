@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..metadata import MONTHS
+from ..text.metadata import MONTHS
 
 _MONTH = "|".join(MONTHS)
 _YEAR = r"(?:\s+(?:van\s+)?(?P<year>(?:19|20)\d\d)|\s+(?P<rel>dit|dat|volgend|komend|vorig)\s+jaar)?"

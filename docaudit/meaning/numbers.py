@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..metadata import MONTHS
+from ..text.metadata import MONTHS
 
 AMOUNT_ROLES = frozenset({"money", "quantity", "percentage", "count"})
 _SCALES = {"miljard": 1e9, "mld": 1e9, "miljoen": 1e6, "mln": 1e6, "duizend": 1e3, "dzd": 1e3}

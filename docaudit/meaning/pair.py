@@ -32,9 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..metadata import MONTHS
-from ..normalize import fold_typography
-from ..segment import Sentence
+from ..text.metadata import MONTHS
+from ..text.normalize import fold_typography
+from ..text.segment import Sentence
 from .deadline import find_deadline
 from .lexicon import HEDGES, MODAL_STRENGTH, NEGATIONS, VAGUE, hedges_in, stances, without, word_list
 from .numbers import AMOUNT_ROLES, Number, numbers
@@ -178,9 +178,7 @@ def _amount_signal(a: str, b: str) -> Signal | None:
                 points = same[0][2] - old[2]
                 name = f"amount changed: {old[2]:g}% → {same[0][2]:g}% ({points:+g} points)"
                 return Signal(name, min(80, 50 + int(abs(points) * 2)), "a percentage changed")
-            return Signal(
-                f"amount changed: {change:+.0f}%", weight, f"{old[0]} {old[2]:g} → {same[0][2]:g} {old[1]}"
-            )
+            return Signal(f"amount changed: {change:+.0f}%", weight, f"{old[0]} {old[2]:g} → {same[0][2]:g} {old[1]}")
     return Signal("amount changed", 50, "an amount came or went")
 
 
@@ -329,7 +327,7 @@ def fold(text: str) -> str:
 
     "en"/"and" fold away too, so a clause joined by "and" instead of a semicolon is minor; "of" does not.
     """
-    from ..normalize import strip_emphasis, strip_list_marker
+    from ..text.normalize import strip_emphasis, strip_list_marker
 
     text = strip_list_marker(strip_emphasis(fold_typography(text or "")).strip())
     if len(text.split()) <= 8 and not text.rstrip().endswith((".", ";", ":", "!", "?")):  # a heading: its number

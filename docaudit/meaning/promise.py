@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..segment import Sentence
+from ..text.segment import Sentence
 from .deadline import Deadline, find_deadline
 from .lexicon import HEDGES, NEGATIONS, hedges_in
 

@@ -1,7 +1,7 @@
 """Boilerplate: salutations, addresses, closing formulas, signatures and letterhead.
 
 They recur in every letter but say nothing. A family is boilerplate when its canonical text matches one
-of the patterns of :mod:`docaudit.letterparts` (Dutch government letters), or when where it stands says
+of the patterns of :mod:`docaudit.text.letterparts` (Dutch government letters), or when where it stands says
 so: in most of the letters that carry it, it sits in the first or last tenth of the letter and it is short.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from statistics import median
 
-from ..letterparts import kind as rule
+from ..text.letterparts import kind as rule
 
 EDGE = 0.1  # the first and last tenth of a letter: letterhead and signature
 SHORT = 16  # words

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import xxhash
 from rapidfuzz.distance import Indel
 
-from ..normalize import tokens as _tokens
+from ..text.normalize import tokens as _tokens
 
 K = 4  # words per shingle
 W = 4  # shingles per winnowing window: shared runs of K + W - 1 = 7 words are always found

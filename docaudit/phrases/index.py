@@ -27,8 +27,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ..errors import DocauditError
-from ..segment import sentences_of as _sentences
-from ..store import NORMALIZED, register_hook
+from ..store.database import NORMALIZED, register_hook
+from ..text.segment import sentences_of as _sentences
 from . import fingerprint as fp
 
 FAMILY_SIMILARITY = fp.SIMILARITY

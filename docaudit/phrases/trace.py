@@ -15,7 +15,7 @@ from typing import Any
 from ..diff.flags import compute_flags
 from ..diff.words import word_diff
 from ..errors import DocauditError
-from ..segment import sentences as _sentences
+from ..text.segment import sentences as _sentences
 from . import fingerprint as fp
 from .families import UNDATED, Family, rows_of
 from .families import family as _family

@@ -11,7 +11,7 @@ Pages (paths from the site's top folder)::
     snapshots/…                the raw bytes of every version (copies of the store's snapshots, never links)
     assets/style.css, report.js
 
-Every page is rendered through :mod:`docaudit.templating` (autoescaped). Pages are rewritten only when
+Every page is rendered through :mod:`docaudit.diff.render.templating` (autoescaped). Pages are rewritten only when
 their bytes change; a diff, or a document page, is made again only when its page is missing or its inputs
 changed.
 """
@@ -28,17 +28,17 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ..version import __version__
+from ..changes.compare import diff_versions
 from ..commitments.history import STATUSES
 from ..commitments.records import list_commitments
-from ..comparison import diff_versions
 from ..diff.render.html import context as diff_context
+from ..diff.render.templating import asset, render_template
 from ..errors import DocauditError
 from ..evidence.seal import Seal, seal_covering, seals
-from ..normalize import paragraphs
-from ..store import Store, Version
-from ..templating import asset, render_template
+from ..store.database import Store, Version
+from ..text.normalize import paragraphs
 from ..values import hide_secrets, now, public_url
+from ..version import __version__
 from . import chart
 from .site import Site
 from .steps import Step, apply, summarize
@@ -419,8 +419,8 @@ class _Builder:
     def _morning(self) -> list[dict[str, Any]]:
         """The morning read that opens the site: the ranked changes of the window, old → new with the changed
         words marked, the ones the default reader has not marked read flagged new (docaudit changes --unread)."""
+        from ..changes.digest import changes, read_up_to
         from ..diff.words import old_to_new
-        from ..digest import changes, read_up_to
 
         read = read_up_to(self.store, "default")
         out = []

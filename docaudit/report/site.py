@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DocauditError
-from ..snapshots import FILE_MODE, atomic_write
+from ..store.snapshots import FILE_MODE, atomic_write
 
 MANIFEST = ".docaudit-report.json"
 PERMANENT = ("docs/", "snapshots/")  # what a store never deletes: kept when it vanishes, unless --force

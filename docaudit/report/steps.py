@@ -43,9 +43,9 @@ class Step:
     summary: str = "first version"
     flags: list[str] = field(default_factory=list)
     flagged: list[Flagged] = field(default_factory=list)
-    announced: bool | None = None  # False: a silent revision (see docaudit.ingest.announcement)
+    announced: bool | None = None  # False: a silent revision (see docaudit.ingest.pipeline.announcement)
     announced_by: str | None = None
-    link: str | None = None  # its link in the hash chain (docaudit.chain)
+    link: str | None = None  # its link in the hash chain (docaudit.store.chain)
     link_seq: int | None = None
     sealed_at: str | None = None  # when the first seal covering that link was made (its time-stamp, if any)
     sealed_by: str | None = None  # the time-stamping authority, if any

@@ -2,8 +2,8 @@
 (``docaudit import --engine spark``), for archive backfills where extracting PDFs is the long part.
 
 Executors read each file (a path they can reach: the local disk in ``local[N]``, a shared file system
-on a cluster), check it as :func:`docaudit.ingest.read_document` does, and extract it with
-:func:`docaudit.ingest.prepare` — the same limited worker process as a local import, so a hostile file
+on a cluster), check it as :func:`docaudit.read.document.read_document` does, and extract it with
+:func:`docaudit.read.document.prepare` — the same limited worker process as a local import, so a hostile file
 costs an executor no more than it costs this machine. The driver gets back each file's SHA-256 and its
 ``Prepared`` record (the text, not the bytes), reads the bytes itself for the snapshot, and stores the
 files in the order given. A file changed between the two reads is extracted again on the driver.
@@ -20,10 +20,10 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import DocauditError
-from ..ingest import prepare, read_document
-from ..limits import Limits
-from ..prepare import Prepared
-from ..snapshots import sha256
+from ..read.document import prepare, read_document
+from ..read.limits import Limits
+from ..read.prepare import Prepared
+from ..values import sha256
 from .session import owns_context, session
 
 BATCH = 2_000  # files per Spark job

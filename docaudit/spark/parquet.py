@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import DocauditError
 from ..phrases.index import TABLES, reset
-from ..store import NORMALIZED, Store
+from ..store.database import NORMALIZED, Store
 
 ROWS_PER_FILE = 10_000
 EXPORTED = {

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..phrases import fingerprint as fp
 from ..phrases.index import POSTINGS, prints_of, reset
-from ..store import NORMALIZED, Store
+from ..store.database import NORMALIZED, Store
 from .session import owns_context, session
 
 MAX_ROUNDS = 100  # large-star/small-star rounds: they grow with log(component size), this is never reached

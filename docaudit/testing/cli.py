@@ -14,7 +14,7 @@ def invoker(*prefix: Any, quick_retries: bool = True) -> Callable[..., Result]:
     ``quick_retries``: ``run`` retries once after 10 ms instead of its cron defaults, unless the
     arguments say otherwise.
     """
-    from ..cli import cli
+    from ..cli.main import cli
 
     runner = CliRunner()
 

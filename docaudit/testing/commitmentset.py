@@ -17,10 +17,10 @@ from functools import cache
 from pathlib import Path
 
 from ..commitments.history import Found, Thread, histories
-from ..ingest import read_file
 from ..meaning.promise import Commitment, find_commitments
-from ..normalize import comparison_key
-from ..segment import sentences
+from ..read.document import read_file
+from ..text.normalize import comparison_key
+from ..text.segment import sentences
 from .repo import FIXTURES
 
 SET = FIXTURES / "commitments"

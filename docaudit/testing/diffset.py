@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ..comparison import compare
+from ..changes.compare import compare
 from ..diff.model import SemanticDiff
-from ..normalize import comparison_key
+from ..text.normalize import comparison_key
 from .repo import FIXTURES
 
 

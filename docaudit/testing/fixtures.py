@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..normalize import paragraphs
+from ..text.normalize import paragraphs
 from .repo import ROOT
 
 FIX = ROOT / "tests" / "fixtures"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from docaudit.demo import store_examples
 from docaudit.ingest import add_bytes
-from docaudit.store import Store
+from docaudit.store.database import Store
 
 SCRIPT = "<script>window.__pwned = 1; document.title = 'pwned'</script>"
 IMG = "<img src=x onerror=\"document.body.setAttribute('data-pwned', '1')\">"

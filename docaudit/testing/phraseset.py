@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ..ingest import add_file
-from ..store import Store
+from ..ingest.pipeline import add_file
+from ..store.database import Store
 from .repo import PHRASESET as SET
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import DocauditError
-from ..fetch import Fetcher, FetchError
+from ..read.fetch import Fetcher, FetchError
 from .items import GONE, Item
 from .sources import Source
 from .tk import ServiceMoved

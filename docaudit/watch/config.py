@@ -54,8 +54,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DocauditError
-from ..fetch import FetchSettings
-from ..store import Store
+from ..read.fetch import FetchSettings
+from ..store.database import Store
 from ..values import parse_size
 from .run import RunSettings
 from .sources import Source, list_sources, parse_source, track, untrack

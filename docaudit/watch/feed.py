@@ -14,12 +14,12 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..version import __version__
 from ..diff.render import change_words, commitment_line
 from ..diff.words import excerpt
-from ..snapshots import atomic_write
-from ..store import Store, Version
+from ..store.database import Store, Version
+from ..store.snapshots import atomic_write
 from ..values import now, public_url
+from ..version import __version__
 
 ATOM = "http://www.w3.org/2005/Atom"
 _NS = uuid.UUID("6f1d7c1e-3b8e-4c55-9d3e-5b0f6f0d2a11")
@@ -40,7 +40,7 @@ def build_feed(
     doc: str | None = None,
 ) -> bytes:
     """The feed as UTF-8 XML bytes."""
-    from ..comparison import compare_versions
+    from ..changes.compare import compare_versions
 
     ET.register_namespace("", ATOM)
     instance = instance_id(store)

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import DocauditError
-from ..fetch import Fetcher, address_kind
+from ..read.fetch import Fetcher, address_kind
 from ..values import one_line, validate_doc_id
 from .items import Item
 from .sources import Source

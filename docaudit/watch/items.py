@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..fetch import Fetched, FetchError
+from ..read.fetch import Fetched, FetchError
 from ..values import now
 from .sources import Source
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..store import Store
+from ..store.database import Store
 from .config import Watchlist, sync_sources
 from .run import Outcome, RunReport, run
 

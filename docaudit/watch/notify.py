@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from ..diff.render import change_words, commitment_line, markers
 from ..diff.words import excerpt
-from ..store import Store
+from ..store.database import Store
 from .run import Outcome, RunReport
 
 MAX_FLAGGED = 3
@@ -43,7 +43,7 @@ def should_notify(report: RunReport, on: str) -> bool:
 
 def build_message(store: Store, report: RunReport) -> Message:
     """The run's message: a title with the counts, a Markdown body with the details."""
-    from ..comparison import compare_versions
+    from ..changes.compare import compare_versions
 
     sections: list[str] = []
     for o in report.changes:

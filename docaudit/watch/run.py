@@ -19,14 +19,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .. import chain
 from ..errors import DocauditError
-from ..fetch import Fetcher, FetchSettings
-from ..ingest import Prepared, add_bytes, prepare
-from ..limits import Limits
-from ..snapshots import sha256
-from ..store import AddResult, Store, Version
-from ..values import hide_secrets, now, one_line, public_url
+from ..ingest.pipeline import add_bytes
+from ..read.document import prepare
+from ..read.fetch import Fetcher, FetchSettings
+from ..read.limits import Limits
+from ..read.prepare import Prepared
+from ..store import chain
+from ..store.database import AddResult, Store, Version
+from ..values import hide_secrets, now, one_line, public_url, sha256
 from . import tk
 from .check import Check, check_source
 from .items import Item
@@ -303,7 +304,7 @@ class _OpenCheck:
 
 class _Extractors:
     """Extraction in parallel: threads that each wait on an isolated child process (see
-    :mod:`docaudit.isolation`), so several documents are read at once, each under its own limits."""
+    :mod:`docaudit.read.isolation`), so several documents are read at once, each under its own limits."""
 
     def __init__(self, workers: int, limits: Limits | None = None) -> None:
         self.workers = workers
@@ -493,7 +494,7 @@ def _record_item(
 def _summary(old: Version, new: Version, ignore: tuple[str, ...] = ()) -> tuple[str | None, bool]:
     """The semantic diff's summary line, for the run's line and JSON (None when it cannot be made), and
     whether ignore rules left nothing substantive (the change is then stored but raises no alert)."""
-    from ..comparison import diff_versions
+    from ..changes.compare import diff_versions
 
     try:
         diff = diff_versions(old, new, ignore=ignore)

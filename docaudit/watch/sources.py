@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import DocauditError, NotFound
-from ..store import Store
+from ..store.database import Store
 from ..values import did_you_mean, hide_secrets, now, public_url, validate_doc_id
 
 KINDS = ("url", "feed", "tk-document", "tk-dossier", "tk-query", "tk-feed")

@@ -44,8 +44,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import DocauditError
-from ..fetch import Fetched, Fetcher, FetchError
-from ..store import Store
+from ..read.fetch import Fetched, Fetcher, FetchError
+from ..store.database import Store
 from ..values import now
 from .items import GONE, Item
 from .sources import Source

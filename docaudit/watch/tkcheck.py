@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import DocauditError
-from ..fetch import Fetcher, FetchSettings
+from ..read.fetch import Fetcher, FetchSettings
 from ..values import public_url
 from .sources import Source, parse_feed_filter
 from .tk import DEFAULT_API, get_json, load_schema, overlap

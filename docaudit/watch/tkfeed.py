@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ..errors import DocauditError
-from ..fetch import Fetcher
+from ..read.fetch import Fetcher
 from .items import Item
 from .sources import Source, parse_feed_filter
 from .tk import EXTENSIONS, dossier_filter, download, get_json, unchanged_file

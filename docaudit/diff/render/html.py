@@ -2,7 +2,7 @@
 most severe first (severity and summary on each change, minor changes under their own heading), flags as
 badges, and the new version with every change in place (moved text linked to where it went).
 
-Rendered from the same templates as ``docaudit report`` (see :mod:`docaudit.templating`), with
+Rendered from the same templates as ``docaudit report`` (see :mod:`docaudit.diff.render.templating`), with
 autoescaping on, so every piece of document text is HTML-escaped.
 """
 
@@ -62,6 +62,6 @@ def context(diff) -> dict[str, Any]:
 
 
 def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
-    from ...templating import render_template, stylesheet
+    from .templating import render_template, stylesheet
 
     return render_template("diff.html", inline_css=stylesheet(), **context(diff))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...formatting import markdown_escape as escape
+from ...text.formatting import markdown_escape as escape
 from ..model import LineDiff, SemanticDiff, WordDiff
 from . import change_words, commitment_line, context_paragraphs, cosmetic_note, location, shown, title, word_paragraphs
 

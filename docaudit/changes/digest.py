@@ -1,0 +1,126 @@
+"""The morning read: every change stored in a window, over all documents, most severe first
+(``docaudit changes``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ..errors import DocauditError
+from ..store.database import Store
+from ..values import parse_date
+from .compare import diff_versions
+
+
+@dataclass
+class Entry:
+    """One change of one stored version."""
+
+    doc: str
+    title: str | None
+    version: str
+    previous: str
+    stored_at: str
+    letter_date: str | None
+    announced: bool | None
+    kind: str
+    level: str
+    severity: int
+    summary: str
+    signals: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    old_text: str | None = None
+    new_text: str | None = None
+    reverted_to: str | None = None  # the new version's text is again that of this earlier version (DOC@N)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def since_stamp(since: str, now: datetime | None = None) -> str:
+    """``7d``, ``24h``, ``2w`` (before now) or a date ``YYYY-MM-DD`` as the UTC stamp a window starts at."""
+    now = now or datetime.now(UTC)
+    m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", since)
+    if m:
+        hours = int(m.group(1)) * {"h": 1, "d": 24, "w": 168}[m.group(2)]
+        try:
+            return (now - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, ValueError):  # a window longer than the calendar: everything stored
+            return "0001-01-01T00:00:00Z"
+    try:
+        return f"{parse_date(since)}T00:00:00Z"
+    except ValueError:
+        raise DocauditError(f"--since {since!r}: give 7d, 24h, 2w or a date YYYY-MM-DD") from None
+
+
+def read_up_to(store: Store, reader: str) -> int:
+    """The last version (by row id) ``reader`` has marked read; 0 when never."""
+    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (f"read:{reader}",)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def mark_read(store: Store, reader: str) -> int:
+    """Mark every version stored so far as read by ``reader`` (a person at the terminal, a cron digest: each
+    reader has a position of its own); return the position."""
+    upto = store.conn.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0]
+    with store.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (f"read:{reader}", str(upto)))
+    return upto
+
+
+def changes(
+    store: Store,
+    *,
+    since: str = "7d",
+    min_severity: int = 1,
+    include_minor: bool = False,
+    ignore: Sequence[str] = (),
+    unread_by: str | None = None,
+) -> list[Entry]:
+    """Every change of the versions stored since ``since`` (or, with ``unread_by``, of the versions that reader
+    has not marked read, whenever stored), most severe first (then newest first); a change only in text an
+    ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`)."""
+    if unread_by is not None:
+        rows = store.conn.execute(
+            "SELECT doc_id, number FROM versions WHERE id > ? AND number > 1 ORDER BY added_at, doc_id, number",
+            (read_up_to(store, unread_by),),
+        ).fetchall()
+    else:
+        rows = store.conn.execute(
+            "SELECT doc_id, number FROM versions WHERE added_at >= ? AND number > 1 ORDER BY added_at, doc_id, number",
+            (since_stamp(since),),
+        ).fetchall()
+    out: list[Entry] = []
+    for doc_id, number in rows:
+        old, new = store.version(doc_id, number - 1), store.version(doc_id, number)
+        title = store.document_title(doc_id)
+        diff = diff_versions(old, new, title, ignore)
+        back = store.reverted_to(new)
+        for c in diff.changes:
+            if c.kind == "cosmetic" or c.severity < min_severity or (c.level == "minor" and not include_minor):
+                continue
+            out.append(
+                Entry(
+                    doc_id,
+                    title,
+                    new.ref,
+                    old.ref,
+                    new.added_at,
+                    new.letter_date,
+                    new.announced,
+                    c.kind,
+                    c.level,
+                    c.severity,
+                    c.summary,
+                    list(c.signals),
+                    list(c.flags),
+                    c.old_text,
+                    c.new_text,
+                    f"{doc_id}@{back}" if back else None,
+                )
+            )
+    out.sort(key=lambda e: (-e.severity, e.stored_at), reverse=False)
+    return out

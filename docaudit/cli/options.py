@@ -1,0 +1,245 @@
+"""Pieces every ``docaudit`` command shares: output format, colour, quiet, date and size parameters,
+listing output, and the one-line error.
+
+Every command that prints a listing or a result takes ``--format`` (with the choices that make sense
+for it) and ``--json`` as a shorthand for ``--format json``; every coloured output takes
+``--color auto|always|never``; ``-q/--quiet`` means the same everywhere: print only what needs attention
+(changes, failures, errors), nothing when all is well.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+LISTING = ("terminal", "json", "csv", "markdown")
+RESULT = ("terminal", "json")
+COLORS = ("auto", "always", "never")
+
+
+ignore_option = click.option(
+    "--ignore",
+    "ignore",
+    multiple=True,
+    metavar="REGEX",
+    help="Text to ignore: a change only inside text this regular expression matches is cosmetic; repeatable.",
+)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print ``Error: message`` on stderr and exit with ``code``."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def deprecated(old: str, new: str) -> None:
+    """Tell (on stderr) that an option spelling is going away."""
+    click.echo(f"note: {old} is deprecated and will be removed in the next release; use {new}", err=True)
+
+
+def output_options(
+    choices: Sequence[str] = LISTING,
+    *,
+    default: str = "terminal",
+    json_help: str = "Shorthand for --format json.",
+    legacy: Sequence[str] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format CHOICE`` and ``--json``, passed to the command as ``fmt``.
+
+    ``legacy``: format names that used to be flags of their own (``--csv``, ``--markdown``); they keep
+    working, hidden, with a deprecation note.
+    """
+
+    def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            chosen = kwargs.pop("output_format")
+            as_json = kwargs.pop("output_json")
+            for name in legacy:
+                if kwargs.pop(f"output_{name}"):
+                    deprecated(f"--{name}", f"--format {name}")
+                    chosen = _one(chosen, name)
+            if as_json:
+                chosen = _one(chosen, "json")
+            kwargs["fmt"] = chosen or default
+            return f(*args, **kwargs)
+
+        for name in reversed(legacy):
+            wrapper = click.option(f"--{name}", f"output_{name}", is_flag=True, hidden=True)(wrapper)
+        wrapper = click.option("--json", "output_json", is_flag=True, help=json_help)(wrapper)
+        wrapper = click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(list(choices)),
+            default=None,
+            help=f"Output format [default: {default}].",
+        )(wrapper)
+        return wrapper
+
+    return decorator
+
+
+def _one(chosen: str | None, name: str) -> str:
+    if chosen is not None and chosen != name:
+        raise click.UsageError(f"--{name} and --format {chosen} ask for two formats: give one")
+    return name
+
+
+def color_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--color [auto|always|never]`` (``--color`` alone: always), passed as ``color``; the old
+    ``--no-color`` keeps working, hidden, with a deprecation note."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.pop("no_color"):
+            deprecated("--no-color", "--color never")
+            kwargs["color"] = "never"
+        return f(*args, **kwargs)
+
+    wrapper = click.option("--no-color", "no_color", is_flag=True, hidden=True)(wrapper)
+    return click.option(
+        "--color",
+        type=click.Choice(COLORS),
+        default="auto",
+        is_flag=False,
+        flag_value="always",
+        show_default=True,
+        help="Colour: auto (when writing to a terminal), always, never.",
+    )(wrapper)
+
+
+def use_color(choice: str, *, to_file: bool = False) -> bool:
+    """Whether to colour: ``always``, ``never``, or ``auto`` = stdout is a terminal (and not a file)."""
+    if choice == "auto":
+        return not to_file and sys.stdout.isatty()
+    return choice == "always"
+
+
+def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``-q/--quiet``, the same meaning for every command."""
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Print only what needs attention (changes, failures, errors); nothing when all is well.",
+    )(f)
+
+
+def engine_options(where: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--engine local|spark`` and ``--master URL``, passed as ``engine`` and ``master``; ``where``
+    finishes the engine's help ("Where files are extracted")."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--master", default="local[2]", show_default=True, help="Spark master URL (--engine spark).")(
+            f
+        )
+        return click.option(
+            "--engine",
+            type=click.Choice(["local", "spark"]),
+            default="local",
+            show_default=True,
+            help=f"{where}: here, or on Apache Spark (pip install 'docaudit[spark]', a Java runtime).",
+        )(f)
+
+    return decorate
+
+
+def max_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-size`` (bytes, from ``50MB``), passed as ``max_size``."""
+    return click.option(
+        "--max-size",
+        type=SIZE,
+        default="50MB",
+        envvar="DOCAUDIT_MAX_SIZE",
+        show_default=True,
+        help="Refuse files larger than this (env DOCAUDIT_MAX_SIZE).",
+    )(f)
+
+
+class DateType(click.ParamType):
+    """A ``YYYY-MM-DD`` date, passed on as its ISO string."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str | None:
+        from ..values import parse_date
+
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class SizeType(click.ParamType):
+    """A size such as ``50MB`` or ``2GiB``, passed on in bytes."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from ..values import parse_size
+
+        try:
+            return parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class DurationType(click.ParamType):
+    """Seconds, written ``30``, ``30s``, ``2m``, ``1h`` or ``1.5``, within ``low``..``high`` (the same bounds as
+    the docaudit.toml key it stands for), passed on as a float of seconds."""
+
+    name = "seconds"
+
+    def __init__(self, low: float | None = 0, high: float | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        import re
+
+        if isinstance(value, int | float):
+            seconds = float(value)
+        else:
+            m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", str(value), re.I)
+            if not m:
+                self.fail(f"{value!r} is not a duration (30, 30s, 2m, 1h)", param, ctx)
+            unit = (m.group(2) or "s").lower()
+            seconds = float(m.group(1)) * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}[unit]
+        if (self.low is not None and seconds < self.low) or (self.high is not None and seconds > self.high):
+            span = f"{self.low:g} to {self.high:g} s" if self.high is not None else f"at least {self.low:g} s"
+            self.fail(f"{value!r} is out of range ({span})", param, ctx)
+        return seconds
+
+
+DATE = DateType()
+SIZE = SizeType()
+
+
+def emit_listing(
+    records: list[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    fmt: str,
+    *,
+    empty: str = "",
+    max_width: int = 60,
+) -> None:
+    """Print ``records`` as a table (``terminal``), a JSON array (every field), CSV or a Markdown table
+    (the ``columns``: (key, header) pairs). ``empty`` is said instead of an empty table on a terminal."""
+    from ..text.formatting import csv_table, markdown_table, table, to_json
+
+    if fmt == "json":
+        click.echo(to_json(records))
+        return
+    headers = [h for _, h in columns]
+    rows = [[r.get(k) for k, _ in columns] for r in records]
+    if fmt == "csv":
+        click.echo(csv_table(headers, rows), nl=False)
+    elif fmt == "markdown":
+        click.echo(markdown_table(headers, rows), nl=False)
+    elif not records and empty:
+        click.echo(empty)
+    else:
+        click.echo(table(headers, rows, max_width=max_width))
