@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from results import publish  # noqa: E402  (bench/ is on sys.path when its scripts run)
 
-from docaudit.ingest import _register_hooks, add_file  # noqa: E402
-from docaudit.store.database import Store, register_hook, unregister_hook  # noqa: E402
+from docaudit.ingest import add_file, ingest_writers  # noqa: E402
+from docaudit.phrases.index import write_phrases  # noqa: E402
+from docaudit.store.database import Store  # noqa: E402
 from docaudit.testing import fixtures as bf  # noqa: E402
 
 SOURCES = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.txt")) + sorted(
@@ -44,14 +45,14 @@ def corpus(n: int, folder: Path) -> dict[str, list[Path]]:
     return files
 
 
-def ingest(files: list[Path], folder: Path) -> float:
+def ingest(files: list[Path], folder: Path, writers: list) -> float:
     db = folder / "audit.db"
     for p in folder.glob("audit.db*"):
         p.unlink()
     with Store(db, snapshots=folder / "snapshots") as store:
         started = time.perf_counter()
         for i, f in enumerate(files):
-            add_file(store, f, f"doc-{i:03d}")
+            add_file(store, f, f"doc-{i:03d}", writers=writers)
         return time.perf_counter() - started
 
 
@@ -61,7 +62,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--write", type=Path, help="publish the figures into this markdown file")
     args = parser.parse_args()
-    _register_hooks()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = corpus(args.n, folder / "in")
@@ -69,11 +69,8 @@ def main() -> None:
         for fmt, paths in files.items():
             on, off = [], []
             for _ in range(args.rounds):
-                on.append(ingest(paths, folder))
-                hook = unregister_hook("commitments")
-                off.append(ingest(paths, folder))
-                assert hook is not None
-                register_hook("commitments", hook)
+                on.append(ingest(paths, folder, ingest_writers()))
+                off.append(ingest(paths, folder, [write_phrases]))  # the same without the commitment writer
             a, b = statistics.median(on), statistics.median(off)
             rows.append(
                 f"| {fmt} | {len(paths)} | {b * 1000 / len(paths):.1f} | {a * 1000 / len(paths):.1f} | {a / b:.2f} |"

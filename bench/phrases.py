@@ -189,9 +189,9 @@ def store_letters(db: Path, letters) -> None:
     from docaudit.ingest import add_bytes
     from docaudit.store.database import Store
 
-    with Store(db, hooks=False) as store, store.transaction():
+    with Store(db) as store, store.transaction():
         for doc, date, text in letters:
-            add_bytes(store, text.encode("utf-8"), doc, filename=f"{doc}.txt", letter_date=date)
+            add_bytes(store, text.encode("utf-8"), doc, filename=f"{doc}.txt", letter_date=date, writers=())
 
 
 def peak_mb(who: int) -> float:

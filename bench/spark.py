@@ -147,7 +147,7 @@ def main() -> None:
         del letters
         local_db = Path(tmp) / "local.db"
         shutil.copy(base, local_db)
-        with Peak() as peak, Store(local_db, hooks=False) as store:
+        with Peak() as peak, Store(local_db) as store:
             started = time.perf_counter()
             rebuild(store, workers=2)
             local_s = time.perf_counter() - started
@@ -162,7 +162,7 @@ def main() -> None:
                 started = time.perf_counter()
                 spark = measured_session(master)
                 boot = time.perf_counter() - started
-                with Store(db, hooks=False) as store:
+                with Store(db) as store:
                     build = spark_phrases.rebuild_on_spark(store, spark=spark)
                 total = time.perf_counter() - started
                 written, _ = shuffle_bytes(spark)

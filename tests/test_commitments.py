@@ -147,12 +147,12 @@ def test_an_unknown_document_is_refused_with_a_suggestion(da):
     assert result.exit_code != 0 and "jeugdzorg" in result.stderr
 
 
-def test_versions_stored_without_hooks_are_caught_up(tmp_path):
+def test_versions_stored_without_writers_are_caught_up(tmp_path):
     from docaudit.ingest import add_file
     from docaudit.store.database import Store
 
-    with Store(tmp_path / "audit.db", hooks=False) as store:
-        add_file(store, SET / "brief-netcongestie_v1.txt", "net")
+    with Store(tmp_path / "audit.db") as store:
+        add_file(store, SET / "brief-netcongestie_v1.txt", "net", writers=())
         assert store.conn.execute("SELECT count(*) FROM commitment_versions").fetchone()[0] == 0
         from docaudit.commitments.records import catch_up, list_commitments
 

@@ -34,8 +34,8 @@ De Minister van Justitie en Veiligheid,
 """
 
 
-def add_letters(store: Store, names: list[str] | None = None) -> None:
-    _add_letters(store, LABELS, names)
+def add_letters(store: Store, names: list[str] | None = None, **options) -> None:
+    _add_letters(store, LABELS, names, **options)
 
 
 def partition(store: Store) -> set[frozenset[int]]:
@@ -129,8 +129,8 @@ def test_a_stored_version_and_its_index_rows_commit_together(store):
 
 
 def test_a_database_from_before_the_index_is_caught_up(tmp_path):
-    with Store(tmp_path / "audit.db", hooks=False) as store:
-        add_letters(store)
+    with Store(tmp_path / "audit.db") as store:
+        add_letters(store, writers=())
         assert store.conn.execute("SELECT count(*) FROM phrase_versions").fetchone()[0] == 0
     with Store(tmp_path / "audit.db") as store:
         report = find_phrases(store, min_docs=2, limit=None)  # indexes what is pending first
@@ -153,10 +153,10 @@ def test_an_interrupted_bulk_build_finishes_on_the_next_run(tmp_path):
     """Interrupted after its first batch (Ctrl-C; a kill -9 leaves the same committed batches), a bulk
     build has indexed versions whose families are not linked yet; the next update links them, and the
     families equal those of an uninterrupted build."""
-    with Store(tmp_path / "audit.db", hooks=False) as store:
+    with Store(tmp_path / "audit.db") as store:
         for n in range(6):
             for letter in LABELS["letters"]:
-                add_file(store, SET / letter["file"], f"{letter['doc']}-{n}", letter_date=letter["date"])
+                add_file(store, SET / letter["file"], f"{letter['doc']}-{n}", letter_date=letter["date"], writers=())
 
         def stop(done: int, total: int) -> None:
             raise KeyboardInterrupt

@@ -39,9 +39,9 @@ def tables(db) -> dict[str, list[tuple]]:
 def both_engines(db, tmp_path, spark) -> tuple[dict, dict]:
     other = tmp_path / "spark.db"
     shutil.copy(db, other)
-    with Store(db, hooks=False) as store:
+    with Store(db) as store:
         rebuild(store, workers=2)
-    with Store(other, hooks=False) as store:
+    with Store(other) as store:
         spark_phrases.rebuild_on_spark(store, spark=spark)
     return tables(db), tables(other)
 
@@ -54,8 +54,8 @@ def assert_same(local: dict, on_spark: dict) -> None:
 
 def test_the_labelled_phrase_set_gives_the_same_families(tmp_path, spark):
     db = tmp_path / "audit.db"
-    with Store(db, hooks=False) as store:
-        phraseset.add_letters(store, phraseset.load_labels())
+    with Store(db) as store:
+        phraseset.add_letters(store, phraseset.load_labels(), writers=())
     local, on_spark = both_engines(db, tmp_path, spark)
     assert_same(local, on_spark)
     families = {row[5] for row in local["phrase_sentences"]}
@@ -87,13 +87,12 @@ def generated(n: int, seed: int = 5) -> list[str]:
 
 def test_a_generated_corpus_gives_the_same_tables(tmp_path, spark):
     db = tmp_path / "audit.db"
-    with Store(db, hooks=False) as store, store.transaction():
+    with Store(db) as store, store.transaction():
         for i, text in enumerate(generated(150)):  # ≥ 50 versions: the local build links families in bulk
-            add_bytes(store, text.encode(), f"L{i:04d}", filename=f"L{i:04d}.txt")
+            add_bytes(store, text.encode(), f"L{i:04d}", filename=f"L{i:04d}.txt", writers=())
             if i % 7 == 0:  # some documents get a second version
-                add_bytes(
-                    store, (text + "\n\nEen extra zin voor de tweede versie van deze brief.").encode(), f"L{i:04d}"
-                )
+                extra = "\n\nEen extra zin voor de tweede versie van deze brief."
+                add_bytes(store, (text + extra).encode(), f"L{i:04d}", writers=())
     local, on_spark = both_engines(db, tmp_path, spark)
     assert_same(local, on_spark)
     assert len(local["phrase_versions"]) == 172
@@ -101,8 +100,8 @@ def test_a_generated_corpus_gives_the_same_tables(tmp_path, spark):
 
 def test_a_failed_job_leaves_the_database_as_it_was(tmp_path, spark, monkeypatch):
     db = tmp_path / "audit.db"
-    with Store(db, hooks=False) as store:
-        phraseset.add_letters(store, phraseset.load_labels())
+    with Store(db) as store:
+        phraseset.add_letters(store, phraseset.load_labels(), writers=())
         rebuild(store, workers=1)
     before = tables(db)
     real = spark_phrases.compute
@@ -116,7 +115,7 @@ def test_a_failed_job_leaves_the_database_as_it_was(tmp_path, spark, monkeypatch
         return sentences, prints, occurrences.map(boom), versions, build  # fails after the sentences were written
 
     monkeypatch.setattr(spark_phrases, "compute", failing)
-    with Store(db, hooks=False) as store, pytest.raises(Exception, match="executor lost"):
+    with Store(db) as store, pytest.raises(Exception, match="executor lost"):
         spark_phrases.rebuild_on_spark(store, spark=spark)
     assert tables(db) == before
 
@@ -135,7 +134,7 @@ def test_the_index_command_runs_on_spark(da, tmp_path):
 
 def test_the_cluster_path_parquet_out_and_back_gives_the_same_tables(da, tmp_path, spark):
     with Store("audit.db") as store:  # closed, so its WAL is checkpointed before the file is copied below
-        phraseset.add_letters(store, phraseset.load_labels())
+        phraseset.add_letters(store, phraseset.load_labels(), writers=())
     exported = da("export", "export", "--json")
     assert exported.exit_code == 0, exported.output
     counts = json.loads(exported.stdout)["tables"]
@@ -143,7 +142,7 @@ def test_the_cluster_path_parquet_out_and_back_gives_the_same_tables(da, tmp_pat
     build = spark_phrases.build_parquet(spark, tmp_path / "export", tmp_path / "tables")
     assert build.versions == 11
     shutil.copy(tmp_path / "audit.db", tmp_path / "local.db")
-    with Store(tmp_path / "local.db", hooks=False) as store:
+    with Store(tmp_path / "local.db") as store:
         rebuild(store, workers=1)
     loaded = da("index", "--from", "tables", "--json")
     assert loaded.exit_code == 0, loaded.output

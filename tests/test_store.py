@@ -196,3 +196,28 @@ def test_version_json_round_trip(store):
     v = add_file(store, FIXTURES / "2023Z08511.pdf", "b").version
     data = json.loads(json.dumps(v.to_dict(text=False)))
     assert data["ref"] == "b@1" and "text" not in data and data["margin"]
+
+
+def test_a_version_is_written_with_exactly_the_writers_it_is_given(tmp_path):
+    """The store runs the writers passed to it, in the version's transaction, and nothing else: no writer, no
+    phrase rows; a writer that fails takes the version with it."""
+    seen: list[tuple[str, int]] = []
+
+    def note(conn, result):
+        seen.append((result.status, result.number))
+        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (f"note:{len(seen)}", result.status))
+
+    def fail(conn, result):
+        raise RuntimeError("writer failed")
+
+    with Store(tmp_path / "audit.db") as store:
+        add_bytes(store, b"Een eerste brief.\n", "brief", writers=(), also=[note])
+        add_bytes(store, b"Een eerste brief.\n", "brief", writers=(), also=[note])
+        assert seen == [("stored", 1), ("unchanged", 1)]
+        assert store.conn.execute("SELECT count(*) FROM phrase_versions").fetchone()[0] == 0
+        assert store.conn.execute("SELECT count(*) FROM settings WHERE key LIKE 'note:%'").fetchone()[0] == 2
+        with pytest.raises(RuntimeError, match="writer failed"):
+            add_bytes(store, b"Een tweede brief.\n", "brief", also=[fail])
+        assert [v.number for v in store.versions("brief")] == [1]
+        add_bytes(store, b"Een tweede brief.\n", "brief")
+        assert store.conn.execute("SELECT count(*) FROM phrase_versions").fetchone()[0] == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..meaning.deadline import Deadline, iso_day
 from ..meaning.promise import Commitment, find_commitments
-from ..store.database import NORMALIZED, Store, Version, register_hook
+from ..store.database import NORMALIZED, AddResult, Store
 from ..text.segment import sentences_of
 from .history import Found, Thread, histories
 
@@ -63,8 +63,12 @@ def record(conn: sqlite3.Connection, version_id: int, doc_id: str, number: int, 
     return len(found)
 
 
-def record_new_version(conn: sqlite3.Connection, version: Version) -> None:
-    """Store hook: the commitments of a version just written, in its transaction."""
+def write_commitments(conn: sqlite3.Connection, result: AddResult) -> None:
+    """A version writer (:data:`docaudit.store.VersionWriter`): the commitments of a version just stored, in
+    its transaction."""
+    version = result.version
+    if not result.stored or version is None:
+        return
     record(
         conn,
         version.id,
@@ -73,9 +77,6 @@ def record_new_version(conn: sqlite3.Connection, version: Version) -> None:
         version.normalized,
         _letter_date(version.letter_date, version.added_at),
     )
-
-
-register_hook("commitments", record_new_version)
 
 
 def catch_up(store: Store) -> int:

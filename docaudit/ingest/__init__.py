@@ -2,13 +2,14 @@
 at a time (:mod:`.pipeline`) or many in parallel (:mod:`.bulk`)."""
 
 from ..read.document import ReadFile, prepare, read_document, read_file
-from .pipeline import add_bytes, add_file, announcement, new_version, verify_extraction
+from .pipeline import add_bytes, add_file, announcement, ingest_writers, new_version, verify_extraction
 
 __all__ = [
     "ReadFile",
     "add_bytes",
     "add_file",
     "announcement",
+    "ingest_writers",
     "new_version",
     "prepare",
     "read_document",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from ..errors import DocauditError, FileTooLarge
 from ..read.document import prepare, read_document
 from ..read.limits import Limits
 from ..read.prepare import Prepared
-from ..store.database import AddResult, NewVersion, Store, VerifyReport, Version
+from ..store.database import AddResult, NewVersion, Store, VerifyReport, Version, VersionWriter
 from ..text.formatting import human_size
 from ..values import parse_date, readable, sha256, validate_doc_id
 
@@ -134,29 +134,32 @@ def add_bytes(
     meta: dict[str, Any] | None = None,
     added_at: str | None = None,
     default_date: tuple[str, str] | None = None,
-    then: Callable[[AddResult], None] | None = None,
+    also: Sequence[VersionWriter] = (),
+    writers: Sequence[VersionWriter] | None = None,
     prepared: Prepared | None = None,
     limits: Limits | None = None,
 ) -> AddResult:
     """Store bytes as the next version of ``doc_id`` unless they or their text are unchanged.
 
     ``default_date``: (date, source) used when neither ``letter_date`` nor the text gives a date,
-    e.g. the date the Tweede Kamer API records for the document. ``then`` is called with the result
-    inside the write transaction, so what the caller records about it commits (or not) with the version.
+    e.g. the date the Tweede Kamer API records for the document. ``writers``: what is written beside the
+    version in its transaction (by default :func:`writers`: the phrase index and the commitments; ``()`` for
+    none, to index later in bulk); ``also``: writers added to those (``docaudit run`` records its fetch), each
+    given the result, stored or unchanged, so that what it writes commits (or not) with the version.
     ``prepared``: the result of :func:`prepare` on these bytes, if already computed; ``limits``: what
     reading them may cost (default: :meth:`Limits.from_env`).
     """
     if len(data) > store.max_size:
         raise FileTooLarge(f"{human_size(len(data))}, over the {human_size(store.max_size)} limit (--max-size)")
+    every = [*(ingest_writers() if writers is None else writers), *also]
     latest = store.latest(validate_doc_id(doc_id))
-    unchanged = store.unchanged(latest, raw_sha256=sha256(data), filename=filename, then=then)
+    unchanged = store.unchanged(latest, raw_sha256=sha256(data), filename=filename, also=every)
     if unchanged is not None:
         return unchanged
     prepared = prepared or prepare(data, limits)
-    unchanged = store.unchanged(latest, normalized_sha256=prepared.normalized_sha256, filename=filename, then=then)
+    unchanged = store.unchanged(latest, normalized_sha256=prepared.normalized_sha256, filename=filename, also=every)
     if unchanged is not None:
         return unchanged
-    _register_hooks()
     version = new_version(
         data,
         prepared,
@@ -167,13 +170,17 @@ def add_bytes(
         default_date=default_date,
         previous=latest,
     )
-    return store.write_version(doc_id, version, added_at=added_at, then=then)
+    return store.write_version(doc_id, version, added_at=added_at, also=every)
 
 
-def _register_hooks() -> None:
-    """Phrase indexing and commitment finding register their hooks with the store when imported: every
-    version written through this module is indexed and read for commitments in its own transaction.
-    (Imported here, not at the top, so that reading a file for ``docaudit diff`` does not load them.)"""
+def ingest_writers() -> list[VersionWriter]:
+    """What ingest writes beside every version it stores, in the version's transaction: its sentences in the
+    phrase index and the promises it makes. (Imported on first store, so that reading a file for
+    ``docaudit diff`` does not load them.)"""
+    from ..commitments.records import write_commitments
+    from ..phrases.index import write_phrases
+
+    return [write_phrases, write_commitments]
 
 
 def add_file(
@@ -185,11 +192,23 @@ def add_file(
     letter_date: date | str | None = None,
     meta: dict[str, Any] | None = None,
     limits: Limits | None = None,
+    writers: Sequence[VersionWriter] | None = None,
 ) -> AddResult:
-    """Store a file as the next version of ``doc_id`` unless its text is unchanged (read under ``limits``)."""
+    """Store a file as the next version of ``doc_id`` unless its text is unchanged (read under ``limits``;
+    ``writers`` as for :func:`add_bytes`)."""
     data = read_document(path, store.max_size)
     name = readable(Path(path).name)
-    return add_bytes(store, data, doc_id, filename=name, title=title, letter_date=letter_date, meta=meta, limits=limits)
+    return add_bytes(
+        store,
+        data,
+        doc_id,
+        filename=name,
+        title=title,
+        letter_date=letter_date,
+        meta=meta,
+        limits=limits,
+        writers=writers,
+    )
 
 
 def verify_extraction(store: Store, report: VerifyReport, limits: Limits | None = None) -> None:

@@ -1,7 +1,7 @@
 """The phrase index: every stored version's sentences, fingerprinted, grouped into families of variants.
 
-Kept up to date inside the transaction that stores a version (:func:`index_new_version`, a hook this
-module registers with the store), so a version and its index rows commit together. :func:`update` indexes versions
+Kept up to date inside the transaction that stores a version (:func:`write_phrases`, one of the writers
+that ingest passes to the store), so a version and its index rows commit together. :func:`update` indexes versions
 stored while the index was off or before it existed; :func:`rebuild` starts over. Both work in bulk from
 :data:`BULK` versions on: fingerprinting in worker processes, writing in this one, families linked once
 at the end (:func:`link_families`).
@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ..errors import DocauditError
-from ..store.database import NORMALIZED, register_hook
+from ..store.database import NORMALIZED, AddResult
 from ..text.segment import sentences_of as _sentences
 from . import fingerprint as fp
 
@@ -352,9 +352,13 @@ def record_params(conn: sqlite3.Connection) -> None:
     )
 
 
-def index_new_version(conn: sqlite3.Connection, version) -> None:
-    """Store hook: add a version just written to the index, in its transaction. An index built with other
-    parameters is left alone (the version stays pending until ``docaudit index --rebuild``)."""
+def write_phrases(conn: sqlite3.Connection, result: AddResult) -> None:
+    """A version writer (:data:`docaudit.store.VersionWriter`): a version just stored goes into the index, in
+    its transaction. An index built with other parameters is left alone (the version stays pending until
+    ``docaudit index --rebuild``)."""
+    version = result.version
+    if not result.stored or version is None:
+        return
     built = check_params(conn)
     if built is not None and built != PARAMS:
         return
@@ -362,9 +366,6 @@ def index_new_version(conn: sqlite3.Connection, version) -> None:
         record_params(conn)
     # A fresh indexer each time: its cache must not outlive a transaction that may roll back.
     Indexer(conn).index(version.id, version.doc_id, version.number, version.normalized)
-
-
-register_hook("phrases", index_new_version)
 
 
 def require_params(conn: sqlite3.Connection) -> str | None:

@@ -13,6 +13,7 @@ from .database import (
     Store,
     VerifyReport,
     Version,
+    VersionWriter,
     reverts,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "Store",
     "VerifyReport",
     "Version",
+    "VersionWriter",
     "reverts",
 ]

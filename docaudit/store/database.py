@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,20 +126,10 @@ NORMALIZED = (
     "docaudit_normalized(text, normalized, normalized_delta))"
 )
 
-VersionHook = Callable[[sqlite3.Connection, "Version"], None]
-_HOOKS: dict[str, VersionHook] = {}
-
-
-def register_hook(name: str, hook: VersionHook) -> None:
-    """Run ``hook(conn, version)`` inside the transaction of every version a :class:`Store` writes
-    (unless the store was opened with ``hooks=False``). Registering a name again replaces its hook.
-    The phrase index registers itself this way, so the store never imports it."""
-    _HOOKS[name] = hook
-
-
-def unregister_hook(name: str) -> VersionHook | None:
-    """Stop running the hook ``name`` (``"phrases"``, ``"commitments"``); return it, to register again."""
-    return _HOOKS.pop(name, None)
+VersionWriter = Callable[[sqlite3.Connection, "AddResult"], None]
+"""Something written beside a version in the same transaction (its sentences in the phrase index, its
+commitments, the fetch that brought it): called with the write's result, stored or unchanged, so that it
+commits, or not, together with the version. :func:`docaudit.ingest.pipeline.ingest_writers` names ingest's."""
 
 
 @dataclass
@@ -280,10 +270,8 @@ class Store:
         max_size: int = DEFAULT_MAX_SIZE,
         create: bool = True,
         timeout: float = 30.0,
-        hooks: bool = True,
     ) -> None:
         self.path = Path(db_path)
-        self.hooks = hooks
         if not create and not self.path.exists():
             raise StoreError(
                 f"no database at {self.path}: store something first (docaudit add FILE --doc ID), or give --db"
@@ -353,11 +341,11 @@ class Store:
         raw_sha256: str | None = None,
         normalized_sha256: str | None = None,
         filename: str | None = None,
-        then: Callable[[AddResult], None] | None = None,
+        also: Sequence[VersionWriter] = (),
     ) -> AddResult | None:
         """An "unchanged" result when ``latest`` (the newest stored version of a document, see
-        :meth:`latest`) has these bytes (or this text), else None. ``then`` is called with the result in
-        a transaction of its own."""
+        :meth:`latest`) has these bytes (or this text), else None. The writers in ``also`` are given the
+        result in a transaction of their own."""
         if latest is None:
             return None
         if raw_sha256 is not None and latest.raw_sha256 == raw_sha256:
@@ -367,9 +355,10 @@ class Store:
         else:
             return None
         result = AddResult(latest.doc_id, "unchanged", latest.number, reason, latest, filename)
-        if then is not None:
-            with self.transaction():
-                then(result)
+        if also:
+            with self.transaction() as conn:
+                for writer in also:
+                    writer(conn, result)
         return result
 
     def write_version(
@@ -378,13 +367,12 @@ class Store:
         new: NewVersion,
         *,
         added_at: str | None = None,
-        then: Callable[[AddResult], None] | None = None,
+        also: Sequence[VersionWriter] = (),
     ) -> AddResult:
-        """Write ``new`` as the next version of ``doc_id`` (raw bytes first, then the row and the registered
-        hooks in one transaction), unless the latest version has the same text by then.
-
-        ``then`` is called with the result inside the transaction, so what the caller records about it
-        commits (or not) with the version. Use :func:`docaudit.ingest.pipeline.add_bytes` to go from bytes.
+        """Write ``new`` as the next version of ``doc_id`` (raw bytes first, then the row, its chain link and
+        exactly the writers in ``also``, in one transaction), unless the latest version has the same text by
+        then. Each writer is given the result, stored or unchanged. Use
+        :func:`docaudit.ingest.pipeline.add_bytes` to go from bytes (it names the phrase and commitment writers).
         """
         from ..read.sniff import EXTENSIONS
 
@@ -432,13 +420,10 @@ class Store:
                 cur = self.conn.execute(f"INSERT INTO versions ({columns}) VALUES ({marks})", row)
                 chain.append(self.conn, "version", cur.lastrowid)  # never optional: the history's evidence
                 version = self._version_by_id(cur.lastrowid)
-                if self.hooks:
-                    for hook in list(_HOOKS.values()):
-                        hook(self.conn, version)
                 result = AddResult(doc_id, "stored", version.number, "", version, new.filename, previous=latest)
                 result.reverted_to = self.reverted_to(version)
-            if then is not None:
-                then(result)
+            for writer in also:
+                writer(self.conn, result)
         return result
 
     def _upsert_document(self, doc_id: str, title: str | None, fallback_title: str | None, stamp: str) -> None:

@@ -4,9 +4,10 @@ that re-use real formulations, with the families and occurrences they should giv
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ..ingest.pipeline import add_file
-from ..store.database import Store
+from ..store.database import Store, VersionWriter
 from .repo import PHRASESET as SET
 
 
@@ -15,8 +16,11 @@ def load_labels() -> dict:
     return json.loads((SET / "labels.json").read_text(encoding="utf-8"))
 
 
-def add_letters(store: Store, labels: dict, names: list[str] | None = None) -> None:
-    """Store the set's letters (or those named) with their labelled dates."""
+def add_letters(
+    store: Store, labels: dict, names: list[str] | None = None, *, writers: Sequence[VersionWriter] | None = None
+) -> None:
+    """Store the set's letters (or those named) with their labelled dates (``writers`` as for ``add_file``:
+    ``()`` stores them unindexed)."""
     for letter in labels["letters"]:
         if names is None or letter["doc"] in names:
-            add_file(store, SET / letter["file"], letter["doc"], letter_date=letter["date"])
+            add_file(store, SET / letter["file"], letter["doc"], letter_date=letter["date"], writers=writers)

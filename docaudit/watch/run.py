@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..errors import DocauditError
@@ -442,6 +443,12 @@ def _record_item(
     )
     if item.outcome == "fetched" and item.fetched is not None and item.doc_id:
         started = time.monotonic()
+
+        def write_fetch(conn: sqlite3.Connection, result: AddResult) -> None:
+            """Beside the version, in its transaction: the fetch row and the source's HTTP validators."""
+            _insert_fetch(store, run_id, source, item, _stored(outcome, result), _version_id(result))
+            _keep_validators(store, source, item)
+
         try:
             if error is not None:
                 raise error
@@ -453,10 +460,11 @@ def _record_item(
                 title=item.title,
                 meta={**item.meta, "source": source.id, "url": public_url(item.fetched.final_url or item.url)},
                 default_date=item.default_date,
-                then=lambda result: _record_stored(store, run_id, source, item, outcome, result),
+                also=[write_fetch],
                 prepared=prepared,
                 limits=limits,
             )
+            outcome = _stored(outcome, result)
             if outcome.outcome == "changed" and result.previous and result.version:
                 rules = (*settings.ignore, *settings.source_ignore.get(source.id, ())) if settings else ()
                 outcome.summary, outcome.ignored = _summary(result.previous, result.version, rules)
@@ -508,8 +516,10 @@ def _extraction_error(exc: DocauditError) -> str:
     return text if text.startswith(("cannot", "corrupt", "unsupported", "empty")) else f"cannot store: {text}"
 
 
-def _record_stored(store: Store, run_id: int, source: Source, item: Item, outcome: Outcome, result: AddResult) -> None:
-    """Inside the version's transaction: the fetch row and the source's HTTP validators."""
+def _stored(fetched: Outcome, result: AddResult) -> Outcome:
+    """The outcome of a fetched document once the store has answered: new, changed (from which version, a
+    revert, a format that changed) or unchanged. A new Outcome; ``fetched`` is left as it was."""
+    outcome = replace(fetched)
     version = result.version
     if result.stored:
         outcome.outcome = "changed" if result.previous is not None else "new"
@@ -526,7 +536,15 @@ def _record_stored(store: Store, run_id: int, source: Source, item: Item, outcom
     else:
         outcome.outcome = "unchanged"
     outcome.version = version.ref if version else None
-    _insert_fetch(store, run_id, source, item, outcome, version.id if (version and result.stored) else None)
+    return outcome
+
+
+def _version_id(result: AddResult) -> int | None:
+    return result.version.id if (result.version and result.stored) else None
+
+
+def _keep_validators(store: Store, source: Source, item: Item) -> None:
+    """The ETag and Last-Modified of a good fetch, for the next run's conditional GET."""
     validators = {k: v for k, v in item.state.items() if k in ("etag", "last_modified")}
     if validators:
         state = dict(get_source(store, source.id).state)
