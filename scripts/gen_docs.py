@@ -2,7 +2,9 @@
 
 - ``docs/commands.md``: every command's ``--help``, from the click commands themselves;
 - ``docs/database.md``: the block between ``<!-- schema:start -->`` and ``<!-- schema:end -->``, the
-  ``CREATE`` statements of a freshly migrated database.
+  ``CREATE`` statements of a freshly migrated database;
+- ``docs/operations.md``: the block ``exit-codes``, the exit codes every command uses (``docaudit.errors.ExitCode``);
+- ``docs/settings.md``: every setting, from the one table that declares them (``docaudit.settings``).
 
     python scripts/gen_docs.py          # rewrite them
     python scripts/gen_docs.py --check  # exit 1 when a file is stale (CI runs this)
@@ -21,7 +23,6 @@ import click
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SCHEMA_START, SCHEMA_END = "<!-- schema:start -->", "<!-- schema:end -->"
 
 
 def _help(command: click.Command, path: list[str], parent: click.Context | None) -> str:
@@ -75,21 +76,43 @@ def schema_sql() -> str:
     return f"Schema version {version} (`PRAGMA user_version`):\n\n```sql\n{body}\n```"
 
 
+def replace_block(current: str, name: str, body: str, heading: str) -> str:
+    """``current`` with the text between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` made ``body`` (the
+    markers are added under ``heading`` at the end when missing)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in current:
+        current = current.rstrip("\n") + f"\n\n{heading}\n\n{start}\n{end}\n"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    return pattern.sub(lambda _: f"{start}\n{body}\n{end}", current)
+
+
 def database_md(current: str) -> str:
-    if SCHEMA_START not in current:
-        current = current.rstrip("\n") + f"\n\n## Schema\n\n{SCHEMA_START}\n{SCHEMA_END}\n"
-    pattern = re.compile(re.escape(SCHEMA_START) + ".*?" + re.escape(SCHEMA_END), re.S)
-    return pattern.sub(lambda _: f"{SCHEMA_START}\n{schema_sql()}\n{SCHEMA_END}", current)
+    return replace_block(current, "schema", schema_sql(), "## Schema")
+
+
+def exit_codes() -> str:
+    """The exit-code table, from the enum every command returns."""
+    from docaudit.errors import EXIT_MEANINGS, ExitCode
+
+    rows = ["| code | name | meaning |", "|---|---|---|"]
+    for name, member in ExitCode.__members__.items():
+        rows.append(f"| {int(member)} | `{name}` | {EXIT_MEANINGS[name]} |")
+    return "\n".join(rows)
+
+
+def operations_md(current: str) -> str:
+    return replace_block(current, "exit-codes", exit_codes(), "## Exit codes")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a generated file is stale")
     args = parser.parse_args(argv)
-    database = DOCS / "database.md"
+    database, operations = DOCS / "database.md", DOCS / "operations.md"
     targets = {
         DOCS / "commands.md": commands_md(),
         database: database_md(database.read_text(encoding="utf-8") if database.exists() else "# The database\n"),
+        operations: operations_md(operations.read_text(encoding="utf-8")),
     }
     stale = []
     for path, text in targets.items():

@@ -150,3 +150,20 @@ def test_a_moved_module_still_imports_under_its_old_name_with_a_warning():
         assert docaudit.moved_to(old) == new
         where = ROOT / Path(*new.split("."))
         assert where.with_suffix(".py").exists() or where.is_dir(), new
+
+
+def test_commands_exit_in_one_place_with_the_listed_codes():
+    """Commands return an ExitCode; the group exits with it. No command calls sys.exit or raises SystemExit."""
+    import ast
+
+    places = []
+    for path in sorted((ROOT / "docaudit").rglob("*.py")):
+        if "testing" in path.parts:  # the fixture builders are scripts' helpers, not commands
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = node.func if isinstance(node, ast.Call) else None
+            name = ast.unparse(called) if called is not None else ""
+            if name in ("sys.exit", "exit", "ctx.exit", "SystemExit", "click.exceptions.Exit"):
+                places.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert len(places) <= 3, places
+    assert places == ["docaudit/cli/main.py:" + places[0].rsplit(":", 1)[1]], places

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from ..errors import ExitCode
 from .options import RESULT, output_options
+from .output import write_json
 
 
 def _authority(obj, tsa: str | None, tsa_cert: str | None) -> tuple[str | None, str | None]:
@@ -42,9 +43,7 @@ def seal_cmd(obj, tsa: str | None, tsa_cert: str | None, fmt: str) -> None:
     with obj.store() as store:
         made = seal(store, tsa=tsa, tsa_cert=tsa_cert)
     if fmt == "json":
-        from ..text.formatting import to_json
-
-        click.echo(to_json(made.to_dict()))
+        write_json(made.to_dict())
         return
     click.echo(made.message())
 
@@ -57,7 +56,7 @@ def seal_cmd(obj, tsa: str | None, tsa_cert: str | None, fmt: str) -> None:
 @click.option("--tsa-cert", type=click.Path(dir_okay=False), help="Root certificate to trust when verifying.")
 @output_options(RESULT)
 @click.pass_obj
-def evidence_cmd(obj, refs, output, verify_path, tsa, tsa_cert, fmt: str) -> None:
+def evidence_cmd(obj, refs, output, verify_path, tsa, tsa_cert, fmt: str) -> ExitCode | None:
     """Write an evidence pack for DOC@N (and DOC@M), or check one with --verify.
 
     The pack holds both raw snapshots, their fetch records, the hash chain from each version to the seal
@@ -66,14 +65,13 @@ def evidence_cmd(obj, refs, output, verify_path, tsa, tsa_cert, fmt: str) -> Non
     checks and exits 1 when one fails: any byte changed in the pack fails.
     """
     from ..evidence.pack import build_pack, verify_pack
-    from ..text.formatting import to_json
 
     if verify_path:
         if refs:
             raise click.UsageError("give either versions to pack or --verify PACK, not both")
         check = verify_pack(verify_path, root_pem=tsa_cert)
         if fmt == "json":
-            click.echo(to_json(check.to_dict()))
+            write_json(check.to_dict())
         else:
             for line in check.holds:
                 click.echo(f"holds  {line}")
@@ -87,7 +85,7 @@ def evidence_cmd(obj, refs, output, verify_path, tsa, tsa_cert, fmt: str) -> Non
                 click.echo(f"{verify_path}: the pack holds, time-stamped at {check.sealed_at}")
             else:
                 click.echo(f"{verify_path}: the pack holds, chained but not time-stamped")
-        sys.exit(0 if check.ok else 1)
+        return ExitCode.OK if check.ok else ExitCode.PROBLEM
     if not 1 <= len(refs) <= 2:
         raise click.UsageError("give one or two versions: docaudit evidence DOC@1 DOC@2 -o pack.zip")
     tsa, _ = _authority(obj, tsa, None)
@@ -95,7 +93,7 @@ def evidence_cmd(obj, refs, output, verify_path, tsa, tsa_cert, fmt: str) -> Non
     with obj.store() as store:
         manifest = build_pack(store, refs[0], refs[1] if len(refs) == 2 else None, out, tsa=tsa)
     if fmt == "json":
-        click.echo(to_json({"path": str(out), **manifest}))
+        write_json({"path": str(out), **manifest})
         return
     sealed = manifest["seal"]
     if sealed and sealed.get("tsa_time"):

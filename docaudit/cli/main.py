@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import ExitCode
 from ..version import __version__
 from .options import (
     DATE,
@@ -15,13 +16,13 @@ from .options import (
     color_option,
     emit_listing,
     engine_options,
-    fail,
     ignore_option,
     max_size_option,
     output_options,
     quiet_option,
     use_color,
 )
+from .output import fail, write_json
 
 
 class Context:
@@ -265,18 +266,21 @@ class Group(click.Group):
         from ..errors import DocauditError
 
         try:
-            return super().invoke(ctx)
+            code = super().invoke(ctx)
         except DocauditError as exc:
             fail(str(exc))
         except OSError as exc:  # an output folder that is missing or read-only, a full disk: one line, no traceback
             where = f" {exc.filename}" if exc.filename else ""
-            fail(f"cannot write or read{where}: {exc.strerror or exc}", 2)
+            fail(f"cannot write or read{where}: {exc.strerror or exc}", ExitCode.FAILED)
         except Exception as exc:
             import sqlite3
 
             if not isinstance(exc, sqlite3.DatabaseError):
                 raise
             fail(describe_database_error(exc))
+        if code:  # a command returns its ExitCode (None is OK): the one place docaudit's commands exit
+            ctx.exit(int(code))
+        return code
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -314,7 +318,10 @@ def help_cmd(ctx: click.Context, command: tuple[str, ...]) -> None:
         found = group.get_command(parent, name) if isinstance(group, click.Group) else None
         if found is None:
             known = ", ".join(group.list_commands(parent)) if isinstance(group, click.Group) else ""
-            fail(f"no command {' '.join([*names, name])!r}" + (f"; the commands are: {known}" if known else ""), 2)
+            fail(
+                f"no command {' '.join([*names, name])!r}" + (f"; the commands are: {known}" if known else ""),
+                ExitCode.FAILED,
+            )
         names.append(name)
         group = found
         parent = click.Context(found, info_name=name, parent=parent)
@@ -372,7 +379,7 @@ def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
 @click.pass_obj
 def diff(
     obj: Context, old, new, mode, fmt, by, context, color, cosmetic, order, min_severity, strict, ignore, output
-) -> None:
+) -> ExitCode:
     """Show what changed from OLD to NEW.
 
     OLD and NEW are stored versions (DOC@N, DOC@latest, DOC@-1) or document files of any supported
@@ -405,7 +412,7 @@ def diff(
             limits=obj.limits(),
         )
     except DocauditError as exc:
-        fail(str(exc), 2)
+        fail(str(exc), ExitCode.FAILED)
     finally:
         for s in opened:
             s.close()
@@ -418,7 +425,7 @@ def diff(
         click.echo(f"wrote {output} ({fmt}): {_said(result)}", err=True)
     else:
         click.echo(text, nl=False, color=colored)  # click strips colour from a pipe unless told
-    sys.exit(1 if result.substantive else 0)
+    return ExitCode.CHANGED if result.substantive else ExitCode.OK
 
 
 def _said(result) -> str:
@@ -439,13 +446,12 @@ def _said(result) -> str:
 @max_size_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj
-def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) -> None:
+def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) -> ExitCode:
     """Store each file as a new version of document DOC (if its text changed).
 
     Files are stored in the order given. A file that cannot be read is reported and skipped; the others
     are still stored. Exit status 1 if any file failed.
     """
-    import json
 
     from ..errors import DocauditError
     from ..ingest.pipeline import add_file
@@ -464,11 +470,11 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
                 failed += 1
                 if fmt == "json":
                     error = {"file": readable(path), "status": "error", "error": str(exc)}
-                    click.echo(json.dumps(error, ensure_ascii=False))
+                    write_json(error, line=True)
                 click.echo(f"Error: {printable(path)}: {exc}", err=True)
                 continue
             if fmt == "json":
-                click.echo(json.dumps({"file": readable(path), **result.to_dict()}, ensure_ascii=False))
+                write_json({"file": readable(path), **result.to_dict()}, line=True)
             else:
                 click.echo(f"{printable(path)}: {result.message()}")
             if not result.stored and (title or letter_date):
@@ -477,8 +483,7 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
                     f"docaudit edit {doc_id} --title … --date … fixes them",
                     err=True,
                 )
-    if failed:
-        sys.exit(1)
+    return ExitCode.PROBLEM if failed else ExitCode.OK
 
 
 @cli.command("import")
@@ -500,7 +505,7 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
 @click.pass_obj
 def import_cmd(
     obj: Context, paths, recursive, doc_id, workers, follow_links, engine, master, max_size, quiet, fmt
-) -> None:
+) -> ExitCode:
     """Import files and folders in one go: one document per file (.pdf, .docx, .html, .txt, .md in folders).
 
     A file whose document id is already stored becomes that document's next version (if its text changed).
@@ -508,7 +513,6 @@ def import_cmd(
     With --engine spark, Spark's executors extract them (they must reach the same paths) and this
     process stores them. Exit status 1 if any file failed; the others are stored.
     """
-    import json
 
     from ..ingest.bulk import import_files
     from ..values import printable
@@ -519,7 +523,7 @@ def import_cmd(
 
     def on_file(entry) -> None:
         if fmt == "json":
-            click.echo(json.dumps(entry.to_dict(), ensure_ascii=False))
+            write_json(entry.to_dict(), line=True)
         elif entry.result is None:
             click.echo(f"Error: {printable(entry.path)}: {entry.error}", err=True)
         elif not quiet and not sys.stderr.isatty():
@@ -541,13 +545,12 @@ def import_cmd(
         )
     for path, why in report.skipped:
         if fmt == "json":
-            click.echo(json.dumps({"file": printable(path), "status": "skipped", "reason": why}, ensure_ascii=False))
+            write_json({"file": printable(path), "status": "skipped", "reason": why}, line=True)
         else:
             click.echo(f"skipped: {printable(path)}: {why}", err=True)
     if fmt == "terminal" and (not quiet or report.failed or report.skipped):
         click.echo(report.summary())
-    if report.failed:
-        sys.exit(1)
+    return ExitCode.PROBLEM if report.failed else ExitCode.OK
 
 
 _DOC_COLUMNS = [
@@ -644,15 +647,13 @@ def log(obj: Context, doc_id: str, fmt: str, with_text: bool) -> None:
 @click.pass_obj
 def show(obj: Context, ref: str, normalized: bool, with_meta: bool, fmt: str, raw: bool) -> None:
     """Print a stored version: DOC, DOC@N, DOC@latest or DOC@-1 (the one before the latest)."""
-    from ..text.formatting import to_json
-
     with obj.store() as store:
         version = store.resolve(ref)
         if raw:
             sys.stdout.buffer.write(store.snapshots.read(version.snapshot, version.raw_sha256))
             return
     if fmt == "json":
-        click.echo(to_json(version.to_dict()))
+        write_json(version.to_dict())
         return
     if with_meta:
         click.echo(
@@ -839,7 +840,7 @@ def edit(obj: Context, doc_id, title, letter_date, version, note, history, fmt) 
 @click.option("--quick", is_flag=True, help="Do not extract every version again from its snapshot (and say so).")
 @output_options(RESULT)
 @click.pass_obj
-def verify(obj: Context, quick: bool, fmt: str) -> None:
+def verify(obj: Context, quick: bool, fmt: str) -> ExitCode:
     """Re-hash every snapshot and stored text, extract every version again from its snapshot and compare the
     text (not with --quick), recompute the hash chain over versions, fetch records and edits and check every
     seal against it (its time-stamp too, offline), run SQLite's integrity check. Exit 1 on any problem; the
@@ -853,10 +854,8 @@ def verify(obj: Context, quick: bool, fmt: str) -> None:
         if not quick:
             verify_extraction(store, report, obj.limits())
     if fmt == "json":
-        from ..text.formatting import to_json
-
-        click.echo(to_json(report.to_dict()))
-        sys.exit(0 if report.ok else 1)
+        write_json(report.to_dict())
+        return ExitCode.OK if report.ok else ExitCode.PROBLEM
     for ref, path in report.missing:
         click.echo(f"MISSING  {ref}: snapshot {path} is gone", err=True)
     for ref, path in report.altered:
@@ -878,8 +877,7 @@ def verify(obj: Context, quick: bool, fmt: str) -> None:
     for path in report.temp_files:
         click.echo(f"note: {path} is an unfinished temporary file (safe to delete)")
     click.echo(f"checked {report.checked} versions: " + ("all ok" if report.ok else f"{report.problems} problem(s)"))
-    if not report.ok:
-        sys.exit(1)
+    return ExitCode.OK if report.ok else ExitCode.PROBLEM
 
 
 @cli.command()

@@ -30,12 +30,6 @@ ignore_option = click.option(
 )
 
 
-def fail(message: str, code: int = 1) -> None:
-    """Print ``Error: message`` on stderr and exit with ``code``."""
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
-
-
 def deprecated(old: str, new: str) -> None:
     """Tell (on stderr) that an option spelling is going away."""
     click.echo(f"note: {old} is deprecated and will be removed in the next release; use {new}", err=True)
@@ -228,10 +222,11 @@ def emit_listing(
 ) -> None:
     """Print ``records`` as a table (``terminal``), a JSON array (every field), CSV or a Markdown table
     (the ``columns``: (key, header) pairs). ``empty`` is said instead of an empty table on a terminal."""
-    from ..text.formatting import csv_table, markdown_table, table, to_json
+    from ..text.formatting import csv_table, markdown_table, table
+    from .output import write_json
 
     if fmt == "json":
-        click.echo(to_json(records))
+        write_json(records)
         return
     headers = [h for _, h in columns]
     rows = [[r.get(k) for k, _ in columns] for r in records]

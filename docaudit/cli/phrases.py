@@ -7,6 +7,7 @@ import sys
 import click
 
 from .options import DATE, LISTING, RESULT, color_option, engine_options, output_options, quiet_option, use_color
+from .output import write_json
 
 
 def _output(f):
@@ -61,8 +62,6 @@ def index_cmd(
         sentences = store.conn.execute("SELECT count(*), count(DISTINCT family) FROM phrase_sentences").fetchone()
     size = sum(sizes.values())
     if fmt == "json":
-        from ..text.formatting import to_json
-
         summary = {
             "engine": engine,
             "versions": stats.versions,
@@ -74,7 +73,7 @@ def index_cmd(
             "index_bytes": size,
             "text_bytes": text,
         }
-        click.echo(to_json(summary))
+        write_json(summary)
         return
     if quiet:
         return

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ..errors import ExitCode
 from .options import RESULT, output_options, quiet_option
+from .output import write_json
 
 
 @click.command("report")
@@ -56,7 +58,7 @@ def report_cmd(
     force: bool,
     quiet: bool,
     fmt: str,
-) -> None:
+) -> ExitCode:
     """Write the audit as a static HTML site: documents, their version histories with the semantic diff of
     each change, a timeline of all changes filterable by flag, and recurring formulations.
 
@@ -88,13 +90,10 @@ def report_cmd(
     if not quiet and sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
     if fmt == "json":
-        from ..text.formatting import to_json
-
-        click.echo(to_json(result.to_dict()))
+        write_json(result.to_dict())
     elif not quiet:
         click.echo(result.message())
         click.echo(f"open {result.index} (file://{result.index.resolve()})")
     for doc, error in result.failed:
         click.echo(f"Error: {doc}: left out of the report: {error}", err=True)
-    if result.failed:
-        sys.exit(1)
+    return ExitCode.PROBLEM if result.failed else ExitCode.OK

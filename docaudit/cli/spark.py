@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .output import write_json
+
 
 @click.command("export")
 @click.argument("folder", type=click.Path(file_okay=False))
@@ -23,8 +25,6 @@ def export_cmd(obj, folder: str, fmt_out: str, as_json: bool) -> None:
     with obj.store() as store:
         counts = export(store, folder)
     if as_json:
-        from ..text.formatting import to_json
-
-        click.echo(to_json({"folder": folder, "tables": counts}))
+        write_json({"folder": folder, "tables": counts})
         return
     click.echo(f"wrote {folder}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))

@@ -6,7 +6,9 @@ import sys
 
 import click
 
+from ..errors import ExitCode
 from .options import DATE, LISTING, DurationType, emit_listing, ignore_option, output_options, quiet_option
+from .output import write_json
 
 
 @click.command("track")
@@ -128,7 +130,7 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
     help="Nothing to check is fine (else: exit 2, one line on stderr; [run] allow_empty).",
 )
 @click.pass_obj
-def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, allow_empty, **options) -> None:
+def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, allow_empty, **options) -> ExitCode:
     """Check every tracked source once and store what changed: the cron entry point.
 
     \b
@@ -147,7 +149,6 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
     from ..errors import DocauditError
     from ..watch.config import find_config, load_config
     from ..watch.job import run_watchlist
-    from ..watch.run import EXIT_FAILURES, EXIT_NOTHING_RAN
 
     as_json = fmt == "json"
     stamp = _stamp if quiet else (lambda line: line)
@@ -163,7 +164,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
                 ),
                 err=True,
             )
-            sys.exit(EXIT_FAILURES)
+            return ExitCode.FAILED
         with obj.store(create=True, max_size=watchlist.settings.fetch.max_size, announce=False) as store:
             report = run_watchlist(
                 store,
@@ -173,7 +174,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
             )
     except DocauditError as exc:
         click.echo(stamp(f"Error: {exc}"), err=True)
-        sys.exit(EXIT_NOTHING_RAN)
+        return ExitCode.NOTHING_RAN
     if not as_json:
         for note in [*watchlist.notes, *report.notes]:
             click.echo(stamp(f"note: {note}"), err=True)
@@ -184,7 +185,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
             ),
             err=True,
         )
-        sys.exit(EXIT_FAILURES)
+        return ExitCode.FAILED
     if as_json:  # the reason of a failed notification is never only in the database
         for error in report.notify_errors:
             click.echo(f"notification failed: {error}", err=True)
@@ -192,7 +193,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
         for error in report.notify_errors:
             click.echo(stamp(f"notification failed: {error}"), err=True)
         click.echo(stamp(report.summary()))
-    sys.exit(report.exit_code(exit_on_change=exit_code))
+    return report.exit_code(exit_on_change=exit_code)
 
 
 def _stamp(line: str) -> str:
@@ -207,9 +208,7 @@ _MARKS = {"new": "+", "changed": "~", "withdrawn": "!", "failed": "✗"}
 
 def _print_outcome(o, *, quiet: bool, as_json: bool) -> None:
     if as_json:
-        import json
-
-        click.echo(json.dumps(o.to_dict(), ensure_ascii=False))
+        write_json(o.to_dict(), line=True)
         return
     if quiet and (o.outcome not in ("new", "changed", "withdrawn", "failed") or o.ignored):
         return
@@ -249,7 +248,7 @@ def tk_group() -> None:
 @click.option("--config", type=click.Path(dir_okay=False), help="Watchlist [default: docaudit.toml next to the db].")
 @output_options(("terminal", "json"))
 @click.pass_obj
-def tk_check_cmd(obj, api: str | None, feed: str | None, config: str | None, fmt: str) -> None:
+def tk_check_cmd(obj, api: str | None, feed: str | None, config: str | None, fmt: str) -> ExitCode:
     """Ask the service for its $metadata and one page; say which version it is, which of docaudit's fields
     it has under which names, what is missing, and whether each tracked tk: source will work.
 
@@ -258,7 +257,6 @@ def tk_check_cmd(obj, api: str | None, feed: str | None, config: str | None, fmt
     the service lacks. Exit status 0 when the service answers and every
     tracked source will work, 2 otherwise.
     """
-    import json
     from pathlib import Path
 
     from ..watch.config import find_config, load_config
@@ -272,10 +270,10 @@ def tk_check_cmd(obj, api: str | None, feed: str | None, config: str | None, fmt
             sources = list_sources(store)
     check = check_service(api or settings.tk_api, feed=feed or settings.tk_feed, sources=sources)
     if fmt == "json":
-        click.echo(json.dumps(check.to_dict(), ensure_ascii=False, indent=2))
+        write_json(check.to_dict())
     else:
         click.echo(render(check))
-    sys.exit(check.exit_code)
+    return check.exit_code
 
 
 @click.command("feed")

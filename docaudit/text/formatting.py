@@ -1,8 +1,7 @@
-"""Small output helpers shared by every command: text, CSV and Markdown tables, JSON, sizes."""
+"""Small output helpers shared by every command: text, CSV and Markdown tables, sizes (JSON: docaudit.cli.output)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -59,10 +58,6 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
     lines = ["| " + " | ".join(markdown_cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
 
 
 def human_size(n: int) -> str:

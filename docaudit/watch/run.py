@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from ..errors import DocauditError
+from ..errors import DocauditError, ExitCode
 from ..ingest.pipeline import add_bytes
 from ..read.document import prepare
 from ..read.fetch import Fetcher, FetchSettings
@@ -39,7 +39,6 @@ from .tkfeed import DEFAULT_FEED
 from .tkschema import Schema
 
 OUTCOMES = ("new", "changed", "unchanged", "withdrawn", "failed", "skipped")
-EXIT_OK, EXIT_CHANGES, EXIT_FAILURES, EXIT_NOTHING_RAN = 0, 1, 2, 3
 
 
 @dataclass
@@ -124,17 +123,17 @@ class RunReport:
             line += f"; notification failed ({len(self.notify_errors)})"
         return line
 
-    def exit_code(self, *, exit_on_change: bool = False) -> int:
+    def exit_code(self, *, exit_on_change: bool = False) -> ExitCode:
         """0 fine; 1 changes (only with ``exit_on_change``); 2 something failed (a service that moved always
         counts here: a setting to fix, not an outage); 3 nothing could be checked."""
         c = self.counts
         if self.outcomes and c["failed"] == len(self.outcomes) and not self.moved:
-            return EXIT_NOTHING_RAN
+            return ExitCode.NOTHING_RAN
         if c["failed"] or self.notify_errors:
-            return EXIT_FAILURES
+            return ExitCode.FAILED
         if exit_on_change and (self.changes or c["withdrawn"]):
-            return EXIT_CHANGES
-        return EXIT_OK
+            return ExitCode.CHANGED
+        return ExitCode.OK
 
 
 def run(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..errors import DocauditError
+from ..errors import DocauditError, ExitCode
 from ..read.fetch import Fetcher, FetchSettings
 from ..values import public_url
 from .sources import Source, parse_feed_filter
@@ -50,13 +50,13 @@ class ServiceCheck:
     sources: list[SourceVerdict] = field(default_factory=list)
 
     @property
-    def exit_code(self) -> int:
-        """0 when the service answers and every tracked source will work, else 2."""
-        return 0 if self.ok and all(s.works for s in self.sources) else 2
+    def exit_code(self) -> ExitCode:
+        """OK when the service answers and every tracked source will work, else FAILED (a setting to fix)."""
+        return ExitCode.OK if self.ok and all(s.works for s in self.sources) else ExitCode.FAILED
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["exit_code"] = self.exit_code
+        out["exit_code"] = int(self.exit_code)
         return out
 
 
