@@ -133,6 +133,7 @@ MOVED = {
     "docaudit.bulk": "docaudit.ingest.bulk",
     "docaudit.comparison": "docaudit.changes.compare",
     "docaudit.digest": "docaudit.changes.digest",
+    "docaudit.demo": "docaudit.examples.demo",
     "docaudit.cli_options": "docaudit.cli.options",
     "docaudit.phrases.cli": "docaudit.cli.phrases",
     "docaudit.commitments.cli": "docaudit.cli.commitments",

@@ -23,7 +23,17 @@ PACKAGE = ROOT / "docaudit"
 
 # Lowest first. A module's floor is that of the longest prefix listed; every module must have one.
 FLOORS: list[tuple[str, list[str]]] = [
-    ("ground", ["docaudit", "docaudit.errors", "docaudit.values", "docaudit.version", "docaudit.__main__"]),
+    (
+        "ground",
+        [
+            "docaudit",
+            "docaudit.errors",
+            "docaudit.values",
+            "docaudit.version",
+            "docaudit.settings",
+            "docaudit.__main__",
+        ],
+    ),
     ("text", ["docaudit.text"]),
     ("reading", ["docaudit.read"]),
     ("storage", ["docaudit.store"]),
@@ -37,7 +47,7 @@ FLOORS: list[tuple[str, list[str]]] = [
     ("evidence", ["docaudit.evidence"]),
     ("report", ["docaudit.report"]),
     ("watch", ["docaudit.watch"]),
-    ("demo", ["docaudit.demo"]),
+    ("demo", ["docaudit.examples"]),
     ("command line", ["docaudit.cli"]),
     ("test helpers", ["docaudit.testing"]),
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from docaudit.demo import store_examples  # noqa: E402
+from docaudit.examples.demo import store_examples  # noqa: E402
 from docaudit.report import build_report  # noqa: E402
 from docaudit.store.database import Store  # noqa: E402
 from docaudit.testing.browser import Browser  # noqa: E402

@@ -456,10 +456,10 @@ def test_a_read_only_copy_of_the_archive_can_be_read_and_verified(da, tmp_path):
 @pytest.mark.parametrize(
     ("table", "said"),
     [
-        ("memory = -1", "memory = -1: out of range (at least 128 MB)"),
-        ("cpu = 0", "cpu = 0: out of range"),
-        ('isolate = "no"', "isolate = 'no': true or false, without quotes"),
-        ('memory = "lots"', "memory = 'lots': not a size"),
+        ("memory = -1", "[limits] memory: -1 is out of range (at least 128 MB)"),
+        ("cpu = 0", "[limits] cpu: 0 is out of range (1 to 86400)"),
+        ('isolate = "no"', "[limits] isolate: 'no' is not true or false, without quotes"),
+        ('memory = "lots"', "[limits] memory: 'lots' is not a size"),
     ],
 )
 def test_limits_out_of_bounds_are_refused_by_every_command(da, tmp_path, table, said):

@@ -282,7 +282,7 @@ name = "Antwoorden"
         ("[run]\nconcurency = 3\n", "unknown key(s) concurency"),
         ("[[source]]\nurl = 'https://x.nl/a'\ntk = '2024D46963'\n", "exactly one of url"),
         ("[run\n", "not valid TOML"),
-        ("[notify]\non = 'sometimes'\n", "on must be one of"),
+        ("[notify]\non = 'sometimes'\n", "[notify] on: 'sometimes' is not one of changes, failures, always, never"),
     ],
 )
 def test_a_bad_watchlist_stops_with_a_clear_error(da, tmp_path, toml, message):
@@ -378,17 +378,53 @@ def test_the_cron_recipe_as_written(server, tmp_path):
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("timeout = -1", "[run] timeout: -1 is out of range (0.1 to 3600)"),
+        ("timeout = -1", "[run] timeout: -1 is out of range (0.1 to 3600 s)"),
         ("concurrency = 0", "[run] concurrency: 0 is out of range (1 to 64)"),
         ("retries = 100", "[run] retries: 100 is out of range (0 to 10)"),
-        ('backoff = "soon"', "[run] backoff: 'soon' is not a float"),
+        ('backoff = "soon"', "[run] backoff: 'soon' is not a duration (30, 30s, 2m, 1h)"),
         ("allow_private_redirects = 1", "[run] allow_private_redirects: 1 is not true or false"),
     ],
 )
 def test_the_watchlist_is_checked_like_the_flags(da, tmp_path, line, message):
+    """One settings table: the file and the flag refuse the same values, in the same words."""
     (tmp_path / "docaudit.toml").write_text(f"[run]\n{line}\n", encoding="utf-8")
     r = da("run")
     assert r.exit_code == 3 and message in r.output
+    name, value = (x.strip().strip('"') for x in line.split("="))
+    if name in ("timeout", "retries", "backoff", "concurrency"):
+        (tmp_path / "docaudit.toml").unlink()
+        quick = () if name == "retries" else ("--retries", "1")  # the test invoker's quick retries would win
+        flagged = da("run", f"--{name}", value, "--allow-empty", *quick)
+        said = message.split(": ", 1)[1].replace(f"{value} is", f"{value!r} is", 1)
+        assert flagged.exit_code == 2 and said in flagged.output, (said, flagged.output)
+
+
+def test_every_setting_is_declared_once_with_a_default_the_objects_use():
+    from docaudit.read.fetch import FetchSettings
+    from docaudit.read.limits import Limits
+    from docaudit.settings import SETTINGS, check, options
+    from docaudit.watch.run import RunSettings
+    from docaudit.watch.tkschema import V5
+
+    run, limits = RunSettings(), Limits()
+    for s in SETTINGS:
+        holder = {"run": run, "fetch": run.fetch, "limits": limits}.get(s.goes_to)
+        if holder is not None and s.default is not None:
+            assert getattr(holder, s.option_name if s.goes_to == "run" else s.name) == s.default, s.key
+        if s.default is not None and s.kind not in ("regexes", "urls"):
+            assert check(s, s.default, s.key) == s.default, s.key  # a default within its own bounds
+    assert isinstance(run.fetch, FetchSettings) and run.tk_api == V5
+    assert set(options()) == {
+        "concurrency",
+        "wait",
+        "timeout",
+        "retries",
+        "backoff",
+        "refetch",
+        "allow_empty",
+        "tk_api",
+        "tk_feed",
+    }
 
 
 def test_a_source_in_the_file_and_tracked_by_hand_says_who_owns_it(da, server, tmp_path):

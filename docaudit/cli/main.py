@@ -889,8 +889,8 @@ def demo(ctx: click.Context, color: str) -> None:
     Run it in an empty folder: it refuses a database that holds anything but the demo's letters (it never
     adds them to your own audit), and a site/ folder it did not write.
     """
-    from ..demo import run_demo
     from ..diff.render import render_diff
+    from ..examples.demo import run_demo
 
     obj: Context = ctx.obj
     with obj.store(create=True) as store:

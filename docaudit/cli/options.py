@@ -182,30 +182,42 @@ class SizeType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class DurationType(click.ParamType):
-    """Seconds, written ``30``, ``30s``, ``2m``, ``1h`` or ``1.5``, within ``low``..``high`` (the same bounds as
-    the docaudit.toml key it stands for), passed on as a float of seconds."""
+class SettingType(click.ParamType):
+    """A value for one setting of :data:`docaudit.settings.SETTINGS`, checked by the same function as the
+    docaudit.toml key it stands for (its type and bounds), so the flag and the file refuse the same values."""
 
-    name = "seconds"
+    def __init__(self, setting: Any) -> None:
+        self.setting = setting
+        self.name = {"duration": "seconds", "int": "integer", "float": "number"}.get(setting.kind, setting.kind)
 
-    def __init__(self, low: float | None = 0, high: float | None = None) -> None:
-        self.low, self.high = low, high
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ..settings import SettingError, check
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
-        import re
+        try:
+            return check(self.setting, value, self.setting.flag, text=isinstance(value, str))
+        except SettingError as exc:
+            self.fail(str(exc).split(": ", 1)[-1], param, ctx)
 
-        if isinstance(value, int | float):
-            seconds = float(value)
+
+def setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """One click option for each setting ``docaudit run`` takes from the command line
+    (:func:`docaudit.settings.options`): name, type, bounds, help, default and environment variable as the
+    settings table declares them. Each reaches the command as a keyword (``None`` when not given)."""
+    from ..settings import options
+
+    for setting in reversed(list(options().values())):
+        where = f"[{setting.section}] {setting.name}" if setting.config else ""
+        said = f"default {setting.shown_default()}" + (f"; {where}" if where else "")
+        if setting.env:
+            said += f"; env {setting.env}"
+        help_text = f"{setting.help} [{said}]"
+        if setting.kind == "bool":
+            f = click.option(setting.flag, setting.option_name, is_flag=True, default=None, help=help_text)(f)
         else:
-            m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", str(value), re.I)
-            if not m:
-                self.fail(f"{value!r} is not a duration (30, 30s, 2m, 1h)", param, ctx)
-            unit = (m.group(2) or "s").lower()
-            seconds = float(m.group(1)) * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}[unit]
-        if (self.low is not None and seconds < self.low) or (self.high is not None and seconds > self.high):
-            span = f"{self.low:g} to {self.high:g} s" if self.high is not None else f"at least {self.low:g} s"
-            self.fail(f"{value!r} is out of range ({span})", param, ctx)
-        return seconds
+            f = click.option(
+                setting.flag, setting.option_name, type=SettingType(setting), envvar=setting.env, help=help_text
+            )(f)
+    return f
 
 
 DATE = DateType()

@@ -7,7 +7,17 @@ import sys
 import click
 
 from ..errors import ExitCode
-from .options import DATE, LISTING, DurationType, emit_listing, ignore_option, output_options, quiet_option
+from ..settings import BY_KEY
+from .options import (
+    DATE,
+    LISTING,
+    SettingType,
+    emit_listing,
+    ignore_option,
+    output_options,
+    quiet_option,
+    setting_options,
+)
 from .output import write_json
 
 
@@ -99,15 +109,7 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
 @click.command("run")
 @click.option("--only", multiple=True, metavar="ID", help="Check only these sources; repeatable.")
 @click.option("--config", type=click.Path(dir_okay=False), help="Watchlist [default: docaudit.toml next to the db].")
-@click.option(
-    "--wait", type=DurationType(0), help="Time to wait for a run still going: 600, 10m [default 0, or [run] wait]."
-)
-@click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel fetches [default 8].")
-@click.option("--timeout", type=DurationType(0.1, 3600), help="Time per HTTP request: 30, 30s, 2m [default 30 s].")
-@click.option("--retries", type=click.IntRange(0, 10), help="Retries on timeouts, connection errors, 429, 5xx.")
-@click.option("--backoff", type=DurationType(0, 3600), help="Time before the first retry, doubling [default 1 s].")
-@click.option("--tk-api", envvar="DOCAUDIT_TK_API", help="Tweede Kamer OData base URL (env DOCAUDIT_TK_API).")
-@click.option("--tk-feed", envvar="DOCAUDIT_TK_FEED", help="Tweede Kamer SyncFeed base URL (env DOCAUDIT_TK_FEED).")
+@setting_options
 @click.option(
     "--notify",
     "notify_urls",
@@ -115,22 +117,14 @@ def sources_cmd(obj, include_inactive: bool, fmt: str) -> None:
     metavar="URL",
     help="apprise URL to tell, besides the watchlist's [notify] urls; repeatable.",
 )
-@click.option(
-    "--refetch", is_flag=True, help="Fetch every URL whole (no ETag/Last-Modified); same bytes stay unchanged."
-)
 @click.option("--no-notify", is_flag=True, help="Send no notifications this run.")
 @ignore_option
 @click.option("--feed", "feed_path", type=click.Path(dir_okay=False), help="Rewrite this Atom feed after the run.")
 @quiet_option
 @output_options(("terminal", "json"), json_help="One JSON object per checked document (JSON lines).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when something changed (new, changed or withdrawn).")
-@click.option(
-    "--allow-empty",
-    is_flag=True,
-    help="Nothing to check is fine (else: exit 2, one line on stderr; [run] allow_empty).",
-)
 @click.pass_obj
-def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, allow_empty, **options) -> ExitCode:
+def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, **options) -> ExitCode:
     """Check every tracked source once and store what changed: the cron entry point.
 
     \b
@@ -155,7 +149,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, al
     try:
         found = find_config(obj.db, config)
         watchlist = load_config(found).with_options(notify=notify_urls, no_notify=no_notify, **options)
-        allow_empty = allow_empty or watchlist.allow_empty
+        allow_empty = watchlist.allow_empty
         if found is None and not Path(obj.db).exists() and not allow_empty:
             click.echo(
                 stamp(
@@ -243,8 +237,18 @@ def tk_group() -> None:
 
 
 @tk_group.command("check")
-@click.option("--api", envvar="DOCAUDIT_TK_API", help="OData base URL [default: [tk] api, else the Kamer's v5].")
-@click.option("--feed", envvar="DOCAUDIT_TK_FEED", help="SyncFeed base URL [default: [tk] feed, else the Kamer's].")
+@click.option(
+    "--api",
+    type=SettingType(BY_KEY["tk.api"]),
+    envvar=BY_KEY["tk.api"].env,
+    help=f"OData base URL [default: [tk] api, else the Kamer's v5; env {BY_KEY['tk.api'].env}].",
+)
+@click.option(
+    "--feed",
+    type=SettingType(BY_KEY["tk.feed"]),
+    envvar=BY_KEY["tk.feed"].env,
+    help=f"SyncFeed base URL [default: [tk] feed, else the Kamer's; env {BY_KEY['tk.feed'].env}].",
+)
 @click.option("--config", type=click.Path(dir_okay=False), help="Watchlist [default: docaudit.toml next to the db].")
 @output_options(("terminal", "json"))
 @click.pass_obj

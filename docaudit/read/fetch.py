@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..errors import DocauditError
+from ..settings import default
 from ..text.formatting import human_size
 from ..version import __version__
 
@@ -73,19 +74,20 @@ class Fetched:
 
 @dataclass
 class FetchSettings:
-    """Knobs for one run; the defaults suit a nightly cron job against government web sites."""
+    """Knobs for one run; the defaults suit a nightly cron job against government web sites (the settings
+    among them are declared in :data:`docaudit.settings.SETTINGS`, section ``run``)."""
 
-    timeout: float = 30.0
-    retries: int = 3
-    backoff: float = 1.0
+    timeout: float = default("run.timeout")
+    retries: int = default("run.retries")
+    backoff: float = default("run.backoff")
     backoff_max: float = 30.0
-    max_size: int = 50 * 1024 * 1024
+    max_size: int = default("run.max_size")
     max_redirects: int = 10
-    per_host: int = 4
-    total_timeout: float = 300.0  # a whole download; one that takes longer is not retried
-    min_rate: float = 2048.0  # bytes per second, judged from ``rate_after`` seconds into a download
+    per_host: int = default("run.per_host")
+    total_timeout: float = default("run.total_timeout")  # a whole download; one that takes longer is not retried
+    min_rate: float = default("run.min_rate")  # bytes per second, judged from ``rate_after`` seconds into a download
     rate_after: float = 20.0
-    allow_private_redirects: bool = False  # follow a redirect from another origin into loopback/private ranges
+    allow_private_redirects: bool = default("run.allow_private_redirects")  # into loopback/private ranges
 
 
 def address_kind(host: str) -> str:

@@ -3,7 +3,7 @@ markup, changed between versions by a dropped "niet", a date, a moved and a remo
 
 from __future__ import annotations
 
-from docaudit.demo import store_examples
+from docaudit.examples.demo import store_examples
 from docaudit.ingest import add_bytes
 from docaudit.store.database import Store
 

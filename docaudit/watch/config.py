@@ -55,13 +55,13 @@ from typing import Any
 
 from ..errors import DocauditError
 from ..read.fetch import FetchSettings
+from ..settings import BY_KEY, SECTIONS, SETTINGS, Setting, SettingError, check, in_section, options
 from ..store.database import Store
-from ..values import parse_size
 from .run import RunSettings
 from .sources import Source, list_sources, parse_source, track, untrack
 
 CONFIG_NAME = "docaudit.toml"
-NOTIFY_ON = ("changes", "failures", "always", "never")
+NOTIFY_ON = BY_KEY["notify.on"].choices
 
 
 class ConfigError(DocauditError):
@@ -89,44 +89,42 @@ class Watchlist:
     def with_options(
         self,
         *,
-        wait: float | None = None,
-        concurrency: int | None = None,
-        timeout: float | None = None,
-        retries: int | None = None,
-        backoff: float | None = None,
-        tk_api: str | None = None,
-        tk_feed: str | None = None,
-        refetch: bool = False,
         ignore: Sequence[str] = (),
         notify: Sequence[str] = (),
         no_notify: bool = False,
         feed_path: str | os.PathLike[str] | None = None,
+        **settings: Any,
     ) -> Watchlist:
-        """This watchlist with command-line options laid over it (``None`` or empty: keep the file's value).
+        """This watchlist with command-line options laid over it: ``settings`` by option name (those of
+        :func:`docaudit.settings.options`: ``timeout=10``, ``tk_api=…``; ``None`` or false keeps the file's value),
+        each checked as the file's are; ``ignore`` rules are added to the file's.
 
         URLs given with ``notify`` are told of changes even when the file says ``on = "never"``;
         ``no_notify`` silences every target.
         """
-        settings = replace(self.settings, fetch=replace(self.settings.fetch))
-        for obj, key, value in (
-            (settings, "wait", wait),
-            (settings, "concurrency", concurrency),
-            (settings.fetch, "timeout", timeout),
-            (settings.fetch, "retries", retries),
-            (settings.fetch, "backoff", backoff),
-            (settings, "tk_api", tk_api or None),
-            (settings, "tk_feed", tk_feed or None),
-            (settings, "refetch", True if refetch else None),
-            (settings, "ignore", (*settings.ignore, *ignore) if ignore else None),
-        ):
-            if value is not None:
-                setattr(obj, key, value)
+        run = replace(self.settings, fetch=replace(self.settings.fetch))
+        own: dict[str, Any] = {}
+        known = options()
+        for name, value in settings.items():
+            setting = known.get(name)
+            if setting is None:
+                raise TypeError(f"with_options() got an unexpected keyword argument {name!r}")
+            if value is None or value is False:
+                continue
+            value = _value(setting, value, setting.flag, text=isinstance(value, str))
+            if setting.goes_to == "watchlist":
+                own[setting.name] = value
+            else:
+                setattr(run.fetch if setting.goes_to == "fetch" else run, setting.option_name, value)
+        if ignore:
+            run.ignore = (*run.ignore, *_rules(list(ignore), "--ignore"))
         return replace(
             self,
-            settings=settings,
+            settings=run,
             notify=[] if no_notify else [*self.notify, *notify],
             notify_on="changes" if notify and self.notify_on == "never" else self.notify_on,
             feed_path=Path(feed_path) if feed_path else self.feed_path,
+            **own,
         )
 
 
@@ -152,61 +150,43 @@ def load_config(path: Path | None) -> Watchlist:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     where = str(path)
-    _keys(data, {"run", "tk", "notify", "feed", "source", "limits", "report", "evidence"}, where)
+    _keys(data, {*SECTIONS, "source"}, where)
     w = Watchlist(path)
-    run = _table(data, "run", where)
-    _keys(run, set(RUN_KEYS) | {"schedule", "allow_empty", "ignore"}, f"{where} [run]")
-    fetch = FetchSettings()
-    settings = RunSettings(fetch=fetch)
-    for key, (target, kind, low, high) in RUN_KEYS.items():
-        if key not in run:
-            continue
-        value = _checked(run[key], kind, low, high, f"{where} [run] {key}")
-        setattr(fetch if target == "fetch" else settings, key, value)
-    settings.ignore = _rules(run.get("ignore", []), f"{where} [run] ignore")
-    w.settings = settings
-    w.schedule = run.get("schedule")
-    w.allow_empty = bool(run.get("allow_empty", False))
-    report = _table(data, "report", where)
-    _keys(report, {"path", "title"}, f"{where} [report]")
-    if "path" in report:
-        w.report_path = (path.parent / str(report["path"])).resolve()
-        w.report_title = report.get("title")
+    tables = {name: _table(data, name, where) for name in SECTIONS}
+    for name, table in tables.items():
+        _keys(table, set(in_section(name)), f"{where} [{name}]")
+    settings = RunSettings(fetch=FetchSettings())
+    values = {
+        s.key: _value(s, tables[s.section][s.name], f"{where} [{s.section}] {s.name}")
+        for s in SETTINGS
+        if s.config and s.section != "limits" and s.name in tables[s.section]
+    }
+    for key, value in values.items():
+        setting = BY_KEY[key]
+        if setting.goes_to == "fetch":
+            setattr(settings.fetch, setting.name, value)
+        elif setting.goes_to == "run":
+            setattr(settings, setting.option_name, value)
+    settings.ignore = _rules(list(values.get("run.ignore", ())), f"{where} [run] ignore")
     try:
-        w.settings.limits = w.settings.limits.with_values(_table(data, "limits", where), f"{where} [limits]")
+        settings.limits = settings.limits.with_values(tables["limits"], f"{where} [limits]")
     except (TypeError, ValueError) as exc:
         raise ConfigError(str(exc) if "[limits]" in str(exc) else f"{where} [limits]: {exc}") from None
-    tk = _table(data, "tk", where)
-    _keys(tk, {"api", "feed"}, f"{where} [tk]")
-    if "api" in tk:
-        w.settings.tk_api = str(tk["api"])
-    if "feed" in tk:
-        w.settings.tk_feed = str(tk["feed"])
-    notify = _table(data, "notify", where)
-    _keys(notify, {"urls", "on"}, f"{where} [notify]")
-    urls = notify.get("urls", [])
-    if isinstance(urls, str):
-        urls = [urls]
-    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
-        raise ConfigError(f"{where} [notify]: urls must be a list of apprise URLs")
-    w.notify = urls
-    w.notify_on = str(notify.get("on", "changes"))
-    if w.notify_on not in NOTIFY_ON:
-        raise ConfigError(f"{where} [notify]: on must be one of {', '.join(NOTIFY_ON)}")
-    evidence = _table(data, "evidence", where)
-    _keys(evidence, {"tsa", "tsa_cert", "seal"}, f"{where} [evidence]")
-    if "tsa" in evidence:
-        w.tsa = str(evidence["tsa"])
-        if not w.tsa.startswith(("https://", "http://")):
-            raise ConfigError(f"{where} [evidence]: tsa must be an http(s) URL")
-    if "tsa_cert" in evidence:
-        w.tsa_cert = (path.parent / str(evidence["tsa_cert"])).resolve()
-    w.seal_after_run = _checked(evidence.get("seal", False), "bool", None, None, f"{where} [evidence] seal")
-    feed = _table(data, "feed", where)
-    _keys(feed, {"path", "title"}, f"{where} [feed]")
-    if "path" in feed:
-        w.feed_path = (path.parent / str(feed["path"])).resolve()
-        w.feed_title = feed.get("title")
+    w.settings = settings
+    w.schedule = values.get("run.schedule")
+    w.allow_empty = values.get("run.allow_empty", False)
+    if "report.path" in values:
+        w.report_path = (path.parent / values["report.path"]).resolve()
+        w.report_title = values.get("report.title")
+    w.notify = list(values.get("notify.urls", ()))
+    w.notify_on = values.get("notify.on", "changes")
+    w.tsa = values.get("evidence.tsa")
+    if "evidence.tsa_cert" in values:
+        w.tsa_cert = (path.parent / values["evidence.tsa_cert"]).resolve()
+    w.seal_after_run = values.get("evidence.seal", False)
+    if "feed.path" in values:
+        w.feed_path = (path.parent / values["feed.path"]).resolve()
+        w.feed_title = values.get("feed.title")
     sources = data.get("source", [])
     if not isinstance(sources, list):
         raise ConfigError(f"{where}: write sources as [[source]] tables")
@@ -259,42 +239,12 @@ def sync_sources(store: Store, watchlist: Watchlist) -> list[Source]:
     return tracked
 
 
-# [run] keys: where they go, their type, and the range the command-line flags enforce too
-RUN_KEYS: dict[str, tuple[str, str, float | None, float | None]] = {
-    "concurrency": ("run", "int", 1, 64),
-    "wait": ("run", "float", 0, None),
-    "extract_workers": ("run", "int", 1, 64),
-    "feed_items": ("run", "int", 1, 10000),
-    "timeout": ("fetch", "float", 0.1, 3600),
-    "retries": ("fetch", "int", 0, 10),
-    "backoff": ("fetch", "float", 0, 3600),
-    "max_size": ("fetch", "size", 1, None),
-    "per_host": ("fetch", "int", 1, 64),
-    "total_timeout": ("fetch", "float", 1, 86400),
-    "min_rate": ("fetch", "float", 0, None),
-    "allow_private_redirects": ("fetch", "bool", None, None),
-}
-
-
-def _checked(value: Any, kind: str, low: float | None, high: float | None, where: str) -> Any:
-    """A config value of the right type within its range, or a ConfigError that says which."""
+def _value(setting: Setting, value: Any, where: str, *, text: bool = False) -> Any:
+    """A value for ``setting``, checked by the settings table; a ConfigError that says where, else."""
     try:
-        if kind == "bool":
-            if not isinstance(value, bool):
-                raise ValueError("true or false")
-            return value
-        if isinstance(value, bool):
-            raise ValueError("a number")
-        number: Any = parse_size(value) if kind == "size" else int(value) if kind == "int" else float(value)
-        if kind == "int" and isinstance(value, float) and value != int(value):
-            raise ValueError("a whole number")
-    except (TypeError, ValueError) as exc:
-        said = str(exc) if str(exc).startswith(("a ", "true")) else f"a {kind}"
-        raise ConfigError(f"{where}: {value!r} is not {said}") from None
-    if (low is not None and number < low) or (high is not None and number > high):
-        span = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
-        raise ConfigError(f"{where}: {value!r} is out of range ({span})")
-    return number
+        return check(setting, value, where, text=text)
+    except SettingError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _rules(value: Any, where: str) -> tuple[str, ...]:

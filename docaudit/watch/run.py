@@ -26,6 +26,7 @@ from ..read.document import prepare
 from ..read.fetch import Fetcher, FetchSettings
 from ..read.limits import Limits
 from ..read.prepare import Prepared
+from ..settings import default
 from ..store import chain
 from ..store.database import AddResult, Store, Version
 from ..values import hide_secrets, now, one_line, public_url, sha256
@@ -43,19 +44,20 @@ OUTCOMES = ("new", "changed", "unchanged", "withdrawn", "failed", "skipped")
 
 @dataclass
 class RunSettings:
-    """How a run behaves; ``docaudit.toml`` and the command-line options fill it in."""
+    """How a run behaves; ``docaudit.toml`` and the command-line options fill it in (the settings among these
+    fields are declared in :data:`docaudit.settings.SETTINGS`)."""
 
-    concurrency: int = 8
+    concurrency: int = default("run.concurrency")
     fetch: FetchSettings = field(default_factory=FetchSettings)
     tk_api: str = DEFAULT_API
     tk_feed: str = DEFAULT_FEED
     limits: Limits = field(default_factory=Limits.from_env)
-    wait: float = 0.0
-    extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
-    refetch: bool = False  # send no validators: fetch every URL whole, whatever the server's ETag says
-    feed_items: int = 20  # feed: sources take on at most this many new items a run
+    wait: float = default("run.wait")
+    extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))  # run.extract_workers
+    refetch: bool = default("run.refetch")  # send no validators: fetch every URL whole, whatever the ETag says
+    feed_items: int = default("run.feed_items")  # feed: sources take on at most this many new items a run
     parallel_from: int = 20  # runs with fewer sources extract in this process (a pool costs ~1 s to start)
-    ignore: tuple[str, ...] = ()  # text whose changes never reach an alert (docaudit.diff.ignore), every source
+    ignore: tuple[str, ...] = default("run.ignore")  # text whose changes never reach an alert (docaudit.diff.ignore)
     source_ignore: dict[str, tuple[str, ...]] = field(default_factory=dict)  # … and per source id
 
 

@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 
 from ..errors import DocauditError
 from ..read.fetch import Fetched, Fetcher, FetchError
+from ..settings import default
 from ..store.database import Store
 from ..values import now
 from .items import GONE, Item
@@ -52,7 +53,6 @@ from .sources import Source
 from .tkschema import (
     OVERLAP,
     OVERLAP_MODIFIED,
-    V5,
     Degraded,
     Schema,
     SchemaError,
@@ -66,7 +66,7 @@ from .tkschema import (
 
 __all__ = ["DEFAULT_API", "ServiceMoved", "check_tk", "describe_cursor", "parse_stamp", "schema_for"]
 
-DEFAULT_API = V5
+DEFAULT_API = default("tk.api")  # V5: declared with the setting (docaudit.settings)
 MAX_PAGES = 2000
 PAGE = 100  # $top: the v5 service answers HTTP 400 above 100
 MOVED_STATUSES = (400, 404, 410)

@@ -25,12 +25,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ..errors import DocauditError
 from ..read.fetch import Fetcher
+from ..settings import default
 from .items import Item
 from .sources import Source, parse_feed_filter
 from .tk import EXTENSIONS, dossier_filter, download, get_json, unchanged_file
 from .tkschema import Schema
 
-DEFAULT_FEED = "https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0"
+DEFAULT_FEED = default("tk.feed")  # declared with the setting (docaudit.settings)
 MAX_PAGES = 400  # 100,000 entries a run; a first mirror of the archive takes several runs
 ATOM = "{http://www.w3.org/2005/Atom}"
 TK = "{http://www.tweedekamer.nl/xsd/tkData/v1-0}"

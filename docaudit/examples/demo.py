@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .changes.compare import compare
-from .diff.model import LineDiff, SemanticDiff, WordDiff
-from .errors import DocauditError
-from .ingest.pipeline import add_bytes
-from .report import ReportResult, build_report
-from .store.database import AddResult, DocumentSummary, Store
-from .values import sha256
+from ..changes.compare import compare
+from ..diff.model import LineDiff, SemanticDiff, WordDiff
+from ..errors import DocauditError
+from ..ingest.pipeline import add_bytes
+from ..report import ReportResult, build_report
+from ..store.database import AddResult, DocumentSummary, Store
+from ..values import sha256
 
 
 @dataclass(frozen=True)
