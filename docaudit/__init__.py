@@ -141,6 +141,7 @@ MOVED = {
     "docaudit.spark.cli": "docaudit.cli.spark",
     "docaudit.watch.cli": "docaudit.cli.watch",
     "docaudit.report.cli": "docaudit.cli.report",
+    "docaudit.watch.check": "docaudit.watch.kinds",
 }
 
 

@@ -473,3 +473,19 @@ def test_documents_are_listed_by_letter_date(da, tmp_path):
     assert [d["id"] for d in json.loads(da("docs", "--json").stdout)] == ["nieuw", "oud", "zonder"]
     header = da("docs").output.splitlines()[0]
     assert header.index("letter date") < header.index("last stored (UTC)")
+
+
+def test_every_kind_of_source_has_one_object_the_run_asks():
+    """The run has one loop: each source's kind says whether it needs OData, checks it and advances its state."""
+    from docaudit.watch import kinds, sources
+
+    assert set(kinds.KINDS) == set(sources.KINDS)
+    url = sources.parse_source("https://example.org/brief.pdf", doc="brief")
+    dossier_feed = sources.parse_source("tk:feed?dossier=36800-XV")
+    assert not kinds.kind_of(url).needs_odata(url)
+    assert kinds.kind_of(sources.parse_source("tk:2024D46963")).needs_odata(sources.parse_source("tk:2024D46963"))
+    assert kinds.kind_of(dossier_feed).needs_odata(dossier_feed)  # its dossier's documents are looked up once
+    dossier_feed.state["dossier_ids"] = ["x"]
+    assert not kinds.kind_of(dossier_feed).needs_odata(dossier_feed)
+    unreachable = kinds.check_source(url, kinds.CheckContext(fetcher=None))  # type: ignore[arg-type]
+    assert unreachable.error and unreachable.items[0].outcome == "failed"  # a check never raises

@@ -67,7 +67,7 @@ def _change_section(store: Store, o: Outcome, compare_versions) -> str:
     if o.announced is False:
         lines.insert(1, "⚠ silent revision: the text changed while its source announced no new version")
     try:
-        diff = compare_versions(store, o.previous, o.version)
+        diff = o.diff if o.diff is not None else compare_versions(store, o.previous, o.version)
     except Exception as exc:  # a summary that cannot be made must not hide the change itself
         lines.append(f"(no summary: {exc})")
         return "\n".join(lines)

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ..errors import DocauditError, ExitCode
@@ -31,8 +31,8 @@ from ..store import chain
 from ..store.database import AddResult, Store, Version
 from ..values import hide_secrets, now, one_line, public_url, sha256
 from . import tk
-from .check import Check, check_source
 from .items import Item
+from .kinds import Check, CheckContext, check_source, kind_of
 from .lock import RunLock
 from .sources import Source, get_source, list_sources
 from .tk import DEFAULT_API
@@ -83,9 +83,11 @@ class Outcome:
     summary: str | None = None  # a changed document: what the semantic diff says ("2 modified (1 negation)")
     ignored: bool = False  # a changed document whose every change is in text an ignore rule matches: no alert
     reverted_to: str | None = None  # a changed document whose text is again that of this earlier version
+    diff: Any = field(default=None, repr=False, compare=False)  # a changed document: its SemanticDiff (not in JSON)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The outcome as JSON (every field but the diff, which notifications reuse instead of diffing again)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "diff"}
 
 
 @dataclass
@@ -138,34 +140,59 @@ class RunReport:
         return ExitCode.OK
 
 
+class Run:
+    """One run, from start to finish: holds the run lock, and the ``runs`` row that says what became of it
+    (``done``, or ``aborted`` with the error when the block raised). The job checks the sources and, still
+    under the lock, tells what it found; see :func:`docaudit.watch.job.run_watchlist`."""
+
+    def __init__(self, store: Store, *, only: Iterable[str] | None = None, settings: RunSettings | None = None):
+        self.store = store
+        self.only = only
+        self.settings = settings or RunSettings()
+        self.lock = RunLock(store.path, wait=self.settings.wait)
+        self.sources: list[Source] = []
+        self.report: RunReport | None = None
+
+    def __enter__(self) -> Run:
+        self.lock.__enter__()
+        try:
+            self.sources = _select(self.store, self.only)
+            self.report = _start(self.store, len(self.sources))
+        except BaseException:
+            self.lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def check(self, on_outcome: Callable[[Outcome], None] | None = None) -> RunReport:
+        """Check every selected source once; ``on_outcome`` is called as each document is recorded."""
+        assert self.report is not None, "use Run as a context manager"
+        with Fetcher(self.settings.fetch) as fetcher:
+            _check_all(self.store, fetcher, self.sources, self.settings, self.report, on_outcome)
+        self.report.finished_at = now()
+        return self.report
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        try:
+            if self.report is not None:
+                if exc is None:
+                    _finish(self.store, self.report, "done")
+                else:
+                    _finish(self.store, self.report, "aborted", error=str(exc) or type(exc).__name__)
+        finally:
+            self.lock.__exit__(exc_type, exc, tb)
+
+
 def run(
     store: Store,
     *,
     only: Iterable[str] | None = None,
     settings: RunSettings | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
-    after_store: Callable[[RunReport], None] | None = None,
 ) -> RunReport:
-    """Check every active source (or those in ``only``) once; see the module docstring.
-
-    ``on_outcome`` is called as each document is recorded (for printing progress); ``after_store`` once
-    everything is stored, still under the lock (notifications, the feed).
-    """
-    settings = settings or RunSettings()
-    with RunLock(store.path, wait=settings.wait):
-        sources = _select(store, only)
-        report = _start(store, len(sources))
-        try:
-            with Fetcher(settings.fetch) as fetcher:
-                _check_all(store, fetcher, sources, settings, report, on_outcome)
-            report.finished_at = now()
-            if after_store is not None:
-                after_store(report)
-        except BaseException as exc:
-            _finish(store, report, "aborted", error=str(exc) or type(exc).__name__)
-            raise
-        _finish(store, report, "done")
-    return report
+    """Check every active source (or those in ``only``) once; see the module docstring. ``on_outcome`` is
+    called as each document is recorded (for printing progress)."""
+    with Run(store, only=only, settings=settings) as current:
+        return current.check(on_outcome)
 
 
 def _select(store: Store, only: Iterable[str] | None) -> list[Source]:
@@ -224,8 +251,14 @@ def _check_all(
     on_outcome: Callable[[Outcome], None] | None,
 ) -> None:
     """Fetch in threads; extract changed bytes in worker processes; store and record in this thread."""
-    known = _known_tk(store)
-    tk_schema = _tk_schema(store, fetcher, sources, settings, report)
+    ctx = CheckContext(
+        fetcher,
+        schema=_tk_schema(store, fetcher, sources, settings, report),
+        tk_feed=settings.tk_feed,
+        known=_known_tk(store),
+        refetch=settings.refetch,
+        feed_items=settings.feed_items,
+    )
     workers = max(1, min(settings.concurrency, len(sources) or 1))
     parallel = settings.extract_workers > 1 and len(sources) >= settings.parallel_from
     pending: dict[Future, tuple[str, Any]] = {}
@@ -247,17 +280,7 @@ def _check_all(
         _Extractors(settings.extract_workers if parallel else 0, settings.limits) as extractors,
     ):
         for s in sources:
-            job = pool.submit(
-                check_source,
-                s,
-                fetcher,
-                tk_schema=tk_schema,
-                tk_feed=settings.tk_feed,
-                known=known,
-                refetch=settings.refetch,
-                feed_items=settings.feed_items,
-            )
-            pending[job] = ("check", s)
+            pending[pool.submit(check_source, s, ctx)] = ("check", s)
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -343,7 +366,7 @@ def _tk_schema(
 ) -> Schema | Exception | None:
     """The OData service's schema, read once for the run when a source needs it (or why it cannot be):
     kept in the database, and said in the run's notes when it changed or could not be read."""
-    if not any(_needs_odata(s) for s in sources):
+    if not any(kind_of(s).needs_odata(s) for s in sources):
         return None
     try:
         schema, notes = tk.schema_for(store, fetcher, settings.tk_api)
@@ -353,19 +376,11 @@ def _tk_schema(
     return schema
 
 
-def _needs_odata(source: Source) -> bool:
-    if source.kind in ("tk-document", "tk-dossier", "tk-query"):
-        return True
-    return source.kind == "tk-feed" and "dossier=" in source.target and not source.state.get("dossier_ids")
-
-
 def _needs_extraction(store: Store, item: Item) -> bool:
     if item.outcome != "fetched" or item.fetched is None or not item.doc_id:
         return False
-    row = store.conn.execute(
-        "SELECT raw_sha256 FROM versions WHERE doc_id = ? ORDER BY number DESC LIMIT 1", (item.doc_id,)
-    ).fetchone()
-    return row is None or row[0] != sha256(item.fetched.data)
+    latest = store.latest(item.doc_id)
+    return latest is None or latest.raw_sha256 != sha256(item.fetched.data)
 
 
 def _known_tk(store: Store) -> dict[str, dict[str, Any]]:
@@ -387,19 +402,7 @@ def _record_source(store: Store, check: Check, outcomes: list[Outcome]) -> None:
     """After all of a source's documents are recorded: its status, and the API cursor."""
     source = check.source
     with store.transaction() as conn:
-        state = dict(get_source(store, source.id).state)
-        if source.kind == "feed":
-            from . import feeds
-
-            state = feeds.advance_state(state, check.items)
-        elif source.kind == "tk-feed":
-            from . import tkfeed
-
-            state = tkfeed.advance_state(state, check.items, check.read_to)
-            if check.source.state.get("dossier_ids"):
-                state["dossier_ids"] = check.source.state["dossier_ids"]
-        elif source.kind.startswith("tk-"):
-            state = tk.advance_state(state, check.items, check.schema)
+        state = kind_of(source).advance(dict(get_source(store, source.id).state), check)
         failed = [o for o in outcomes if o.outcome == "failed"]
         changed = [o for o in outcomes if o.outcome in ("new", "changed")]
         gone = [o for o in outcomes if o.outcome == "withdrawn"]
@@ -468,7 +471,10 @@ def _record_item(
             outcome = _stored(outcome, result)
             if outcome.outcome == "changed" and result.previous and result.version:
                 rules = (*settings.ignore, *settings.source_ignore.get(source.id, ())) if settings else ()
-                outcome.summary, outcome.ignored = _summary(result.previous, result.version, rules)
+                outcome.diff = _diff(result.previous, result.version, rules)
+                if outcome.diff is not None:
+                    outcome.summary = outcome.diff.summary_line()
+                    outcome.ignored = bool(rules) and not outcome.diff.substantive
         except DocauditError as exc:
             item.outcome = "failed"
             outcome.outcome, outcome.error = "failed", _extraction_error(exc)
@@ -500,16 +506,16 @@ def _record_item(
     return outcome
 
 
-def _summary(old: Version, new: Version, ignore: tuple[str, ...] = ()) -> tuple[str | None, bool]:
-    """The semantic diff's summary line, for the run's line and JSON (None when it cannot be made), and
-    whether ignore rules left nothing substantive (the change is then stored but raises no alert)."""
+def _diff(old: Version, new: Version, ignore: tuple[str, ...] = ()) -> Any:
+    """The semantic diff of a change, made once: its summary line goes into the run's line and JSON, the
+    notification shows its ranked changes, and ignore rules that leave nothing substantive silence the alert.
+    None when it cannot be made (a summary must never cost the change itself)."""
     from ..changes.compare import diff_versions
 
     try:
-        diff = diff_versions(old, new, ignore=ignore)
-    except Exception:  # noqa: BLE001 - a summary must never cost the change itself
-        return None, False
-    return diff.summary_line(), bool(ignore) and not diff.substantive
+        return diff_versions(old, new, ignore=ignore)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def _extraction_error(exc: DocauditError) -> str:
@@ -589,7 +595,5 @@ def _insert_fetch(
 
 
 def _latest_ref(store: Store, doc_id: str | None) -> str | None:
-    if not doc_id:
-        return None
-    row = store.conn.execute("SELECT max(number) FROM versions WHERE doc_id = ?", (doc_id,)).fetchone()
-    return f"{doc_id}@{row[0]}" if row and row[0] else None
+    latest = store.latest(doc_id) if doc_id else None
+    return latest.ref if latest else None
