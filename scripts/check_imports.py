@@ -5,8 +5,12 @@ Every ``import`` counts, at module level or inside a function (a lazy import is 
 Each module sits on a floor (``FLOORS`` below, lowest first); a module may import modules on its own
 floor or below, never above. Within a floor, the graph must still be free of cycles.
 
-    python scripts/check_imports.py          # exit 1 and a list of problems, or a one-line "ok"
-    python scripts/check_imports.py --graph  # print every edge, floor by floor
+    python scripts/check_imports.py               # exit 1 and a list of problems, or a one-line "ok"
+    python scripts/check_imports.py --graph       # print every edge, floor by floor
+    python scripts/check_imports.py --write-docs  # rewrite the floor table of docs/architecture.md
+
+The floor table in docs/architecture.md is generated from the same graph (each package and loose module, what its
+docstring says it holds, and the floors it imports from); a stale table is one of the problems CI fails on.
 
 CI runs it (``.ci/run``), and so does the test suite (tests/test_layout.py).
 """
@@ -177,11 +181,66 @@ def problems(edges: dict[str, set[str]]) -> list[str]:
     return out
 
 
+DOC = ROOT / "docs" / "architecture.md"
+START, END = "<!-- floors:start -->", "<!-- floors:end -->"
+
+
+def unit_of(module: str) -> str:
+    """The package or loose module a module belongs to: ``text/``, ``errors``, ``__init__``."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "__init__"
+    return parts[1] + "/" if (PACKAGE / parts[1]).is_dir() else parts[1]
+
+
+def summary(unit: str) -> str:
+    """The first sentence of a unit's docstring, without Sphinx roles."""
+    import re
+
+    path = PACKAGE / unit / "__init__.py" if unit.endswith("/") else PACKAGE / f"{unit}.py"
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    text = " ".join(doc.split("\n\n")[0].split())
+    text = re.sub(r":\w+:`~?\.?([^`]+)`", r"`\1`", text).replace("``", "`")
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return first.replace("|", "\\|")
+
+
+def floor_table(edges: dict[str, set[str]]) -> str:
+    """The floor table of docs/architecture.md: each floor's packages and modules, what they hold, and the
+    floors their imports reach (from the graph, lazy imports included)."""
+    rows = ["| floor | package or module | what it holds | imports from |", "|---|---|---|---|"]
+    for n, (name, _) in enumerate(FLOORS):
+        modules = sorted(m for m in edges if floor_of(m) == n)
+        units = sorted({unit_of(m) for m in modules}, key=lambda u: (u.endswith("/"), u))
+        below = sorted(
+            {floor_of(t) for m in modules for t in edges[m] if floor_of(t) < n}
+        )
+        reach = ", ".join(FLOORS[f][0] for f in below) or "—"
+        for i, unit in enumerate(units):
+            count = sum(1 for m in modules if unit_of(m) == unit)
+            label = f"`{unit}` ({count} modules)" if unit.endswith("/") else f"`{unit}`"
+            rows.append(f"| {name if i == 0 else ''} | {label} | {summary(unit)} | {reach if i == 0 else ''} |")
+    return "\n".join(rows)
+
+
+def architecture_doc(edges: dict[str, set[str]]) -> str:
+    """docs/architecture.md with its floor table as the graph gives it today."""
+    import re
+
+    current = DOC.read_text(encoding="utf-8")
+    table = floor_table(edges)
+    return re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: f"{START}\n{table}\n{END}", current, flags=re.S)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--graph", action="store_true", help="print every edge, floor by floor")
+    parser.add_argument("--write-docs", action="store_true", help="rewrite the floor table of docs/architecture.md")
     args = parser.parse_args(argv)
     edges = graph()
+    if args.write_docs:
+        DOC.write_text(architecture_doc(edges), encoding="utf-8")
+        print(f"wrote the floor table of {DOC.relative_to(ROOT)}")
     if args.graph:
         for n, (name, _) in enumerate(FLOORS):
             print(f"# {name}")
@@ -189,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{module} -> {', '.join(sorted(edges[module])) or '-'}")
     found = problems(edges)
     found += [line for p in sorted(PACKAGE.rglob("*.py")) for line in private_imports(p, module_name(p))]
+    if START not in DOC.read_text(encoding="utf-8"):
+        found.append(f"{DOC.relative_to(ROOT)} has no {START} … {END} block for the floor table")
+    elif architecture_doc(edges) != DOC.read_text(encoding="utf-8"):
+        found.append(
+            f"{DOC.relative_to(ROOT)}: the floor table is stale; run python scripts/check_imports.py --write-docs"
+        )
     for line in found:
         print(line)
     if found:

@@ -167,3 +167,12 @@ def test_commands_exit_in_one_place_with_the_listed_codes():
                 places.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert len(places) <= 3, places
     assert places == ["docaudit/cli/main.py:" + places[0].rsplit(":", 1)[1]], places
+
+
+def test_the_architecture_page_names_every_package_and_loose_module():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "docaudit").iterdir()):
+        if path.is_dir() and (path / "__init__.py").exists():
+            assert f"`{path.name}/`" in page, path.name
+        elif path.suffix == ".py":
+            assert f"`{path.stem}`" in page, path.stem
