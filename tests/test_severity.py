@@ -60,8 +60,8 @@ def test_punctuation_capitals_and_numbering_are_minor_and_no_alarm(old, new):
     diff = semantic_diff(old, new)
     assert [c.level for c in diff.changes if c.kind != "cosmetic"] in (["minor"], [])
     assert not diff.substantive and diff.summary_line().startswith("no substantive changes")
-    diff.strict = True
-    assert diff.substantive == any(c.level == "minor" for c in diff.changes)
+    assert diff.changed(strict=True) == any(c.level == "minor" for c in diff.changes)
+    assert render_diff(diff, "json", strict=True) == render_diff(diff, "json")  # display options stay out of data
 
 
 def test_the_most_severe_change_is_listed_first_and_json_keeps_text_order():
@@ -71,11 +71,9 @@ def test_the_most_severe_change_is_listed_first_and_json_keeps_text_order():
     text = render_diff(diff, "terminal")
     assert text.index("negation added") < text.index("amount changed") < text.index("wording changed")
     assert [c.old_index for c in diff.changes] == sorted(c.old_index for c in diff.changes)
-    diff.order = "document"
-    text = render_diff(diff, "terminal")
+    text = render_diff(diff, "terminal", order="document")
     assert text.index("wording changed") < text.index("negation added")
-    diff.order, diff.min_severity = "severity", 80
-    text = render_diff(diff, "markdown")
+    text = render_diff(diff, "markdown", min_severity=80)
     assert "negation added" in text and "amount changed" not in text
     data = diff.to_dict()
     assert data["severity"] == 95 and data["levels"]["substantive"] == 3
@@ -88,6 +86,8 @@ def test_diff_command_orders_filters_and_strict(da, tmp_path):
     (tmp_path / "b.txt").write_text("Zie de bijlage; vragen kunt u stellen.\n", encoding="utf-8")
     assert da("diff", "a.txt", "b.txt").exit_code == 0  # minor: no alarm
     assert da("diff", "a.txt", "b.txt", "--strict").exit_code == 1
+    plain, strict = da("diff", "a.txt", "b.txt", "--json"), da("diff", "a.txt", "b.txt", "--json", "--strict")
+    assert (plain.exit_code, strict.exit_code) == (0, 1) and plain.output == strict.output  # --strict: the exit only
     r = da("diff", "a.txt", "b.txt", "--order", "document", "--min-severity", "50")
     assert r.exit_code == 0 and "minor" not in r.output.split("\n", 2)[2]
 

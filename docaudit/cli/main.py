@@ -416,16 +416,17 @@ def diff(
     finally:
         for s in opened:
             s.close()
-    if isinstance(result, SemanticDiff):
-        result.order, result.min_severity, result.strict = order, min_severity, strict
     colored = use_color(color, to_file=output is not None) and fmt == "terminal"
-    text = render_diff(result, fmt, color=colored, cosmetic=cosmetic)
+    text = render_diff(
+        result, fmt, color=colored, cosmetic=cosmetic, order=order, min_severity=min_severity, strict=strict
+    )
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output} ({fmt}): {_said(result)}", err=True)
     else:
         click.echo(text, nl=False, color=colored)  # click strips colour from a pipe unless told
-    return ExitCode.CHANGED if result.substantive else ExitCode.OK
+    changed = result.changed(strict=strict) if isinstance(result, SemanticDiff) else result.substantive
+    return ExitCode.CHANGED if changed else ExitCode.OK
 
 
 def _said(result) -> str:

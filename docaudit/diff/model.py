@@ -83,10 +83,6 @@ class SemanticDiff:
     commitments: list[dict[str, Any]] = field(default_factory=list)
     # the sentences both sides were split into (for showing changes in place; not serialized)
     texts: tuple[list[Sentence], list[Sentence]] | None = field(default=None, repr=False, compare=False)
-    strict: bool = field(default=False, repr=False, compare=False)  # minor changes count as substantive
-    # how renderers list the changes: most severe first ("severity") or in text order ("document")
-    order: str = field(default="severity", repr=False, compare=False)
-    min_severity: int = field(default=0, repr=False, compare=False)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -97,8 +93,12 @@ class SemanticDiff:
 
     @property
     def substantive(self) -> bool:
-        """Whether a change alters meaning: substantive in kind and level (minor too when ``strict``)."""
-        return any(c.substantive and (c.level == "substantive" or self.strict) for c in self.changes)
+        """Whether a change alters meaning: substantive in kind and level."""
+        return self.changed()
+
+    def changed(self, *, strict: bool = False) -> bool:
+        """Whether a change alters meaning; with ``strict`` a minor change (punctuation, numbering) counts too."""
+        return any(c.substantive and (c.level == "substantive" or strict) for c in self.changes)
 
     @property
     def severity(self) -> int:

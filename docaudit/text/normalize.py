@@ -233,8 +233,10 @@ def join_hyphens(text: str) -> str:
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?)])")
 
 
+@lru_cache(maxsize=4096)  # a diff asks for the same sentence's folding from the aligner, the flags and the judge
 def fold_typography(text: str) -> str:
-    """Fold quote and dash style, spacing in numbers and around punctuation, and emphasis markers."""
+    """Fold quote and dash style, spacing in numbers and around punctuation, and emphasis markers (kept for the
+    last 4,096 texts: the diff's stages each fold the same sentences, and fold each only once)."""
     text = fold_quotes(_fold_spaces(_fold_invisible(unicodedata.normalize("NFC", text))))
     if "*" in text or "_" in text:
         text = strip_emphasis(text)
@@ -278,8 +280,10 @@ def has_mojibake(text: str) -> bool:
     return _MOJIBAKE.search(text) is not None
 
 
+@lru_cache(maxsize=4096)
 def repair_encoding(text: str) -> str:
-    """``text`` with mojibake undone (ftfy), or unchanged when it shows none. Only the encoding is touched."""
+    """``text`` with mojibake undone (ftfy), or unchanged when it shows none. Only the encoding is touched
+    (kept for the last 4,096 texts, like :func:`fold_typography`)."""
     if not has_mojibake(text):
         return text
     ftfy, config = _encoding_only()

@@ -3,19 +3,46 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 
 from ..model import Change, LineDiff, SemanticDiff, WordDiff
 
 FORMATS = ("terminal", "unified", "json", "html", "markdown")
+ORDERS = ("severity", "document")
 AnyDiff = SemanticDiff | LineDiff | WordDiff
 
 
-def render_diff(diff: AnyDiff, fmt: str = "terminal", *, color: bool = False, cosmetic: bool = False) -> str:
-    """Render ``diff`` in ``fmt``; ``color`` for the terminal, ``cosmetic`` to list cosmetic changes too."""
+@dataclass(frozen=True)
+class Display:
+    """How a diff is shown, never part of the diff itself: colour (terminal), cosmetic changes listed too, the
+    order of the listing (most severe first, or in text order), the least severity listed, and ``strict``
+    (minor changes shown among the substantive ones, as ``diff --strict`` counts them)."""
+
+    color: bool = False
+    cosmetic: bool = False
+    order: str = "severity"
+    min_severity: int = 0
+    strict: bool = False
+
+
+def render_diff(
+    diff: AnyDiff,
+    fmt: str = "terminal",
+    *,
+    color: bool = False,
+    cosmetic: bool = False,
+    order: str = "severity",
+    min_severity: int = 0,
+    strict: bool = False,
+) -> str:
+    """Render ``diff`` in ``fmt`` as the :class:`Display` options say; the diff is left as it was (its JSON
+    says the same whatever the display)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r} (one of {', '.join(ORDERS)})")
     module = importlib.import_module(f".{'jsonfmt' if fmt == 'json' else fmt}", __name__)
-    return module.render(diff, color=color, cosmetic=cosmetic)
+    return module.render(diff, Display(color, cosmetic, order, min_severity, strict))
 
 
 def change_words(change: Change) -> list[tuple[int, str]]:
@@ -78,11 +105,14 @@ def commitment_line(event: dict) -> tuple[str, str]:
     return head, event.get("new_text") or event.get("old_text") or ""
 
 
-def shown(diff: SemanticDiff, cosmetic: bool) -> list[Change]:
-    """The changes a listing shows: most severe first unless ``diff.order`` is ``document``; none under
-    ``diff.min_severity``; cosmetic ones only when asked for."""
-    changes = [c for c in diff.changes if (cosmetic or c.kind != "cosmetic") and c.severity >= diff.min_severity]
-    return changes if diff.order == "document" else sorted(changes, key=lambda c: -c.severity)
+def shown(diff: SemanticDiff, display: Display | None = None) -> list[Change]:
+    """The changes a listing shows: most severe first unless the display's order is ``document``; none under
+    its ``min_severity``; cosmetic ones only when asked for."""
+    display = display or Display()
+    changes = [
+        c for c in diff.changes if (display.cosmetic or c.kind != "cosmetic") and c.severity >= display.min_severity
+    ]
+    return changes if display.order == "document" else sorted(changes, key=lambda c: -c.severity)
 
 
 def cosmetic_note(diff: SemanticDiff) -> str:

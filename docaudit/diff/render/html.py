@@ -8,12 +8,12 @@ autoescaping on, so every piece of document text is HTML-escaped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..inplace import Block, in_place, numbers
 from ..model import Change, LineDiff, SemanticDiff
-from . import change_words, context_paragraphs, location, shown, word_paragraphs
+from . import Display, change_words, context_paragraphs, location, shown, word_paragraphs
 
 
 @dataclass
@@ -30,23 +30,25 @@ class DiffView:
     change_words = staticmethod(change_words)
 
 
-def view(diff: SemanticDiff) -> DiffView:
+def view(diff: SemanticDiff, display: Display | None = None) -> DiffView:
+    display = replace(display or Display(), cosmetic=False)  # cosmetic changes have a list of their own
+    strict = display.strict
     number = numbers(diff)
-    listed = shown(diff, cosmetic=False)
+    listed = shown(diff, display)
     return DiffView(
-        [(number[id(c)], c) for c in listed if c.level == "substantive" or (diff.strict and c.level == "minor")],
+        [(number[id(c)], c) for c in listed if c.level == "substantive" or (strict and c.level == "minor")],
         [c for c in diff.changes if c.kind == "cosmetic"],
-        minor=[(number[id(c)], c) for c in listed if c.level == "minor" and not diff.strict],
+        minor=[(number[id(c)], c) for c in listed if c.level == "minor" and not strict],
         commitments=diff.commitments,
         blocks=in_place(diff) if diff.texts is not None and diff.changes else [],
     )
 
 
-def context(diff) -> dict[str, Any]:
-    """The template values for any diff (semantic, line or word)."""
+def context(diff, display: Display | None = None) -> dict[str, Any]:
+    """The template values for any diff (semantic, line or word), shown as ``display`` says."""
     values: dict[str, Any] = {"old": diff.old, "new": diff.new, "mode": diff.mode}
     if isinstance(diff, SemanticDiff):
-        values.update(summary=diff.summary_line(), view=view(diff))
+        values.update(summary=diff.summary_line(), view=view(diff, display))
     elif isinstance(diff, LineDiff):
         n = sum(1 for h in diff.hunks for op, _ in h.lines if op != " ")
         values.update(summary=f"{n} changed {diff.by}s" if n else "no changes", hunks=diff.hunks)
@@ -61,7 +63,7 @@ def context(diff) -> dict[str, Any]:
     return values
 
 
-def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
+def render(diff, display: Display) -> str:
     from .templating import render_template, stylesheet
 
-    return render_template("diff.html", inline_css=stylesheet(), **context(diff))
+    return render_template("diff.html", inline_css=stylesheet(), **context(diff, display))

@@ -5,5 +5,6 @@ from __future__ import annotations
 import json
 
 
-def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
+def render(diff, display: object = None) -> str:
+    """The diff as data: the display options change nothing in it."""
     return json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n"

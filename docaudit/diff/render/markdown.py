@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from ...text.formatting import markdown_escape as escape
 from ..model import LineDiff, SemanticDiff, WordDiff
-from . import change_words, commitment_line, context_paragraphs, cosmetic_note, location, shown, title, word_paragraphs
+from . import (
+    Display,
+    change_words,
+    commitment_line,
+    context_paragraphs,
+    cosmetic_note,
+    location,
+    shown,
+    title,
+    word_paragraphs,
+)
 
 
 def _wrap(text: str, mark: str) -> str:
@@ -24,7 +34,8 @@ def _code(text: str) -> str:
     return f"`{text}`"
 
 
-def _semantic(diff: SemanticDiff, cosmetic: bool) -> str:
+def _semantic(diff: SemanticDiff, display: Display) -> str:
+    cosmetic = display.cosmetic
     out = [f"### {escape(title(diff))}", "", f"**{diff.summary_line()}**", ""]
     if diff.commitments:  # what happened to the letter's promises comes first
         out += [f"#### Commitments ({len(diff.commitments)})", ""]
@@ -32,7 +43,7 @@ def _semantic(diff: SemanticDiff, cosmetic: bool) -> str:
             head, text = commitment_line(event)
             out.append(f"- **{escape(head)}** — {escape(text)}")
         out += ["", "#### Changes", ""]
-    for n, c in enumerate(shown(diff, cosmetic), 1):
+    for n, c in enumerate(shown(diff, display), 1):
         tags = " ".join(_code(f) for f in (c.flags or c.reasons))
         why = f" · {c.severity} {escape(c.summary)}" if c.summary else ""
         kind = c.kind if c.level != "minor" else "minor"
@@ -67,9 +78,9 @@ def _word(diff: WordDiff) -> str:
     return "\n".join(out)
 
 
-def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
+def render(diff, display: Display) -> str:
     if isinstance(diff, SemanticDiff):
-        return _semantic(diff, cosmetic)
+        return _semantic(diff, display)
     if isinstance(diff, LineDiff):
         return _line(diff)
     if isinstance(diff, WordDiff):

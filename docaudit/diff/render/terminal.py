@@ -6,6 +6,7 @@ import click
 
 from ..model import LineDiff, SemanticDiff, WordDiff
 from . import (
+    Display,
     change_words,
     commitment_line,
     context_paragraphs,
@@ -33,7 +34,9 @@ def inline(ops: list[tuple[int, str]], color: bool) -> str:
     )
 
 
-def _semantic(diff: SemanticDiff, color: bool, cosmetic: bool) -> str:
+def _semantic(diff: SemanticDiff, display: Display) -> str:
+    color, cosmetic = display.color, display.cosmetic
+
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
@@ -44,7 +47,7 @@ def _semantic(diff: SemanticDiff, color: bool, cosmetic: bool) -> str:
             head, text = commitment_line(event)
             bad = event["event"] in ("reversed", "weakened", "dropped", "postponed")
             lines += [f"  {style(head, fg='red' if bad else None, bold=True)}", f"    {text}"]
-    for c in shown(diff, cosmetic):
+    for c in shown(diff, display):
         head = style(c.kind if c.level != "minor" else "minor", fg=KIND_COLOURS[c.kind], bold=True)
         extra = c.flags or c.reasons
         tags = " ".join(style(f"[{f}]", fg="magenta" if c.flags else None) for f in extra)
@@ -85,9 +88,10 @@ def _word(diff: WordDiff, color: bool) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
+def render(diff, display: Display) -> str:
+    color = display.color
     if isinstance(diff, SemanticDiff):
-        return _semantic(diff, color, cosmetic)
+        return _semantic(diff, display)
     if isinstance(diff, LineDiff):
         return _line(diff, color)
     return _word(diff, color)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import LineDiff, SemanticDiff, WordDiff
-from . import context_paragraphs, markers, shown, word_paragraphs
+from . import Display, context_paragraphs, markers, shown, word_paragraphs
 
 
 def _range(start: int, count: int) -> str:
@@ -22,9 +22,9 @@ def line_diff_lines(diff: LineDiff) -> list[str]:
     return out
 
 
-def _semantic(diff: SemanticDiff, cosmetic: bool) -> list[str]:
+def _semantic(diff: SemanticDiff, display: Display) -> list[str]:
     """Each change as a hunk over sentence numbers, its kind and flags after the ``@@`` header."""
-    changes = shown(diff, cosmetic)
+    changes = shown(diff, display)
     if not changes:
         return []
     out = [f"--- {diff.old.ref}", f"+++ {diff.new.ref}"]
@@ -51,9 +51,9 @@ def _word(diff: WordDiff) -> list[str]:
     return out if len(out) > 2 else []
 
 
-def render(diff, *, color: bool = False, cosmetic: bool = False) -> str:
+def render(diff, display: Display) -> str:
     if isinstance(diff, SemanticDiff):
-        lines = _semantic(diff, cosmetic)
+        lines = _semantic(diff, display)
     elif isinstance(diff, LineDiff):
         lines = line_diff_lines(diff)
     elif isinstance(diff, WordDiff):
