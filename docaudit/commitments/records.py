@@ -1,4 +1,4 @@
-"""Commitments in the database: found at ingest (a store hook, in the version's transaction), caught up
+"""Commitments in the database: found at ingest (a version writer, in the version's transaction), caught up
 for versions stored before, and read back as histories.
 
 Tables (migration 6): ``commitments`` — one row per commitment per version, with the sentence it comes

@@ -115,6 +115,6 @@ def sentences(text: str) -> list[Sentence]:
 
 @lru_cache(maxsize=4)
 def sentences_of(text: str) -> tuple[Sentence, ...]:
-    """:func:`sentences`, remembered for the last few texts: the store hooks of one new version (phrase index,
+    """:func:`sentences`, remembered for the last few texts: the writers of one new version (phrase index,
     commitments) read its sentences once between them."""
     return tuple(sentences(text))
