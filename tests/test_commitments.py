@@ -235,3 +235,63 @@ def test_the_report_has_a_commitments_page_and_a_section_per_letter(tmp_path, br
     assert "dropped 1" in browser.evaluate("document.querySelector('#commitment-counts').textContent")
     browser.open(tmp_path / "site" / "docs" / "vervolg.html")
     assert browser.evaluate("document.querySelectorAll('#doc-commitments > li').length") == 4
+
+
+def _every_earlier_promise(letters):
+    """The join as it was before the candidate index: each new promise scored against every open one."""
+    from docaudit.commitments.history import Thread, _event, _same_promise, letter_threads
+
+    ordered = sorted(letters, key=lambda item: ((item[1][0][1] or "") if item[1] else "", item[0]))
+    threads: list[Thread] = []
+    for _doc, versions in ordered:
+        mine, earlier, taken = letter_threads(versions), [t for t in threads if not t.gone], set()
+        for thread in mine:
+            if thread.history[0].event != "made" or thread.origin.version != versions[0][0]:
+                threads.append(thread)
+                continue
+            scores = [
+                (_same_promise(old.current.commitment, thread.origin.commitment), k) for k, old in enumerate(earlier)
+            ]
+            best = max(((s, -k) for s, k in scores if s > 0 and k not in taken), default=None)
+            if best is None:
+                threads.append(thread)
+                continue
+            old = earlier[-best[1]]
+            taken.add(-best[1])
+            for name, detail in compare(old.current.commitment, thread.origin.commitment) or [("repeated", "")]:
+                old.history.append(_event(thread.origin, name, detail))
+            old.history.extend(thread.history[1:])
+            old.current, old.gone = thread.current, thread.gone
+    return threads
+
+
+def test_the_candidate_index_joins_exactly_what_scoring_every_open_promise_joins():
+    """Letters of near-duplicate promises (shared acts, objects, words; one dropped, one reworded): the index
+    finds every promise the exhaustive join finds, with the same histories."""
+    import random
+
+    from docaudit.commitments.history import Found, histories
+
+    rng = random.Random(5)
+    acts = ["informeren", "sturen", "onderzoeken", "uitwerken", "bespreken"]
+    objects = ["de Kamer", "een brief", "de resultaten van de evaluatie", "het plan", "de gevolgen voor gemeenten"]
+    extra = ["zo snel mogelijk", "voor de zomer", "in het najaar", "uiterlijk 1 juli 2025", "met de sector", ""]
+    letters = []
+    for n in range(60):
+        day = f"2024-{1 + n // 6:02d}-{1 + n % 28:02d}"
+        versions = []
+        for v in range(1 + (n % 3 == 0)):
+            found = []
+            for i in range(rng.randint(1, 4)):
+                modal = rng.choice(["zal", "wil", "zal bezien of ik", "ga"])
+                text = f"Ik {modal} {rng.choice(objects)} {rng.choice(extra)} {rng.choice(acts)}."
+                c = commitment_of(Sentence(" ".join(text.split()), i, 0), date.fromisoformat(day))
+                if c is not None:
+                    found.append(Found(f"brief-{n}", v + 1, day, c, id=n * 10 + i))
+            versions.append((v + 1, day, found))
+        letters.append((f"brief-{n}", versions))
+    assert sum(len(f) for _, vs in letters for _, _, f in vs) > 100
+    fast = [t.to_dict(today=date(2025, 1, 1)) for t in histories(letters)]
+    slow = [t.to_dict(today=date(2025, 1, 1)) for t in _every_earlier_promise(letters)]
+    assert fast == slow
+    assert any(len(t["history"]) > 2 for t in fast)  # promises were joined across letters

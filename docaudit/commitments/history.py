@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -110,8 +111,9 @@ class Thread:
         }
 
 
-def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+@lru_cache(maxsize=65536)  # a promise is scored against several others: its words are read once
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.lower()))
 
 
 def _similarity(a: Commitment, b: Commitment) -> float:
@@ -195,35 +197,136 @@ def histories(letters: Iterable[tuple[str, list[tuple[int, str | None, list[Foun
     """Every promise over a set of letters: ``letters`` is (doc, [(version number, date, commitments)…]).
 
     Letters are taken in date order; a promise a later letter makes joins the best matching open promise of
-    an earlier letter (each earlier promise takes one per letter)."""
+    an earlier letter (each earlier promise takes one per letter). The earlier promises a new one is scored
+    against come from :class:`Candidates`, an index that yields every promise :func:`_same_promise` could
+    join and few others, so the work grows with the letters, not with their square."""
     ordered = sorted(letters, key=lambda item: ((item[1][0][1] or "") if item[1] else "", item[0]))
+    index = Candidates(f.commitment for _doc, versions in ordered for _n, _d, found in versions for f in found)
     threads: list[Thread] = []
     for _doc, versions in ordered:
         if not versions:
             continue
         mine = letter_threads(versions)
-        earlier = [t for t in threads if not t.gone]
         taken: set[int] = set()
+        joined: list[int] = []
+        merged: set[int] = set()  # this letter's threads that continue an earlier promise
         for thread in mine:
             if thread.history[0].event != "made" or thread.origin.version != versions[0][0]:
-                threads.append(thread)
                 continue
             best, score = None, 0.0
-            for k, old in enumerate(earlier):
+            for k in index.near(thread.origin.commitment):
                 if k in taken:
                     continue
-                s = _same_promise(old.current.commitment, thread.origin.commitment)
+                s = _same_promise(threads[k].current.commitment, thread.origin.commitment)
                 if s > score:
                     best, score = k, s
             if best is None:
-                threads.append(thread)
                 continue
             taken.add(best)
-            old = earlier[best]
+            joined.append(best)
+            old = threads[best]
             events = compare_promises(old.current.commitment, thread.origin.commitment) or [("repeated", "")]
             for name, detail in events:
                 old.history.append(_event(thread.origin, name, detail))
             for later in thread.history[1:]:
                 old.history.append(later)
+            index.drop(best, old.current.commitment)
             old.current, old.gone = thread.current, thread.gone
+            merged.add(id(thread))
+        for k in joined:  # an earlier promise joined by this letter is matched by what it says now
+            if not threads[k].gone:
+                index.add(k, threads[k].current.commitment)
+        for thread in mine:
+            if id(thread) not in merged:
+                threads.append(thread)
+                if not thread.gone:
+                    index.add(len(threads) - 1, thread.current.commitment)
     return threads
+
+
+class Candidates:
+    """Which open promises a new one may be the same promise as, without scoring it against all of them.
+
+    :func:`_same_promise` joins two promises when their wording is similar (Indel similarity of their words
+    ≥ ``SAME_WORDING``: an in-order overlap of at least 0.3 · (both lengths), so at least 3/7 of either's words,
+    repeats counted) or when they share the act and half their object words. The first way is a set-similarity
+    join (PPJoin): under one global order of words, rarest first, two such promises share a word among the
+    first ``len - ceil(3/7·len) + 1`` of each (prefix filter), their lengths are within 3/7 of each other
+    (length filter), and where they first share one, what is left of each must still hold the overlap they
+    need (positional filter). The second way is looked up by (act, object word), the object words filtered the
+    same way for half of them shared. Both ways find every promise that could join, and few others.
+    """
+
+    def __init__(self, every: Iterable[Commitment]) -> None:
+        counts: dict[tuple[str, int], int] = {}
+        objects: dict[str, int] = {}
+        for c in every:
+            for token in self._tokens(c):
+                counts[token] = counts.get(token, 0) + 1
+            for word in set(c.object.split()):
+                objects[word] = objects.get(word, 0) + 1
+        self.rank = {t: (n, t) for t, n in counts.items()}  # rarest first; ties by the word itself
+        self.object_rank = {w: (n, w) for w, n in objects.items()}
+        # word → the promises whose prefix holds it: promise → (the word's position in it, its length)
+        self.by_word: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
+        self.by_act: dict[tuple[str, str], set[int]] = {}
+
+    @staticmethod
+    def _tokens(c: Commitment) -> list[tuple[str, int]]:
+        seen: dict[str, int] = {}
+        out = []
+        for word in _tokens(c.text):
+            out.append((word, seen.get(word, 0)))  # "de" twice: ("de", 0), ("de", 1): overlap counts repeats
+            seen[word] = seen.get(word, 0) + 1
+        return out
+
+    def _ordered(self, c: Commitment) -> tuple[list[tuple[str, int]], int]:
+        """The promise's words, rarest first, and how many of them form its prefix."""
+        tokens = sorted(self._tokens(c), key=lambda t: self.rank.get(t, (0, t)))
+        least = -(-3 * len(tokens) // 7)  # the fewest words two similar promises share: ceil(3/7 · len)
+        return tokens, len(tokens) - least + 1
+
+    def _act_keys(self, c: Commitment) -> list[tuple[str, str]]:
+        """(act, object word) for the object words a promise with the same act must share one of: objects
+        half alike (Jaccard ≥ 1/2) share a word among the rarest ``len - ceil(len/2) + 1`` of each."""
+        if not c.act:
+            return []
+        words = sorted(set(c.object.split()), key=lambda w: self.object_rank.get(w, (0, w)))
+        return [(c.act, word) for word in words[: len(words) - -(-len(words) // 2) + 1]]
+
+    def add(self, k: int, c: Commitment) -> None:
+        tokens, prefix = self._ordered(c)
+        for j, token in enumerate(tokens[:prefix]):
+            self.by_word.setdefault(token, {})[k] = (j, len(tokens))
+        for key in self._act_keys(c):
+            self.by_act.setdefault(key, set()).add(k)
+
+    def drop(self, k: int, c: Commitment) -> None:
+        tokens, prefix = self._ordered(c)
+        for token in tokens[:prefix]:
+            self.by_word.get(token, {}).pop(k, None)
+        for key in self._act_keys(c):
+            self.by_act.get(key, set()).discard(k)
+
+    def near(self, c: Commitment) -> list[int]:
+        """The open promises ``c`` may join, oldest first (the order ties are broken in)."""
+        tokens, prefix = self._ordered(c)
+        lx = len(tokens)
+        overlap: dict[int, int] = {}  # shared words seen so far; -1: pruned
+        for i, token in enumerate(tokens[:prefix]):
+            for k, (j, ly) in self.by_word.get(token, {}).items():
+                seen = overlap.get(k, 0)
+                if seen < 0:
+                    continue
+                if 7 * ly < 3 * lx or 7 * lx < 3 * ly:  # lengths too far apart for a similarity of 0.6
+                    overlap[k] = -1
+                    continue
+                need = -(-3 * (lx + ly) // 10)  # ceil(0.3 · (lx + ly))
+                if seen + 1 + min(lx - i - 1, ly - j - 1) < need:
+                    overlap[k] = -1
+                    continue
+                overlap[k] = seen + 1
+        found = {k for k, n in overlap.items() if n > 0}
+        for key in self._act_keys(c):
+            found |= self.by_act.get(key, set())
+        return sorted(found)
