@@ -16,6 +16,7 @@ import pytest
 
 from docaudit.errors import DocauditError
 from docaudit.ingest import add_bytes
+from docaudit.phrases.families import find_phrases
 from docaudit.report import build_report, slug
 from docaudit.report import chart as charts
 from docaudit.report.site import FORMAT, LOCK, MANIFEST
@@ -223,8 +224,39 @@ def test_a_second_run_computes_nothing_and_rewrites_only_the_index(built, tmp_pa
     with Store(root / "audit.db") as store:
         again = build_report(store, site)
     assert again.diffs == 0 and again.cached == 4
-    assert again.written <= 1  # index.html carries the time it was generated
+    assert again.written == 0  # nothing stored since: nothing rewritten, not even the index
     assert again.removed == 0 and again.copied == 0
+
+
+def test_a_new_version_rewrites_what_it_touches_and_the_site_equals_a_fresh_one(tmp_path, monkeypatch):
+    """Incremental: nothing new rewrites nothing; one new version diffs its pair once (the morning read keeps the
+    pairs it diffed before) and re-traces only the families of its letter, and the site is then byte for byte
+    what a report into an empty folder gives (but for the time it was generated)."""
+    from docaudit.changes import digest
+    from docaudit.phrases import trace
+
+    diffed, traced = [], []
+    pair, follow = digest.pair_changes, trace.trace
+    monkeypatch.setattr(digest, "pair_changes", lambda *a, **k: diffed.append(a[1].ref) or pair(*a, **k))
+    monkeypatch.setattr(trace, "trace", lambda *a, **k: traced.append(k["family"].id) or follow(*a, **k))
+    with Store(tmp_path / "audit.db") as store:
+        letters.build(store)
+        build_report(store, tmp_path / "site")
+        assert diffed and traced
+        diffed.clear(), traced.clear()
+        again = build_report(store, tmp_path / "site")
+        assert (again.written, diffed, traced) == (0, [], [])
+        add_bytes(store, (letters.V2 + "\n\nEen nieuwe slotzin die er niet was.").encode(), "hostile", filename="v3")
+        build_report(store, tmp_path / "site")
+        assert diffed == ["hostile@3"]  # the morning read diffs the new pair only
+        families = {f.id for f in find_phrases(store, min_docs=2, limit=None).families if "hostile" in f.docs}
+        assert set(traced) <= families
+        build_report(store, tmp_path / "fresh")
+    stamp = re.compile(r"generated [^<]* from")
+    for page in sorted((tmp_path / "fresh").rglob("*.html")):
+        rel = page.relative_to(tmp_path / "fresh")
+        kept = (tmp_path / "site" / rel).read_text(encoding="utf-8")
+        assert stamp.sub("", kept) == stamp.sub("", page.read_text(encoding="utf-8")), rel
 
 
 def test_a_new_version_diffs_one_pair_and_links_it_from_the_one_before(tmp_path):

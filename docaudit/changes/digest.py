@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..errors import DocauditError
-from ..store.database import Store
+from ..store.database import Store, Version
 from ..values import parse_date
 from .compare import diff_versions
 
@@ -79,10 +80,13 @@ def changes(
     include_minor: bool = False,
     ignore: Sequence[str] = (),
     unread_by: str | None = None,
+    cache: MutableMapping[str, list[dict[str, Any]]] | None = None,
 ) -> list[Entry]:
     """Every change of the versions stored since ``since`` (or, with ``unread_by``, of the versions that reader
     has not marked read, whenever stored), most severe first (then newest first); a change only in text an
-    ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`)."""
+    ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`). ``cache``: the changes of version pairs
+    diffed before, by :func:`pair_key` (the report keeps one between runs); pairs not in it are diffed and
+    added."""
     if unread_by is not None:
         rows = store.conn.execute(
             "SELECT doc_id, number FROM versions WHERE id > ? AND number > 1 ORDER BY added_at, doc_id, number",
@@ -97,10 +101,15 @@ def changes(
     for doc_id, number in rows:
         old, new = store.version(doc_id, number - 1), store.version(doc_id, number)
         title = store.document_title(doc_id)
-        diff = diff_versions(old, new, title, ignore)
+        key = pair_key(old, new, title, ignore)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = pair_changes(old, new, title, ignore)
+            if cache is not None:
+                cache[key] = found
         back = store.reverted_to(new)
-        for c in diff.changes:
-            if c.kind == "cosmetic" or c.severity < min_severity or (c.level == "minor" and not include_minor):
+        for c in found:
+            if c["severity"] < min_severity or (c["level"] == "minor" and not include_minor):
                 continue
             out.append(
                 Entry(
@@ -111,16 +120,43 @@ def changes(
                     new.added_at,
                     new.letter_date,
                     new.announced,
-                    c.kind,
-                    c.level,
-                    c.severity,
-                    c.summary,
-                    list(c.signals),
-                    list(c.flags),
-                    c.old_text,
-                    c.new_text,
+                    c["kind"],
+                    c["level"],
+                    c["severity"],
+                    c["summary"],
+                    list(c["signals"]),
+                    list(c["flags"]),
+                    c["old_text"],
+                    c["new_text"],
                     f"{doc_id}@{back}" if back else None,
                 )
             )
     out.sort(key=lambda e: (-e.severity, e.stored_at), reverse=False)
     return out
+
+
+def pair_key(old: Version, new: Version, title: str | None, ignore: Sequence[str] = ()) -> str:
+    """What the changes of a version pair depend on: both texts, the title, the ignore rules, docaudit."""
+    from ..version import __version__
+
+    parts = [old.normalized_sha256, new.normalized_sha256, title or "", *ignore, __version__]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def pair_changes(old: Version, new: Version, title: str | None, ignore: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The changes from ``old`` to ``new`` that are not cosmetic, as plain data (in text order)."""
+    diff = diff_versions(old, new, title, ignore)
+    return [
+        {
+            "kind": c.kind,
+            "level": c.level,
+            "severity": c.severity,
+            "summary": c.summary,
+            "signals": list(c.signals),
+            "flags": list(c.flags),
+            "old_text": c.old_text,
+            "new_text": c.new_text,
+        }
+        for c in diff.changes
+        if c.kind != "cosmetic"
+    ]

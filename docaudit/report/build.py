@@ -24,6 +24,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -142,11 +143,20 @@ def build_report(
             f"the database fails its quick check ({'; '.join(problems)}): no report written, the published one "
             "is left as it was; run docaudit verify and restore audit.db from a backup"
         )
+    key = inputs_key(store, [family_pages, timeline, min_docs, snapshots, title])
     try:
         with Site(out, force=force) as site:
-            result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None)).run(
-                family_pages, timeline
-            )
+            before = site.previous.get("state", {})
+            if before.get("key") == key and before.get("result") and not force and site.keep_everything():
+                result = ReportResult(Path(out), **before["result"])  # nothing the site shows has changed
+                result.cached = result.changes  # every version pair's page is up to date
+                site.state = dict(before)
+            else:
+                result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None)).run(
+                    family_pages, timeline
+                )
+            if not result.failed:  # a document left out is tried again next time, whatever else holds
+                site.state.update(key=key, result=_counts(result))
     except OSError as exc:  # a read-only or full folder, a file where a folder belongs
         where = exc.filename or out
         raise DocauditError(f"cannot write the report in {where}: {exc.strerror or exc}") from None
@@ -158,6 +168,58 @@ def build_report(
     )
     result.kept_vanished = len(site.kept)
     return result
+
+
+def inputs_key(store: Store, options: list[Any]) -> str:
+    """A key of everything the site shows: a report whose key did not change since the last one rewrites
+    nothing. The hash chain's head covers every version, fetch record and edit; the rest is what is not chained
+    (the phrase index and commitment reading, what the default reader has read, the versions in the morning
+    read's window, the deadlines passed by now) and docaudit itself (:func:`_engine`)."""
+    from ..changes.digest import read_up_to, since_stamp
+    from ..commitments.records import PARAMS as COMMITMENTS
+    from ..phrases.index import PARAMS as PHRASES
+    from ..store import chain
+
+    conn = store.conn
+    index = conn.execute("SELECT count(*), max(version_id) FROM phrase_versions").fetchone()
+    window = conn.execute(
+        "SELECT group_concat(id) FROM versions WHERE added_at >= ? AND number > 1", (since_stamp(MORNING_WINDOW),)
+    ).fetchone()
+    overdue = conn.execute(
+        "SELECT count(*) FROM commitments WHERE deadline_end < ?", (datetime.now(UTC).date().isoformat(),)
+    ).fetchone()
+    settings = conn.execute("SELECT value FROM settings WHERE key = 'phrase_params'").fetchone()
+    return _key(
+        [
+            list(chain.head(conn)),
+            _engine(),
+            options,
+            [PHRASES, COMMITMENTS, settings[0] if settings else None, list(index)],
+            read_up_to(store, "default"),
+            window[0],
+            overdue[0],
+        ]
+    )
+
+
+class _Kept(dict):
+    """The morning read's pairs diffed by an earlier run, lent to this one: what this run asks for is what it
+    keeps, so pairs that left the window are forgotten."""
+
+    def __init__(self, earlier: dict[str, Any]) -> None:
+        super().__init__()
+        self.earlier = earlier
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self and key in self.earlier:
+            self[key] = self.earlier[key]
+        return super().get(key, default)
+
+
+def _counts(result: ReportResult) -> dict[str, Any]:
+    """What a report's result says that a report skipped as unchanged says again."""
+    keep = ("documents", "versions", "changes", "flagged", "families", "families_total", "phrase_note")
+    return {name: getattr(result, name) for name in keep}
 
 
 def last_checks(store: Store) -> dict[str, dict[str, Any]]:
@@ -423,8 +485,11 @@ class _Builder:
         from ..diff.words import old_to_new
 
         read = read_up_to(self.store, "default")
+        memo = _Kept(self.site.previous.get("state", {}).get("morning", {}))
         out = []
-        for e in changes(self.store, since=MORNING_WINDOW)[:MORNING_CHANGES]:
+        entries = changes(self.store, since=MORNING_WINDOW, cache=memo)
+        self.site.state["morning"] = dict(memo)  # the pairs of this window, for the next run
+        for e in entries[:MORNING_CHANGES]:
             doc, _, number = e.version.rpartition("@")
             words = old_to_new(e.old_text, e.new_text, 12)
             out.append(
@@ -503,9 +568,19 @@ class _Builder:
 
         shown = []
         for f in chosen:
+            rel = f"phrases/{f.id}.html"
+            if self.site.fresh(rel, self._family_key(f)) and (brief := self.site.recall(rel)) is not None:
+                shown.append(brief)  # nothing the family's page shows has changed: no trace again
+                continue
             view = self._family_view(f, trace(self.store, family=f))
-            self.page(f"phrases/{f.id}.html", "report/family.html", family=view, nav="phrases")
-            shown.append(view)
+            self.page(rel, "report/family.html", family=view, nav="phrases")
+            brief = {  # what the overview shows, as plain data
+                k: asdict(v) if is_dataclass(v) and not isinstance(v, type) else v
+                for k, v in view.items()
+                if k not in ("occurrences", "lanes")
+            }
+            self.site.remember(rel, brief)
+            shown.append(brief)
         self.result.families = len(shown)
         self.page(
             "phrases.html",
@@ -517,6 +592,19 @@ class _Builder:
             note=self.result.phrase_note,
             nav="phrases",
         )
+
+    def _family_key(self, f) -> str:
+        """What a family's page depends on: the family (its wordings and documents) and every version, title and
+        date of the documents that carry it (its trace reads them), the report's title and docaudit."""
+        docs = sorted(f.docs)
+        marks = ",".join("?" * len(docs))
+        rows = self.store.conn.execute(
+            f"SELECT v.doc_id, v.number, v.normalized_sha256, v.letter_date, v.added_at, d.title FROM versions v "
+            f"JOIN documents d ON d.id = v.doc_id WHERE v.doc_id IN ({marks}) ORDER BY v.doc_id, v.number",
+            docs,
+        ).fetchall()
+        variants = [[v.sentence_id, v.text, sorted(v.docs)] for v in f.variants]
+        return _key([self.engine, self.title, f.id, f.canonical, f.boilerplate, variants, [list(r) for r in rows]])
 
     def _family_view(self, f, found) -> dict[str, Any]:
         lane_of = {v.sentence_id: min(i, MAX_LANES - 1) for i, v in enumerate(f.variants)}

@@ -34,6 +34,7 @@ class Site:
         self.previous: dict[str, Any] = {"files": [], "pages": {}}
         self.written = self.unchanged = self.copied = self.removed = 0
         self.kept: list[str] = []  # pages of documents no longer in the store, kept (see _finish)
+        self.state: dict[str, Any] = {}  # what the builder keeps about the whole site (its inputs' key, counts)
         self._lock = None
 
     def __enter__(self) -> Site:
@@ -114,6 +115,17 @@ class Site:
         self.copied += 1
         return True
 
+    def keep_everything(self) -> bool:
+        """Keep every file and page of the earlier run as it is (its inputs did not change); False, keeping
+        nothing, when one of its files is gone from the folder."""
+        files = self.previous.get("files", [])
+        if not all((self.root / rel).is_file() for rel in files):
+            return False
+        self.files.update(files)
+        self.pages.update(self.previous.get("pages", {}))
+        self.unchanged += len(files)
+        return True
+
     def reuse(self, rel: str) -> None:
         """Keep ``rel`` as the earlier run wrote it (its inputs did not change)."""
         self.files.add(rel)
@@ -164,5 +176,5 @@ class Site:
                 continue
             path.unlink()
             self.removed += 1
-        manifest = {"format": FORMAT, "files": sorted(self.files), "pages": self.pages}
+        manifest = {"format": FORMAT, "files": sorted(self.files), "pages": self.pages, "state": self.state}
         atomic_write(self.root / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
