@@ -26,9 +26,11 @@ from docaudit.text.segment import split_sentences  # noqa: E402
 
 @pytest.fixture(scope="module")
 def spark():
-    session = spark_phrases.session("local[2]")
-    yield session
-    session.stop()
+    from docaudit.spark.session import session, stop
+
+    started = session("local[2]")
+    yield started
+    stop(started)
 
 
 def tables(db) -> dict[str, list[tuple]]:
@@ -213,6 +215,39 @@ def test_the_import_command_runs_on_spark(tmp_path, spark, monkeypatch):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [x["status"] for x in lines].count("stored") == 6 and len(lines) == 9
     assert len(_stored(tmp_path / "audit.db")) == 6
+
+
+def _left_in(group: int) -> list[str]:
+    """The processes still in a process group (the command's JVM would be one)."""
+    import subprocess
+
+    out = subprocess.run(["ps", "-eo", "pgid=,pid=,comm="], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if line.split()[0] == str(group)]
+
+
+@pytest.mark.parametrize("how", ["done", "ctrl-c"])
+def test_spark_leaves_nothing_behind(tmp_path, how):
+    """`import --engine spark` ends its session and its JVM when it ends: done, or interrupted with Ctrl-C."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    archive = _archive(tmp_path / "archive")
+    command = [sys.executable, "-m", "docaudit", "import", str(archive), "--engine", "spark", "--master", "local[1]"]
+    proc = subprocess.Popen(
+        command, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    if how == "ctrl-c":
+        deadline = time.monotonic() + 120
+        while not any("java" in line for line in _left_in(proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert proc.poll() is None, "the import ended before Spark started"
+        time.sleep(2)  # Spark is starting or running its job
+        proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode != 0 if how == "ctrl-c" else proc.returncode == 1, err  # 1: three files unreadable
+    assert _left_in(proc.pid) == [], _left_in(proc.pid)
 
 
 def test_components_label_long_chains_and_stars_by_their_smallest_id_in_few_rounds(spark):

@@ -13,6 +13,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -192,28 +193,31 @@ def import_files(
     if engine == "spark":
         from ..spark.extract import prepared_on_spark
 
-        outcomes: Iterable[tuple[Path, Outcome]] = prepared_on_spark(files, store.max_size, limits, master=master)
+        outcomes: Iterator[tuple[Path, Outcome]] = prepared_on_spark(files, store.max_size, limits, master=master)
     else:
         outcomes = _prepared_here(files, store.max_size, limits, workers or min(8, (os.cpu_count() or 1) * 2))
-    for done, (path, outcome) in enumerate(outcomes, 1):
-        entry = FileResult(path)
-        try:
-            data, prepared = outcome.result()
-            ident = doc_id_for(path, prepared, doc_id)
-            made_from = readable(path.stem if doc_id == "stem" else path.name)
-            if names.setdefault(ident, made_from) != made_from and doc_id == "stem":
-                raise DocauditError(
-                    f"its name makes the document id {ident!r}, as {names[ident]!r} did: two different names "
-                    "would become one document; rename one, or choose --doc-id"
+    with closing(outcomes):  # a Spark session, or the pool of workers, ends with the import, however it ends
+        for done, (path, outcome) in enumerate(outcomes, 1):
+            entry = FileResult(path)
+            try:
+                data, prepared = outcome.result()
+                ident = doc_id_for(path, prepared, doc_id)
+                made_from = readable(path.stem if doc_id == "stem" else path.name)
+                if names.setdefault(ident, made_from) != made_from and doc_id == "stem":
+                    raise DocauditError(
+                        f"its name makes the document id {ident!r}, as {names[ident]!r} did: two different names "
+                        "would become one document; rename one, or choose --doc-id"
+                    )
+                entry.result = add_bytes(
+                    store, data, ident, filename=readable(path.name), prepared=prepared, limits=limits
                 )
-            entry.result = add_bytes(store, data, ident, filename=readable(path.name), prepared=prepared, limits=limits)
-        except DocauditError as exc:
-            entry.error = str(exc)
-        report.files.append(entry)
-        if on_file is not None:
-            on_file(entry)
-        if progress is not None:
-            progress(done, len(files))
+            except DocauditError as exc:
+                entry.error = str(exc)
+            report.files.append(entry)
+            if on_file is not None:
+                on_file(entry)
+            if progress is not None:
+                progress(done, len(files))
     return report
 
 

@@ -24,7 +24,7 @@ from ..read.document import prepare, read_document
 from ..read.limits import Limits
 from ..read.prepare import Prepared
 from ..values import sha256
-from .session import owns_context, session
+from .session import running
 
 BATCH = 2_000  # files per Spark job
 
@@ -68,17 +68,15 @@ def prepared_on_spark(
     """Each file with its :class:`Outcome`, in the order given, extracted on Spark."""
     if not files:
         return
-    own = spark is None and owns_context()
-    spark = spark or session(master, "docaudit-import")
-    sc = spark.sparkContext
     job = partial(_extract, max_size, limits)
+    with running(spark, master, "docaudit-import") as spark:
+        sc = spark.sparkContext
 
-    def run(start: int) -> list[tuple]:
-        chunk = [(i, str(files[i])) for i in range(start, min(start + batch, len(files)))]
-        slices = max(1, min(len(chunk), sc.defaultParallelism * 4))
-        return sorted(sc.parallelize(chunk, slices).mapPartitions(job).collect())
+        def run(start: int) -> list[tuple]:
+            chunk = [(i, str(files[i])) for i in range(start, min(start + batch, len(files)))]
+            slices = max(1, min(len(chunk), sc.defaultParallelism * 4))
+            return sorted(sc.parallelize(chunk, slices).mapPartitions(job).collect())
 
-    try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docaudit-spark") as ahead:
             starts = list(range(0, len(files), batch))
             future = ahead.submit(run, starts[0]) if starts else None
@@ -87,6 +85,3 @@ def prepared_on_spark(
                 future = ahead.submit(run, starts[n + 1]) if n + 1 < len(starts) else None
                 for i, digest, record, error in rows:
                     yield files[i], Outcome(files[i], digest, record, error, max_size, limits)
-    finally:
-        if own:
-            spark.stop()

@@ -33,7 +33,7 @@ from typing import Any
 from ..phrases import fingerprint as fp
 from ..phrases.index import POSTINGS, prints_of, reset
 from ..store.database import NORMALIZED, Store
-from .session import owns_context, session
+from .session import running
 
 MAX_ROUNDS = 100  # large-star/small-star rounds: they grow with log(component size), this is never reached
 
@@ -237,14 +237,9 @@ def rebuild_on_spark(store: Store, *, master: str = "local[2]", spark=None) -> S
         tuple(r)
         for r in store.conn.execute(f"SELECT id, doc_id, number, {NORMALIZED} AS normalized FROM versions ORDER BY id")
     ]
-    own = spark is None and owns_context()  # never stop a session someone else runs
-    spark = spark or session(master, "docaudit-phrases")
-    try:
+    with running(spark, master, "docaudit-phrases") as spark:  # never stops a session someone else runs
         sentence_rows, fingerprints, occurrence_rows, versions, build = compute(spark.sparkContext, rows)
         counts = write(store.conn, sentence_rows, fingerprints, occurrence_rows, versions)
-    finally:
-        if own:
-            spark.stop()
     build.sentences, build.fingerprints, build.families = (
         counts["sentences"],
         counts["fingerprints"],
@@ -291,11 +286,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.input:
         if not args.output:
             parser.error("--input needs --output")
-        spark = session(args.master)
-        try:
+        with running(master=args.master) as spark:
             build = build_parquet(spark, args.input, args.output)
-        finally:
-            spark.stop()
         print(
             f"indexed {build.versions} versions on Spark in {build.seconds:.1f} s: {build.edges} variant pairs, "
             f"{build.rounds} large-star/small-star rounds; tables in {args.output} (load: docaudit index --from)"
