@@ -221,8 +221,9 @@ def _left_in(group: int) -> list[str]:
     """The processes still in a process group (the command's JVM would be one)."""
     import subprocess
 
-    out = subprocess.run(["ps", "-eo", "pgid=,pid=,comm="], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if line.split()[0] == str(group)]
+    out = subprocess.run(["ps", "-eo", "pgid=,pid=,stat=,comm="], capture_output=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines()]
+    return [" ".join(r) for r in rows if r[0] == str(group) and not r[2].startswith("Z")]  # zombies are gone
 
 
 @pytest.mark.parametrize("how", ["done", "ctrl-c"])
