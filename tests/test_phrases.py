@@ -324,3 +324,25 @@ def test_trace_finds_a_copy_that_shares_only_a_crowded_opening(tmp_path, monkeyp
         assert {o.doc for o in trace(store, original).occurrences} == {"de-kopie"}
         monkeypatch.setattr(trace_mod, "DEPTH", 0)  # the lookup before: every list capped at its 64 oldest
         assert trace(store, original).occurrences == []
+
+
+def test_a_large_import_indexes_in_bulk_what_adding_one_by_one_indexes(tmp_path):
+    """From BULK files on, `import` stores the versions first and indexes them together: the same families as
+    adding them one at a time, and nothing left pending."""
+    from docaudit.ingest.bulk import import_files
+    from docaudit.phrases.index import BULK, pending
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    sources = sorted((SET / "letters").glob("*.txt"))
+    for n in range(BULK + 5):  # each letter of the set several times, under other names
+        source = sources[n % len(sources)]
+        (folder / f"{source.stem}-{n:03d}.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    with Store(tmp_path / "one-by-one.db") as store:
+        for path in sorted(folder.iterdir()):
+            add_file(store, path, path.stem)
+        one_by_one = partition(store)
+    with Store(tmp_path / "bulk.db") as store:
+        report = import_files(store, [folder], workers=2)
+        assert report.indexed is True and pending(store.conn) == 0
+        assert partition(store) == one_by_one

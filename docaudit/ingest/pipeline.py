@@ -173,14 +173,15 @@ def add_bytes(
     return store.write_version(doc_id, version, added_at=added_at, also=every)
 
 
-def ingest_writers() -> list[VersionWriter]:
+def ingest_writers(*, phrases: bool = True) -> list[VersionWriter]:
     """What ingest writes beside every version it stores, in the version's transaction: its sentences in the
-    phrase index and the promises it makes. (Imported on first store, so that reading a file for
-    ``docaudit diff`` does not load them.)"""
+    phrase index (unless ``phrases`` is false: a bulk import indexes them together afterwards) and the
+    promises it makes. (Imported on first store, so that reading a file for ``docaudit diff`` does not load
+    them.)"""
     from ..commitments.records import write_commitments
     from ..phrases.index import write_phrases
 
-    return [write_phrases, write_commitments]
+    return [write_phrases, write_commitments] if phrases else [write_commitments]
 
 
 def add_file(

@@ -132,4 +132,3 @@ def end(pids: set[int], timeout: float = 10.0) -> None:
             time.sleep(0.05)
         if not pids:
             return
-
