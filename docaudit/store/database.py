@@ -334,6 +334,14 @@ class Store:
         ).fetchone()
         return Version.from_row(row) if row else None
 
+    def latest_head(self, doc_id: str) -> tuple[int, str] | None:
+        """The newest version's number and raw bytes' SHA-256, without reading its text (a run asks this for
+        every document it checks), or None when the document has no version."""
+        row = self.conn.execute(
+            "SELECT number, raw_sha256 FROM versions WHERE doc_id = ? ORDER BY number DESC LIMIT 1", (doc_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
     def unchanged(
         self,
         latest: Version | None,

@@ -379,8 +379,8 @@ def _tk_schema(
 def _needs_extraction(store: Store, item: Item) -> bool:
     if item.outcome != "fetched" or item.fetched is None or not item.doc_id:
         return False
-    latest = store.latest(item.doc_id)
-    return latest is None or latest.raw_sha256 != sha256(item.fetched.data)
+    head = store.latest_head(item.doc_id)
+    return head is None or head[1] != sha256(item.fetched.data)
 
 
 def _known_tk(store: Store) -> dict[str, dict[str, Any]]:
@@ -595,5 +595,5 @@ def _insert_fetch(
 
 
 def _latest_ref(store: Store, doc_id: str | None) -> str | None:
-    latest = store.latest(doc_id) if doc_id else None
-    return latest.ref if latest else None
+    head = store.latest_head(doc_id) if doc_id else None
+    return f"{doc_id}@{head[0]}" if head else None
