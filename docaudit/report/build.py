@@ -143,7 +143,8 @@ def build_report(
             f"the database fails its quick check ({'; '.join(problems)}): no report written, the published one "
             "is left as it was; run docaudit verify and restore audit.db from a backup"
         )
-    key = inputs_key(store, [family_pages, timeline, min_docs, snapshots, title])
+    engine = _engine()  # read once: the inputs' key and every page's key carry it
+    key = inputs_key(store, engine, [family_pages, timeline, min_docs, snapshots, title])
     try:
         with Site(out, force=force) as site:
             before = site.previous.get("state", {})
@@ -152,7 +153,7 @@ def build_report(
                 result.cached = result.changes  # every version pair's page is up to date
                 site.state = dict(before)
             else:
-                result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None)).run(
+                result = _Builder(store, site, title, min_docs, snapshots, progress or (lambda _msg: None), engine).run(
                     family_pages, timeline
                 )
             if not result.failed:  # a document left out is tried again next time, whatever else holds
@@ -170,11 +171,11 @@ def build_report(
     return result
 
 
-def inputs_key(store: Store, options: list[Any]) -> str:
+def inputs_key(store: Store, engine: str, options: list[Any]) -> str:
     """A key of everything the site shows: a report whose key did not change since the last one rewrites
     nothing. The hash chain's head covers every version, fetch record and edit; the rest is what is not chained
     (the phrase index and commitment reading, what the default reader has read, the versions in the morning
-    read's window, the deadlines passed by now) and docaudit itself (:func:`_engine`)."""
+    read's window, the deadlines passed by now) and docaudit itself (``engine``: :func:`_engine`)."""
     from ..changes.digest import read_up_to, since_stamp
     from ..commitments.records import PARAMS as COMMITMENTS
     from ..phrases.index import PARAMS as PHRASES
@@ -192,7 +193,7 @@ def inputs_key(store: Store, options: list[Any]) -> str:
     return _key(
         [
             list(chain.head(conn)),
-            _engine(),
+            engine,
             options,
             [PHRASES, COMMITMENTS, settings[0] if settings else None, list(index)],
             read_up_to(store, "default"),
@@ -277,7 +278,9 @@ MORNING_CHANGES = 25  # … and how many of its changes it lists
 
 
 class _Builder:
-    def __init__(self, store: Store, site: Site, title: str, min_docs: int, snapshots: bool, progress) -> None:
+    def __init__(
+        self, store: Store, site: Site, title: str, min_docs: int, snapshots: bool, progress, engine: str
+    ) -> None:
         self.store = store
         self.site = site
         self.title = title
@@ -285,7 +288,7 @@ class _Builder:
         self.snapshots = snapshots
         self.progress = progress
         self.result = ReportResult(site.root)
-        self.engine = _engine()
+        self.engine = engine
         self.boilerplate_hidden = 0
         self.promises: dict[str, list[dict[str, Any]]] = {}  # document → the commitments its letters carry
         self.doc_hrefs: dict[str, str] = {}
