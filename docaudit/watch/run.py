@@ -509,13 +509,16 @@ def _record_item(
 def _diff(old: Version, new: Version, ignore: tuple[str, ...] = ()) -> Any:
     """The semantic diff of a change, made once: its summary line goes into the run's line and JSON, the
     notification shows its ranked changes, and ignore rules that leave nothing substantive silence the alert.
-    None when it cannot be made (a summary must never cost the change itself)."""
+    None when it cannot be made (a summary must never cost the change itself). The run keeps it until it ends,
+    so the two texts' sentence lists (only the in-place HTML view reads them) are not kept with it."""
     from ..changes.compare import diff_versions
 
     try:
-        return diff_versions(old, new, ignore=ignore)
+        diff = diff_versions(old, new, ignore=ignore)
     except Exception:  # noqa: BLE001
         return None
+    diff.texts = None
+    return diff
 
 
 def _extraction_error(exc: DocauditError) -> str:
