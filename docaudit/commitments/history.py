@@ -270,7 +270,7 @@ class Candidates:
         counts: dict[tuple[str, int], int] = {}
         objects: dict[str, int] = {}
         for c in every:
-            for token in self._tokens(c):
+            for token in self._counted(c):
                 counts[token] = counts.get(token, 0) + 1
             for word in set(c.object.split()):
                 objects[word] = objects.get(word, 0) + 1
@@ -281,7 +281,8 @@ class Candidates:
         self.by_act: dict[tuple[str, str], set[int]] = {}
 
     @staticmethod
-    def _tokens(c: Commitment) -> list[tuple[str, int]]:
+    def _counted(c: Commitment) -> list[tuple[str, int]]:
+        """The promise's words, each with how many times it came before (the module's ``_tokens``, counted)."""
         seen: dict[str, int] = {}
         out = []
         for word in _tokens(c.text):
@@ -292,7 +293,7 @@ class Candidates:
     def _ordered(self, c: Commitment) -> tuple[list[tuple[str, int]], int]:
         """The promise's words, rarest first, and how many of them form its prefix: those a similar promise
         must share one of (``len - ceil(3/7·len) + 1``), but at most :data:`PREFIX` (see the class)."""
-        tokens = sorted(self._tokens(c), key=lambda t: self.rank.get(t, (0, t)))
+        tokens = sorted(self._counted(c), key=lambda t: self.rank.get(t, (0, t)))
         least = -(-3 * len(tokens) // 7)  # the fewest words two similar promises share: ceil(3/7 · len)
         return tokens, min(PREFIX, len(tokens) - least + 1)
 
