@@ -118,6 +118,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("run", "ignore", "regexes", (), "Text whose changes never reach an alert (regular expressions; also "
             "per [[source]]).", "run"),
     # [tk]: the Tweede Kamer open-data services
+    Setting("run", "pdf_engine", "choice", "pdfminer", "What reads PDFs: pdfminer (pdfminer.six) or pdfium (pypdfium2, "
+            "about 10× faster, the same layout rules; pip install 'docaudit[pdfium]'). Also add, import, diff.",
+            "limits", env="DOCAUDIT_PDF_ENGINE", option=True, choices=("pdfminer", "pdfium")),
     Setting("tk", "api", "url", "https://gegevensmagazijn.tweedekamer.nl/OData/v5", "Tweede Kamer OData base URL.",
             "run", env="DOCAUDIT_TK_API", option=True),
     Setting("tk", "feed", "url", "https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0",

@@ -424,6 +424,7 @@ def test_every_setting_is_declared_once_with_a_default_the_objects_use():
         "allow_empty",
         "tk_api",
         "tk_feed",
+        "pdf_engine",
     }
 
 

@@ -19,6 +19,7 @@ from .options import (
     ignore_option,
     max_size_option,
     output_options,
+    pdf_engine_option,
     quiet_option,
     use_color,
 )
@@ -32,12 +33,20 @@ class Context:
         self.db = db
         self.snapshots = snapshots
 
-    def limits(self):
+    def limits(self, pdf_engine: str | None = None):
         """The limits on untrusted documents for this folder: ``[limits]`` of the docaudit.toml next to the
-        database, over the environment's (``DOCAUDIT_LIMIT_*``) and the defaults."""
+        database, over the environment's (``DOCAUDIT_LIMIT_*``) and the defaults; PDFs read by ``pdf_engine``
+        (``--pdf-engine``) or else the file's ``[run] pdf_engine``."""
+        from ..errors import DocauditError
+        from ..read.extract.pdfium import require
         from ..read.limits import Limits
 
-        return Limits.for_database(self.db)
+        try:
+            limits = Limits.for_database(self.db).with_engine(pdf_engine)
+            require(limits.pdf_engine)
+        except DocauditError as exc:
+            fail(str(exc), ExitCode.FAILED)
+        return limits
 
     def store(self, *, create: bool = False, max_size: int | None = None, announce: bool = True):
         """The database; one that ``create`` makes anew is announced on stderr with where it is (``add`` in
@@ -376,9 +385,24 @@ def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--strict", is_flag=True, help="Semantic mode: minor changes (punctuation, numbering) set exit 1 too.")
 @ignore_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
+@pdf_engine_option
 @click.pass_obj
 def diff(
-    obj: Context, old, new, mode, fmt, by, context, color, cosmetic, order, min_severity, strict, ignore, output
+    obj: Context,
+    old,
+    new,
+    mode,
+    fmt,
+    by,
+    context,
+    color,
+    cosmetic,
+    order,
+    min_severity,
+    strict,
+    ignore,
+    output,
+    pdf_engine,
 ) -> ExitCode:
     """Show what changed from OLD to NEW.
 
@@ -409,7 +433,7 @@ def diff(
             by=by,
             context=context,
             ignore=ignore,
-            limits=obj.limits(),
+            limits=obj.limits(pdf_engine),
         )
     except DocauditError as exc:
         fail(str(exc), ExitCode.FAILED)
@@ -445,9 +469,10 @@ def _said(result) -> str:
 @click.option("--date", "letter_date", type=DATE, help="The letter's date (YYYY-MM-DD); overrides the date found.")
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Extra metadata; repeatable.")
 @max_size_option
+@pdf_engine_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj
-def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) -> ExitCode:
+def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, pdf_engine, fmt) -> ExitCode:
     """Store each file as a new version of document DOC (if its text changed).
 
     Files are stored in the order given. A file that cannot be read is reported and skipped; the others
@@ -459,7 +484,7 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
     from ..values import printable, readable
 
     user_meta = _parse_meta(meta)
-    limits = obj.limits()
+    limits = obj.limits(pdf_engine)
     failed = 0
     with obj.store(create=True, max_size=max_size) as store:
         for path in paths:
@@ -501,11 +526,12 @@ def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, fmt) ->
 @click.option("--follow-links", is_flag=True, help="Read links in folders that point outside them (else refused).")
 @engine_options("Where files are extracted")
 @max_size_option
+@pdf_engine_option
 @quiet_option
 @output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
 @click.pass_obj
 def import_cmd(
-    obj: Context, paths, recursive, doc_id, workers, follow_links, engine, master, max_size, quiet, fmt
+    obj: Context, paths, recursive, doc_id, workers, follow_links, engine, master, max_size, pdf_engine, quiet, fmt
 ) -> ExitCode:
     """Import files and folders in one go: one document per file (.pdf, .docx, .html, .txt, .md in folders).
 
@@ -542,7 +568,7 @@ def import_cmd(
             engine=engine,
             master=master,
             follow_links=follow_links,
-            limits=obj.limits(),
+            limits=obj.limits(pdf_engine),
         )
     for path, why in report.skipped:
         if fmt == "json":
@@ -853,7 +879,7 @@ def verify(obj: Context, quick: bool, fmt: str) -> ExitCode:
         report = store.verify()
         report.chain += verify_seal_tokens(store)
         if not quick:
-            verify_extraction(store, report, obj.limits())
+            verify_extraction(store, report, obj.limits("pdfminer"))  # each PDF again by the engine it was read by
     if fmt == "json":
         write_json(report.to_dict())
         return ExitCode.OK if report.ok else ExitCode.PROBLEM

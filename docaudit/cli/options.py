@@ -206,18 +206,35 @@ def setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
     from ..settings import options
 
     for setting in reversed(list(options().values())):
-        where = f"[{setting.section}] {setting.name}" if setting.config else ""
-        said = f"default {setting.shown_default()}" + (f"; {where}" if where else "")
-        if setting.env:
-            said += f"; env {setting.env}"
-        help_text = f"{setting.help} [{said}]"
-        if setting.kind == "bool":
-            f = click.option(setting.flag, setting.option_name, is_flag=True, default=None, help=help_text)(f)
-        else:
-            f = click.option(
-                setting.flag, setting.option_name, type=SettingType(setting), envvar=setting.env, help=help_text
-            )(f)
+        f = setting_option(setting)(f)
     return f
+
+
+def setting_option(setting: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The click option for one setting (also for commands other than ``run`` that take it, such as
+    ``--pdf-engine`` of ``add``, ``import`` and ``diff``)."""
+    where = f"[{setting.section}] {setting.name}" if setting.config else ""
+    said = f"default {setting.shown_default()}" + (f"; {where}" if where else "")
+    if setting.env:
+        said += f"; env {setting.env}"
+    help_text = f"{setting.help} [{said}]"
+    if setting.kind == "bool":
+        return click.option(setting.flag, setting.option_name, is_flag=True, default=None, help=help_text)
+    return click.option(
+        setting.flag,
+        setting.option_name,
+        type=SettingType(setting),
+        envvar=setting.env,
+        metavar="[" + "|".join(setting.choices) + "]" if setting.choices else None,
+        help=help_text,
+    )
+
+
+def pdf_engine_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--pdf-engine`` (the setting ``[run] pdf_engine``, env DOCAUDIT_PDF_ENGINE), passed as ``pdf_engine``."""
+    from ..settings import BY_KEY
+
+    return setting_option(BY_KEY["run.pdf_engine"])(f)
 
 
 DATE = DateType()

@@ -218,6 +218,9 @@ def verify_extraction(store: Store, report: VerifyReport, limits: Limits | None 
     follows from the chained snapshot. A version stored by another extractor version is listed apart (a newer
     docaudit may read the same bytes a little differently), not counted as a problem."""
     import sqlite3
+    from dataclasses import replace
+
+    from ..read.extract.pdfium import available as pdfium_available
 
     report.reextracted = 0
     try:
@@ -228,11 +231,16 @@ def verify_extraction(store: Store, report: VerifyReport, limits: Limits | None 
     except sqlite3.DatabaseError as exc:  # a damaged page: Store.verify names it; nothing to extract from
         report.integrity.append(f"reading the versions to extract them again: {exc}")
         return
+    limits = limits or Limits.from_env()
     for row in rows:
         ref = f"{row['doc_id']}@{row['number']}"
+        engine = "pdfium" if row["extractor"] == "pdfium" else "pdfminer"  # a PDF again with the engine it was read by
+        if engine == "pdfium" and not pdfium_available():
+            report.other_extractor.append(f"{ref}: {row['extractor_version']} (pypdfium2 is not installed here)")
+            continue
         try:
             data = store.snapshots.read(row["snapshot"], expected_sha256=row["raw_sha256"])
-            again = prepare(data, limits)
+            again = prepare(data, replace(limits, pdf_engine=engine))
         except (OSError, DocauditError):
             continue  # a missing or altered snapshot is reported by Store.verify already
         if again.extraction.extractor_version != row["extractor_version"]:

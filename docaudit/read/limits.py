@@ -12,10 +12,11 @@ import os
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ..settings import BY_KEY, SettingError, check, default, in_section
+from ..settings import SETTINGS, SettingError, check, default, in_section
 
 MB = 1024 * 1024
 DEFAULT_MAX_SIZE = default("run.max_size")  # a document file or fetched body (--max-size)
+_FIELDS = {s.name: s for s in SETTINGS if s.goes_to == "limits"}  # Limits' fields, by name
 
 
 class LimitError(SettingError):
@@ -24,8 +25,9 @@ class LimitError(SettingError):
 
 @dataclass(frozen=True)
 class Limits:
-    """What one document may expand to, and what extracting it may cost (each field is declared, with its
-    bounds and help, in :data:`docaudit.settings.SETTINGS`, section ``limits``)."""
+    """What one document may expand to, what extracting it may cost, and which engine reads a PDF (each field is
+    declared, with its bounds and help, in :data:`docaudit.settings.SETTINGS`: section ``limits``, and
+    ``[run] pdf_engine``)."""
 
     expanded: int = default("limits.expanded")
     characters: int = default("limits.characters")
@@ -34,14 +36,16 @@ class Limits:
     cpu: int = default("limits.cpu")
     wall: int = default("limits.wall")
     isolate: bool = default("limits.isolate")
+    pdf_engine: str = default("run.pdf_engine")  # [run] pdf_engine: not a bound, but how reading a PDF costs
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
-        """The defaults, with ``DOCAUDIT_LIMIT_<NAME>`` overriding each (``DOCAUDIT_LIMIT_MEMORY=4GB``)."""
+        """The defaults, with ``DOCAUDIT_LIMIT_<NAME>`` overriding each (``DOCAUDIT_LIMIT_MEMORY=4GB``), and
+        ``DOCAUDIT_PDF_ENGINE`` the PDF engine."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
-            setting = BY_KEY[f"limits.{f.name}"]
+            setting = _FIELDS[f.name]
             raw = env.get(setting.env or "")
             if raw is not None:
                 values[f.name] = _checked(setting, raw, setting.env or f.name, text=True)
@@ -49,8 +53,9 @@ class Limits:
 
     @classmethod
     def for_database(cls, db_path: str | os.PathLike[str]) -> Limits:
-        """The limits for the documents of one folder: ``[limits]`` of the docaudit.toml next to the database,
-        over the environment's and the defaults (read without loading the rest of the watchlist)."""
+        """The limits for the documents of one folder: ``[limits]`` (and ``[run] pdf_engine``) of the docaudit.toml
+        next to the database, over the environment's and the defaults (read without loading the rest of the
+        watchlist)."""
         import tomllib
         from pathlib import Path
 
@@ -59,12 +64,21 @@ class Limits:
         if not config.is_file():
             return limits
         try:
-            table = tomllib.loads(config.read_text(encoding="utf-8")).get("limits", {})
+            data = tomllib.loads(config.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise LimitError(f"{config}: cannot be read: {exc}") from None
-        if not isinstance(table, dict):
-            raise LimitError(f"{config}: [limits] must be a table")
+        table, run = data.get("limits", {}), data.get("run", {})
+        if not isinstance(table, dict) or not isinstance(run, dict):
+            raise LimitError(f"{config}: [limits] and [run] must be tables")
+        if "pdf_engine" in run:
+            limits = limits.with_engine(run["pdf_engine"], f"{config} [run] pdf_engine")
         return limits.with_values(table, f"{config} [limits]")
+
+    def with_engine(self, engine: str | None, where: str = "--pdf-engine") -> Limits:
+        """These limits with PDFs read by ``engine`` (``pdfminer`` or ``pdfium``); ``None`` keeps the engine."""
+        if engine is None:
+            return self
+        return replace(self, pdf_engine=_checked(_FIELDS["pdf_engine"], engine, where))
 
     def with_values(self, table: dict[str, Any], where: str = "[limits]") -> Limits:
         """These limits with a config table's values laid over them; unknown keys are an error."""
@@ -81,7 +95,7 @@ def _checked(setting: Any, value: Any, where: str, *, text: bool = False) -> Any
         value = check(setting, value, where, text=text)
     except SettingError as exc:
         raise LimitError(str(exc)) from None
-    return value if setting.kind == "bool" else int(value)
+    return value if setting.kind in ("bool", "choice") else int(value)
 
 
 def how_to_raise(name: str) -> str:

@@ -114,6 +114,8 @@ class Watchlist:
             value = _value(setting, value, setting.flag, text=isinstance(value, str))
             if setting.goes_to == "watchlist":
                 own[setting.name] = value
+            elif setting.goes_to == "limits":
+                run.limits = replace(run.limits, **{setting.name: value})
             else:
                 setattr(run.fetch if setting.goes_to == "fetch" else run, setting.option_name, value)
         if ignore:
@@ -165,6 +167,8 @@ def load_config(path: Path | None) -> Watchlist:
         setting = BY_KEY[key]
         if setting.goes_to == "fetch":
             setattr(settings.fetch, setting.name, value)
+        elif setting.goes_to == "limits":  # [run] pdf_engine
+            settings.limits = replace(settings.limits, **{setting.name: value})
         elif setting.goes_to == "run":
             setattr(settings, setting.option_name, value)
     settings.ignore = _rules(list(values.get("run.ignore", ())), f"{where} [run] ignore")

@@ -47,11 +47,13 @@ def extract(data: bytes, fmt: str | None = None, *, limits: Limits | None = None
 
     ``limits`` bound what the document may expand to (see :mod:`docaudit.read.limits`; the defaults unless given):
     a .docx's declared inflated size is checked before anything is inflated, an HTML page's size before it
-    is parsed, and the extracted text's length after."""
+    is parsed, and the extracted text's length after; ``limits.pdf_engine`` says what reads a PDF (pdfminer.six,
+    or PDFium with the ``[pdfium]`` extra: :mod:`.pdfium`)."""
     limits = limits or Limits()
     fmt = fmt or sniff(data)
     check_expansion(data, fmt, limits)
-    module = importlib.import_module(f".{_MODULES[fmt]}", __name__)
+    name = "pdfium" if fmt == "pdf" and limits.pdf_engine == "pdfium" else _MODULES[fmt]
+    module = importlib.import_module(f".{name}", __name__)
     try:
         result: Extraction = module.extract(data)
     except ExtractionError:

@@ -35,6 +35,7 @@ _PAGE_NUMBER = re.compile(
 )
 _TERMINAL = re.compile(r"[.!?:;]['\"’”)]*\d{0,3}$")
 _FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
+_DIGITS = re.compile(r"\d+")
 _TRAILING_BULLET = re.compile(r"\s+([•▪◦●➢✓❖■➔])$")
 BAND = 0.10  # top and bottom share of the page where headers and footers live
 
@@ -121,15 +122,23 @@ def _reading_order(lines: list[Line]) -> list[Line]:
 
 
 def _furniture_keys(pages: list[list[Line]], sizes: list[tuple[float, float]]) -> set[str]:
+    """Keys of lines in the top or bottom band that recur on at least half the pages with at most one of
+    their numbers changing (the page number): "pagina 2 van 5" is furniture, footnotes of one form at the
+    foot of two pages ("2 Kamerstuk 34 843, nr. 113.", "3 Kamerstuk 26 643, nr. 1022.") are not."""
     if len(pages) < 2:
         return set()
-    seen: dict[str, set[int]] = defaultdict(set)
+    seen: dict[str, dict[int, tuple[str, ...]]] = defaultdict(dict)
     for pno, (lines, (_, height)) in enumerate(zip(pages, sizes, strict=True)):
         for ln in lines:
             if ln.y0 > height * (1 - BAND) or ln.y1 < height * BAND:
-                seen[_key(ln.text)].add(pno)
+                seen[_key(ln.text)].setdefault(pno, tuple(_DIGITS.findall(ln.text)))
     need = max(2, (len(pages) + 1) // 2)
-    return {k for k, p in seen.items() if len(p) >= need}
+    return {k for k, p in seen.items() if len(p) >= need and _numbers_changing(list(p.values())) <= 1}
+
+
+def _numbers_changing(numbers: list[tuple[str, ...]]) -> int:
+    """How many positions of the numbers in one line's occurrences take more than one value."""
+    return sum(len(set(column)) > 1 for column in zip(*numbers, strict=True))
 
 
 def _key(text: str) -> str:
@@ -223,6 +232,7 @@ def _breaks(prev: Line, cur: Line, lead: float, right_edge: dict[int, float], le
 
 
 def extract(data: bytes) -> Extraction:
+    """Extract a PDF with pdfminer.six's line source and docaudit's layout rules (:func:`assemble`)."""
     import pdfminer
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -232,6 +242,14 @@ def extract(data: bytes) -> Extraction:
         raise ExtractionError("encrypted PDF: a password is needed to open it") from None
     except PDFEncryptionError as exc:
         raise ExtractionError(f"encrypted PDF that cannot be opened ({exc})") from None
+    return assemble(pages, sizes, "pdfminer.six", f"docaudit-pdf/{VERSION} pdfminer.six/{pdfminer.__version__}")
+
+
+def assemble(
+    pages: list[list[Line]], sizes: list[tuple[float, float]], extractor: str, extractor_version: str
+) -> Extraction:
+    """docaudit's layout rules on positioned lines (one list a page, with each page's width and height), whichever
+    engine read them: furniture, margin and footnotes set apart, paragraphs rebuilt."""
     furniture = _furniture_keys(pages, sizes)
     headers: list[str] = []
     footers: list[str] = []
@@ -264,8 +282,8 @@ def extract(data: bytes) -> Extraction:
     return Extraction(
         text=clean("\n\n".join(paragraphs + footnotes)).strip("\n"),
         format="pdf",
-        extractor="pdfminer.six",
-        extractor_version=f"docaudit-pdf/{VERSION} pdfminer.six/{pdfminer.__version__}",
+        extractor=extractor,
+        extractor_version=extractor_version,
         headers=headers,
         footers=footers,
         margin=margin,
