@@ -171,3 +171,39 @@ def test_without_pypdfium2_the_engine_is_refused_before_any_file_is_read(da, tmp
 
     with pytest.raises(ExtractionError, match=r"pip install 'docaudit\[pdfium\]'"):
         extract(fixture_bytes("2023Z08511.pdf"), limits=PDFIUM)
+
+
+def pdf_bomb(megabytes: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``megabytes`` MB of text operators (it zips to ~1/300)."""
+    import zlib
+
+    ops = b"BT /F1 10 Tf 72 700 Td (Het kabinet zal de Kamer informeren.) Tj ET\n"
+    content = zlib.compress(ops * (megabytes * 1024 * 1024 // len(ops)), 6)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_pdfium_reads_in_the_limited_worker_and_a_pdf_bomb_is_stopped_there():
+    from docaudit.errors import ExtractionError
+    from docaudit.ingest import prepare
+
+    mb = 1024 * 1024
+    assert prepare(pdf_bomb(1), Limits(pdf_engine="pdfium")).extraction.extractor == "pdfium"
+    with pytest.raises(ExtractionError, match=r"out of memory at 200 MB.*\[limits\] memory"):
+        prepare(pdf_bomb(400), Limits(pdf_engine="pdfium", memory=200 * mb))
+    # the worker is replaced and the next document is read
+    assert prepare(fixture_bytes("2023Z08511.pdf"), Limits(pdf_engine="pdfium")).extraction.text
