@@ -5,14 +5,14 @@ Nothing here touches the database, the network or a document: it sits on the gro
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import re
 from datetime import UTC, date, datetime
 
 
 def sha256(data: bytes) -> str:
     """The hex SHA-256 of ``data`` (how snapshots, texts and chain links are named)."""
+    import hashlib  # here, not at the top: `docaudit --help` needs no digest (3 ms of OpenSSL)
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -145,5 +145,7 @@ def hide_secrets(text: str | None, url: str | None) -> str | None:
 
 def did_you_mean(name: str, candidates: list[str]) -> str:
     """`` (did you mean a, b?)`` for the closest candidates, or nothing."""
+    import difflib
+
     close = difflib.get_close_matches(name, candidates, n=3)
     return f" (did you mean {', '.join(close)}?)" if close else ""

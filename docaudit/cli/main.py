@@ -38,12 +38,12 @@ class Context:
         database, over the environment's (``DOCAUDIT_LIMIT_*``) and the defaults; PDFs read by ``pdf_engine``
         (``--pdf-engine``) or else the file's ``[run] pdf_engine``."""
         from ..errors import DocauditError
-        from ..read.extract.pdfium import require
+        from ..read.extract import require_engine
         from ..read.limits import Limits
 
         try:
             limits = Limits.for_database(self.db).with_engine(pdf_engine)
-            require(limits.pdf_engine)
+            require_engine(limits.pdf_engine)
         except DocauditError as exc:
             fail(str(exc), ExitCode.FAILED)
         return limits

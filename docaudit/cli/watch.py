@@ -141,7 +141,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, **
     from pathlib import Path
 
     from ..errors import DocauditError
-    from ..read.extract.pdfium import require
+    from ..read.extract import require_engine
     from ..watch.config import find_config, load_config
     from ..watch.job import run_watchlist
 
@@ -150,7 +150,7 @@ def run_cmd(obj, only, config, notify_urls, no_notify, quiet, fmt, exit_code, **
     try:
         found = find_config(obj.db, config)
         watchlist = load_config(found).with_options(notify=notify_urls, no_notify=no_notify, **options)
-        require(watchlist.settings.limits.pdf_engine)
+        require_engine(watchlist.settings.limits.pdf_engine)
         allow_empty = watchlist.allow_empty
         if found is None and not Path(obj.db).exists() and not allow_empty:
             click.echo(

@@ -25,7 +25,7 @@ from typing import Any
 
 from ...errors import ExtractionError
 from ...text.normalize import PRIVATE_BULLETS
-from . import Extraction
+from . import MISSING_PDFIUM, Extraction
 from .pdf import Line, assemble
 
 VERSION = "1"
@@ -45,22 +45,12 @@ def available() -> bool:
     return True
 
 
-def require(engine: str) -> None:
-    """Raise an ExtractionError that says how to install it when ``engine`` is ``pdfium`` and pypdfium2 is missing
-    (a command checks this once, before it reads any file)."""
-    if engine == ENGINE and not available():
-        raise ExtractionError(_MISSING)
-
-
-_MISSING = "the pdfium engine needs pypdfium2: pip install 'docaudit[pdfium]' (or use the default engine, pdfminer)"
-
-
 def extract(data: bytes) -> Extraction:
     """Extract a PDF with PDFium's line source and docaudit's layout rules (:func:`.pdf.assemble`)."""
     try:
         import pypdfium2 as pdfium
     except ImportError:
-        raise ExtractionError(_MISSING) from None
+        raise ExtractionError(MISSING_PDFIUM) from None
     pages, sizes = _layout_lines(data)
     version = getattr(pdfium, "V_PYPDFIUM2", None) or getattr(getattr(pdfium, "version", None), "PYPDFIUM_INFO", "?")
     return assemble(pages, sizes, "pdfium", f"docaudit-pdfium/{VERSION} pypdfium2/{version}")
