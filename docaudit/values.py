@@ -16,6 +16,25 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def code_digest(*folders: str) -> str:
+    """A digest of docaudit's version and the files of ``folders`` of the package ("diff", "templates/report"): what a
+    cache of derived results is keyed by, so that changed code (also between releases, in a checkout) never
+    reads results the old code made."""
+    import hashlib
+    from importlib.resources import files
+
+    from .version import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    root = files("docaudit")
+    for folder in folders:
+        for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith((".py", ".html", ".css", ".js")):
+                h.update(f"{folder}/{entry.name}".encode())
+                h.update(entry.read_bytes())
+    return h.hexdigest()
+
+
 def now() -> str:
     """The current time in UTC as ``YYYY-MM-DDTHH:MM:SSZ`` (how every stored stamp is written)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -447,6 +447,8 @@ def test_a_read_only_copy_of_the_archive_can_be_read_and_verified(da, tmp_path):
         verified = da("verify")
         assert verified.exit_code == 0, verified.output
         assert da("diff", "brief").exit_code == 1
+        morning = da("changes", "--json")  # the changes it cannot keep in the database are diffed, not refused
+        assert morning.exit_code == 0 and json.loads(morning.stdout), morning.output
         refused = da("edit", "brief", "--title", "X")
         assert refused.exit_code != 0 and "cannot write the database" in refused.output
     finally:

@@ -113,6 +113,32 @@ def test_the_changes_digest_ranks_every_documents_changes(da):
     assert da("changes", "--since", "gisteren").exit_code == 1
 
 
+def test_changes_keeps_each_pairs_changes_and_diffs_a_pair_once(da, tmp_path, monkeypatch):
+    import json
+    import sqlite3
+
+    from docaudit.changes import digest
+
+    da("demo")
+    first = json.loads(da("changes", "--json", "--limit", "0").stdout)
+    diffed: list[str] = []
+    pair = digest.pair_changes
+    monkeypatch.setattr(digest, "pair_changes", lambda *a, **k: diffed.append(a[1].ref) or pair(*a, **k))
+    assert json.loads(da("changes", "--json", "--limit", "0").stdout) == first and diffed == []  # read, not diffed
+    with sqlite3.connect(tmp_path / "audit.db") as conn:
+        kept = conn.execute("SELECT count(*), count(DISTINCT made_with) FROM pair_changes").fetchone()
+        assert kept[0] >= len({e["version"] for e in first}) and kept[1] == 1
+        # other ignore rules are another question: diffed, and kept beside the first answers
+        da("changes", "--json", "--ignore", "Den Haag")
+        assert diffed and conn.execute("SELECT count(*) FROM pair_changes").fetchone()[0] > kept[0]
+        # what older code made is not read: diffed again, and the old rows go
+        conn.execute("UPDATE pair_changes SET made_with = 'older code'")
+    diffed.clear()
+    assert json.loads(da("changes", "--json", "--limit", "0").stdout) == first and diffed
+    with sqlite3.connect(tmp_path / "audit.db") as conn:
+        assert conn.execute("SELECT count(*) FROM pair_changes WHERE made_with = 'older code'").fetchone()[0] == 0
+
+
 def test_a_new_sentence_naming_de_kamer_is_no_entity_news():
     diff = semantic_diff("Het kabinet zal dit doen.", "Het kabinet zal dit doen. De Kamer wordt hierover geïnformeerd.")
     assert [(c.kind, c.flags) for c in diff.changes] == [("inserted", [])]

@@ -12,8 +12,11 @@ from typing import Any
 
 from ..errors import DocauditError
 from ..store.database import Store, Version
-from ..values import parse_date
+from ..values import code_digest, parse_date
 from .compare import diff_versions
+
+# what the changes of a version pair are made by: a pair kept in the database is diffed again when this code changes
+DIFF_CODE = ("diff", "meaning", "text", "changes", "commitments")
 
 
 @dataclass
@@ -84,9 +87,11 @@ def changes(
 ) -> list[Entry]:
     """Every change of the versions stored since ``since`` (or, with ``unread_by``, of the versions that reader
     has not marked read, whenever stored), most severe first (then newest first); a change only in text an
-    ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`). ``cache``: the changes of version pairs
-    diffed before, by :func:`pair_key` (the report keeps one between runs); pairs not in it are diffed and
-    added."""
+    ``ignore`` rule matches is left out (:mod:`docaudit.diff.ignore`).
+
+    ``cache``: the changes of version pairs diffed before, by :func:`pair_key` (the report keeps one in its
+    site); pairs not in it are diffed and added. Without one, the database keeps them (``pair_changes``,
+    :meth:`Store.kept_pair_changes`), so each pair is diffed once by the code that reads it."""
     if unread_by is not None:
         rows = store.conn.execute(
             "SELECT doc_id, number FROM versions WHERE id > ? AND number > 1 ORDER BY added_at, doc_id, number",
@@ -97,16 +102,24 @@ def changes(
             "SELECT doc_id, number FROM versions WHERE added_at >= ? AND number > 1 ORDER BY added_at, doc_id, number",
             (since_stamp(since),),
         ).fetchall()
-    out: list[Entry] = []
+    pairs = []
     for doc_id, number in rows:
         old, new = store.version(doc_id, number - 1), store.version(doc_id, number)
         title = store.document_title(doc_id)
-        key = pair_key(old, new, title, ignore)
-        found = cache.get(key) if cache is not None else None
+        pairs.append((doc_id, old, new, title, pair_key(old, new, title, ignore)))
+    kept: MutableMapping[str, list[dict[str, Any]]]
+    made_with = None
+    if cache is not None:
+        kept = cache
+    else:
+        made_with = code_digest(*DIFF_CODE)
+        kept = store.kept_pair_changes([p[-1] for p in pairs], made_with)
+    new_here: dict[str, list[dict[str, Any]]] = {}
+    out: list[Entry] = []
+    for doc_id, old, new, title, key in pairs:
+        found = kept.get(key)
         if found is None:
-            found = pair_changes(old, new, title, ignore)
-            if cache is not None:
-                cache[key] = found
+            found = kept[key] = new_here[key] = pair_changes(old, new, title, ignore)
         back = store.reverted_to(new)
         for c in found:
             if c["severity"] < min_severity or (c["level"] == "minor" and not include_minor):
@@ -131,6 +144,8 @@ def changes(
                     f"{doc_id}@{back}" if back else None,
                 )
             )
+    if made_with is not None:
+        store.keep_pair_changes(new_here, made_with)
     out.sort(key=lambda e: (-e.severity, e.stored_at), reverse=False)
     return out
 

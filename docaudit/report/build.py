@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import UTC, datetime
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +37,7 @@ from ..errors import DocauditError
 from ..evidence.seal import Seal, seal_covering, seals
 from ..store.database import Store, Version
 from ..text.normalize import paragraphs
-from ..values import hide_secrets, now, public_url
-from ..version import __version__
+from ..values import code_digest, hide_secrets, now, public_url
 from . import chart
 from .site import Site
 from .steps import Step, apply, summarize
@@ -251,14 +249,7 @@ def _plain(value: Any) -> Any:
 
 def _engine() -> str:
     """A digest of what shapes the pages: this version, the diff and report code and the templates."""
-    h = hashlib.sha256(__version__.encode())
-    root = files("docaudit")
-    for folder in ("diff", "diff/render", "report", "templates", "templates/report"):
-        for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
-            if entry.is_file() and entry.name.endswith((".py", ".html", ".css", ".js")):
-                h.update(entry.name.encode())
-                h.update(entry.read_bytes())
-    return h.hexdigest()
+    return code_digest("diff", "diff/render", "report", "templates", "templates/report")
 
 
 def published_snapshot(snapshot: str) -> str:

@@ -510,6 +510,37 @@ class Store:
         ).fetchone()
         return row[0] if row and row[0] else None
 
+    def kept_pair_changes(self, keys: Sequence[str], made_with: str) -> dict[str, list[dict[str, Any]]]:
+        """The changes of version pairs kept before by :meth:`keep_pair_changes` under ``made_with``, by key."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT key, changes FROM pair_changes WHERE made_with = ? AND key IN ({marks})"
+            for row in self.conn.execute(sql, (made_with, *chunk)):
+                found[row[0]] = json.loads(row[1])
+        return found
+
+    def keep_pair_changes(self, found: dict[str, list[dict[str, Any]]], made_with: str) -> bool:
+        """Keep the changes of version pairs (derived data, outside the chain) so that the next ``changes`` reads
+        them instead of diffing again; those made by other code go. Best effort: a database that cannot be
+        written (a read-only copy, another writer holding it) keeps nothing, and says so by returning False."""
+        if not found:
+            return True
+        rows = [(key, made_with, json.dumps(changes, ensure_ascii=False)) for key, changes in found.items()]
+        waited = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.conn.execute("PRAGMA busy_timeout = 250")  # a run writing now: keep nothing rather than wait for it
+        try:
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM pair_changes WHERE made_with != ?", (made_with,))
+                conn.executemany("INSERT OR REPLACE INTO pair_changes VALUES (?, ?, ?)", rows)
+        except (sqlite3.OperationalError, StoreError):
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
+        return True
+
     def versions(self, doc_id: str) -> list[Version]:
         """All versions of a document, oldest first."""
         rows = self.conn.execute("SELECT * FROM versions WHERE doc_id = ? ORDER BY number", (doc_id,)).fetchall()

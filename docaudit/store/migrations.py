@@ -303,6 +303,16 @@ M008_COMPACT = [
     "DELETE FROM settings WHERE key IN ('phrase_params', 'phrase_link_pending')",
 ]
 
+# 10: the changes of version pairs, kept so that `docaudit changes` diffs each pair once (derived data, outside
+# the chain: keyed by both texts, the title, the ignore rules, and docaudit's diff code)
+M010_PAIR_CHANGES = [
+    """CREATE TABLE pair_changes (
+        key TEXT PRIMARY KEY,
+        made_with TEXT NOT NULL,
+        changes TEXT NOT NULL
+    ) WITHOUT ROWID""",
+]
+
 MIGRATIONS: list[list[str]] = [
     M001_INITIAL,
     M002_WATCH,
@@ -313,6 +323,7 @@ MIGRATIONS: list[list[str]] = [
     M007_CHAIN,
     M008_COMPACT,
     [],  # 9: seals are chained too (and what a version asserts beside its text): the Python step below
+    M010_PAIR_CHANGES,
 ]
 # Python steps run after a migration's statements, in its transaction
 AFTER = {7: lambda conn: _start_chain(conn), 8: lambda conn: _delta_texts(conn), 9: lambda conn: _chain_seals(conn)}
