@@ -221,3 +221,23 @@ def test_a_version_is_written_with_exactly_the_writers_it_is_given(tmp_path):
         assert [v.number for v in store.versions("brief")] == [1]
         add_bytes(store, b"Een tweede brief.\n", "brief")
         assert store.conn.execute("SELECT count(*) FROM phrase_versions").fetchone()[0] == 1
+
+
+def test_a_batch_of_versions_commits_together_after_its_snapshots_are_in_place(tmp_path):
+    letters = [f"Brief {n}. Het kabinet zal de Kamer informeren over punt {n}.\n".encode() for n in range(3)]
+    with Store(tmp_path / "audit.db") as store:
+        with pytest.raises(RuntimeError), store.batch():
+            for n, data in enumerate(letters):
+                add_bytes(store, data, f"brief-{n}", filename="b.txt")
+            raise RuntimeError("interrupted")
+        assert store.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 0
+        assert not list((tmp_path / "snapshots").rglob("*.txt"))  # nothing of it left, not even a temporary file
+        with store.batch():
+            results = [add_bytes(store, data, f"brief-{n}", filename="b.txt") for n, data in enumerate(letters)]
+            # written under temporary names until the batch ends: no row can name a file that is not whole
+            assert not any(store.snapshots.path(r.version.snapshot).exists() for r in results)
+            assert len(list((tmp_path / "snapshots").rglob(".tmp-*"))) == 3
+        assert all(store.snapshots.hash_file(r.version.snapshot) == r.version.raw_sha256 for r in results)
+        assert not list((tmp_path / "snapshots").rglob(".tmp-*"))
+        assert [v.doc_id for v in (store.latest(f"brief-{n}") for n in range(3))] == ["brief-0", "brief-1", "brief-2"]
+        assert store.verify().ok

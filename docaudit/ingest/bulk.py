@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -22,7 +22,7 @@ from ..errors import DocauditError
 from ..read.document import prepare, read_document
 from ..read.limits import Limits
 from ..read.prepare import Prepared
-from ..store.database import AddResult, Store
+from ..store.database import AddResult, Store, VersionWriter
 from ..values import readable, validate_doc_id
 from .pipeline import add_bytes, ingest_writers
 
@@ -42,6 +42,9 @@ class FileResult:
         if self.result is None:
             return {"file": readable(self.path), "status": "error", "error": self.error or ""}
         return {"file": readable(self.path), **self.result.to_dict()}
+
+
+BATCH = 50  # versions a transaction in a bulk import
 
 
 @dataclass
@@ -203,32 +206,58 @@ def import_files(
 
         outcomes: Iterator[tuple[Path, Outcome]] = prepared_on_spark(files, store.max_size, limits, master=master)
     else:
-        outcomes = _prepared_here(files, store.max_size, limits, workers or min(8, (os.cpu_count() or 1) * 2))
+        threads = workers or min(8, (os.cpu_count() or 1) * 2)
+        outcomes = _prepared_here(files, store.max_size, limits, threads, text_here=not deferred)
+    stream = iter(outcomes)
     with closing(outcomes):  # a Spark session, or the pool of workers, ends with the import, however it ends
-        for done, (path, outcome) in enumerate(outcomes, 1):
-            entry = FileResult(path)
-            try:
-                data, prepared = outcome.result()
-                ident = doc_id_for(path, prepared, doc_id)
-                made_from = readable(path.stem if doc_id == "stem" else path.name)
-                if names.setdefault(ident, made_from) != made_from and doc_id == "stem":
-                    raise DocauditError(
-                        f"its name makes the document id {ident!r}, as {names[ident]!r} did: two different names "
-                        "would become one document; rename one, or choose --doc-id"
-                    )
-                entry.result = add_bytes(
-                    store, data, ident, filename=readable(path.name), prepared=prepared, limits=limits, writers=writers
-                )
-            except DocauditError as exc:
-                entry.error = str(exc)
-            report.files.append(entry)
-            if on_file is not None:
-                on_file(entry)
-            if progress is not None:
-                progress(done, len(files))
+        while True:
+            entries: list[FileResult] = []
+            # many files: up to BATCH versions a transaction (one commit, each snapshot folder flushed once);
+            # a file that fails is rolled back alone (each version is a savepoint in it)
+            with store.batch() if deferred else nullcontext():
+                for path, outcome in stream:
+                    entries.append(_store_one(store, path, outcome, doc_id, names, limits, writers))
+                    if len(entries) >= (BATCH if deferred else 1):
+                        break
+            for entry in entries:  # said once they are committed
+                report.files.append(entry)
+                if on_file is not None:
+                    on_file(entry)
+                if progress is not None:
+                    progress(len(report.files), len(files))
+            if not entries:
+                break
     if deferred:
         report.indexed = _index_in_bulk(store, workers)
     return report
+
+
+def _store_one(
+    store: Store,
+    path: Path,
+    outcome: Outcome,
+    doc_id: str,
+    names: dict[str, str],
+    limits: Limits,
+    writers: Sequence[VersionWriter],
+) -> FileResult:
+    """Store one file's extraction as its document's next version; a file that cannot be stored is reported."""
+    entry = FileResult(path)
+    try:
+        data, prepared = outcome.result()
+        ident = doc_id_for(path, prepared, doc_id)
+        made_from = readable(path.stem if doc_id == "stem" else path.name)
+        if names.setdefault(ident, made_from) != made_from and doc_id == "stem":
+            raise DocauditError(
+                f"its name makes the document id {ident!r}, as {names[ident]!r} did: two different names would "
+                "become one document; rename one, or choose --doc-id"
+            )
+        entry.result = add_bytes(
+            store, data, ident, filename=readable(path.name), prepared=prepared, limits=limits, writers=writers
+        )
+    except DocauditError as exc:
+        entry.error = str(exc)
+    return entry
 
 
 def _index_in_bulk(store: Store, workers: int | None) -> bool:
@@ -248,12 +277,16 @@ class Outcome(Protocol):
     def result(self) -> tuple[bytes, Prepared]: ...
 
 
-def _prepared_here(files: list[Path], max_size: int, limits: Limits, workers: int) -> Iterator[tuple[Path, Future]]:
-    """Each file with the future of its extraction, ``workers`` at a time, a window of twice that ahead."""
+def _prepared_here(
+    files: list[Path], max_size: int, limits: Limits, workers: int, *, text_here: bool = True
+) -> Iterator[tuple[Path, Future]]:
+    """Each file with the future of its extraction, ``workers`` at a time, a window of twice that ahead.
+    ``text_here`` false: plain text too is read in the worker processes (many files: the threads only wait,
+    and the GIL is left to the storing)."""
 
     def read(path: Path) -> tuple[bytes, Prepared]:
         data = read_document(path, max_size)
-        return data, prepare(data, limits)
+        return data, prepare(data, limits, text_here=text_here)
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docaudit-import") as pool:
         window = workers * 2

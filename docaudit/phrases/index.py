@@ -26,6 +26,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
 from ..errors import DocauditError
 from ..store.database import NORMALIZED, AddResult
 from ..text.segment import sentences_of as _sentences
@@ -452,19 +455,20 @@ def link_families(conn: sqlite3.Connection, table: TokenTable | None = None, *, 
         (postings,),
     )
     similarity, threshold = fp.similarity, fp.threshold
+    lowest = threshold(fp.SHORT, fp.SHORT) - 1e-6  # no pair below this is a variant, at any length
     for (ids,) in groups:
         members = sorted({int(x) for x in ids.split(",")})
-        for i, a in enumerate(members):
-            ta = tokens[a]
-            n = len(ta)
-            for b in members[i + 1 :]:
-                tb = tokens[b]
-                m = len(tb)
-                need = threshold(n, m)
-                if 2 * min(n, m) < need * (n + m):
-                    continue
+        seqs = [tokens[m] for m in members]
+        for i in range(len(members) - 1):
+            # the group's later members at least ``lowest`` alike, found in rapidfuzz's C loop (most pairs
+            # sharing a fingerprint are not variants); each then held to its own length's threshold
+            candidates = process.extract_iter(seqs[i], seqs[i + 1 :], scorer=Indel.normalized_similarity,
+                                              score_cutoff=lowest)  # fmt: skip
+            for _, _, j in candidates:
+                a, b = members[i], members[i + 1 + j]
+                ta, tb = seqs[i], seqs[i + 1 + j]
                 ra, rb = find(a), find(b)
-                if ra == rb or similarity(ta, tb) < need:
+                if ra == rb or similarity(ta, tb) < threshold(len(ta), len(tb)):
                     continue
                 parent[max(ra, rb)] = min(ra, rb)
                 merges += 1

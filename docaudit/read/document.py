@@ -28,12 +28,14 @@ def _plain_text(data: bytes, limits: Limits) -> bool:
     return len(data) <= min(limits.characters * 4, 16 * 1024 * 1024) and sniff(data) == "text"
 
 
-def prepare(data: bytes, limits: Limits | None = None) -> Prepared:
+def prepare(data: bytes, limits: Limits | None = None, *, text_here: bool = True) -> Prepared:
     """Extract and normalize untrusted document bytes under ``limits`` (by default those of the environment,
     :meth:`Limits.from_env`): in a child process with memory, CPU and time limits unless
-    ``limits.isolate`` is false. Raises an ExtractionError for unreadable or oversized input."""
+    ``limits.isolate`` is false. Plain text within bounds is read here (no worker to start) unless
+    ``text_here`` is false: a bulk import keeps its workers busy, and this process's one core for storing.
+    Raises an ExtractionError for unreadable or oversized input."""
     limits = limits or Limits.from_env()
-    if limits.isolate and not _plain_text(data, limits):
+    if limits.isolate and not (text_here and _plain_text(data, limits)):
         from ..read.isolation import prepare_isolated
 
         return prepare_isolated(data, limits)

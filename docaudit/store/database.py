@@ -463,6 +463,14 @@ class Store:
         """A write transaction (``BEGIN IMMEDIATE``): commits on success, rolls back on any error."""
         return _Transaction(self.conn)
 
+    @contextlib.contextmanager
+    def batch(self):
+        """Many versions in one transaction (each :meth:`write_version` a savepoint in it, so one that fails
+        leaves the others), their snapshots' folders flushed once before it commits: a bulk import pays one
+        commit and one folder flush where it would pay one a version."""
+        with self.transaction(), self.snapshots.batch():  # the folders are flushed, then the rows commit
+            yield self
+
     # -- reading ------------------------------------------------------------------------------
 
     def find_by_sha(self, doc_id: str, raw_sha256: str) -> Version | None:

@@ -306,7 +306,7 @@ M008_COMPACT = [
 # 10: the changes of version pairs, kept so that `docaudit changes` diffs each pair once (derived data, outside
 # the chain: keyed by both texts, the title, the ignore rules, and docaudit's diff code)
 M010_PAIR_CHANGES = [
-    """CREATE TABLE pair_changes (
+    """CREATE TABLE IF NOT EXISTS pair_changes (
         key TEXT PRIMARY KEY,
         made_with TEXT NOT NULL,
         changes TEXT NOT NULL

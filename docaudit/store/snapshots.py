@@ -2,7 +2,8 @@
 
 A file is written to a temporary name in the same folder, flushed to disk and renamed into place, so a
 snapshot path either does not exist or holds the complete bytes. The database row that points to it is
-committed only after the rename.
+committed only after the rename (in a :meth:`Snapshots.batch`, after every file of the batch is flushed and
+renamed and their folders flushed).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..values import sha256
@@ -20,6 +23,39 @@ class Snapshots:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        self._pending: list[tuple[Path, Path]] | None = None  # (temporary, target) in a batch
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write many snapshots with one flush to disk for all of them, when the block ends: each is written
+        to a temporary name first, and only when the block ends are they flushed, renamed into place and their
+        folders flushed (one journal commit instead of one a file). End the block before the rows that name
+        them commit; a block left by an error leaves none of its files behind."""
+        if self._pending is not None:  # already in a batch: the outer one finishes them
+            yield
+            return
+        self._pending = []
+        try:
+            yield
+        except BaseException:
+            pending, self._pending = self._pending, None
+            for tmp, _ in pending:
+                tmp.unlink(missing_ok=True)
+            raise
+        pending, self._pending = self._pending, None
+        try:
+            for tmp, _ in pending:
+                _fsync_file(tmp)
+            for tmp, target in pending:
+                os.replace(tmp, target)
+            for folder in sorted({target.parent for _, target in pending}):
+                _fsync_dir(folder)
+        except OSError as exc:
+            for tmp, _ in pending:
+                tmp.unlink(missing_ok=True)
+            from ..errors import StoreError
+
+            raise StoreError(f"cannot write the snapshots to {self.root}: {exc.strerror or exc}") from None
 
     def relpath(self, digest: str, ext: str) -> str:
         """Path relative to the root, as stored in the database (always with forward slashes)."""
@@ -36,7 +72,10 @@ class Snapshots:
         if target.exists() and target.stat().st_size == len(data):
             return rel
         try:
-            atomic_write(target, data)
+            if self._pending is not None:
+                self._pending.append((_write_temporary(target, data), target))
+            else:
+                atomic_write(target, data)
         except OSError as exc:
             from ..errors import StoreError
 
@@ -102,6 +141,17 @@ def atomic_write(target: Path, data: bytes) -> None:
     """Write to a temporary file beside ``target``, flush it to disk, rename it into place: a reader
     sees the old file or the whole new one, never half of it. The file gets the usual permissions
     (0666 less the umask), so a web server can serve a report or a feed written this way."""
+    tmp = _write_temporary(target, data, flush=True)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+
+
+def _write_temporary(target: Path, data: bytes, *, flush: bool = False) -> Path:
+    """``data`` in a new temporary file beside ``target`` (flushed to disk with ``flush``)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
@@ -109,13 +159,21 @@ def atomic_write(target: Path, data: bytes) -> None:
             os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+            if flush:
+                fh.flush()
+                os.fsync(fh.fileno())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
+    return Path(tmp)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:
