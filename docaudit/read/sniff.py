@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 from ..errors import EmptyDocument, ExtractionError, UnsupportedFormat
 
@@ -48,6 +47,8 @@ def sniff(data: bytes) -> str:
 
 
 def _sniff_zip(data: bytes) -> str:
+    import zipfile  # only for a zip archive (zipfile and shutil: 4 ms of an everyday `diff a.txt b.txt`)
+
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -67,5 +68,8 @@ def _looks_binary(sample: bytes) -> bool:
     if b"\x00" in sample:
         # UTF-16 text has NULs too; it is decoded by the text extractor when it has a BOM.
         return not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    control = len(sample.translate(None, _NOT_CONTROL))  # what is left: the control bytes (in C, not a loop)
     return control > max(8, len(sample) // 100)
+
+
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13))
