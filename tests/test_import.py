@@ -110,3 +110,27 @@ def test_names_that_are_not_utf8_and_names_that_collide(da, tmp_path):
         "--json",
     )
     assert json.loads(added.stdout)["file"].endswith("brief-été.txt")
+
+
+def test_files_the_format_check_refuses_never_reach_a_worker(tmp_path, monkeypatch):
+    """A worker that answers with an error is replaced; an empty or binary file is refused before any is asked
+    (2,000 empty files once took a minute, a new worker each). From 50 files text is read in workers too."""
+    from docaudit.ingest.bulk import import_files
+    from docaudit.read import isolation
+    from docaudit.store.database import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(60):
+        (folder / f"leeg-{n:02d}.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+
+    def no_worker(*args, **kwargs):
+        raise AssertionError("a worker was started for a file the format check refuses")
+
+    monkeypatch.setattr(isolation, "_Worker", no_worker)
+    with Store(tmp_path / "audit.db") as store:
+        report = import_files(store, [folder])
+    assert len(report.failed) == 61 and not [f for f in report.files if f.result is not None]
+    said = {f.path.name: f.error for f in report.failed}
+    assert said["leeg-00.txt"] == "empty file" and "binary data" in said["binary.txt"]

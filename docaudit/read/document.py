@@ -20,22 +20,22 @@ from .limits import DEFAULT_MAX_SIZE, Limits
 from .prepare import Prepared, prepare_here
 
 
-def _plain_text(data: bytes, limits: Limits) -> bool:
-    """Whether ``data`` is plain text (or Markdown) small enough to read here: text expands to nothing, so its
-    bounds (the characters limit) are checked in this process and no worker (~0.15 s to start) is needed."""
-    from ..read.sniff import sniff
-
-    return len(data) <= min(limits.characters * 4, 16 * 1024 * 1024) and sniff(data) == "text"
-
-
 def prepare(data: bytes, limits: Limits | None = None, *, text_here: bool = True) -> Prepared:
     """Extract and normalize untrusted document bytes under ``limits`` (by default those of the environment,
     :meth:`Limits.from_env`): in a child process with memory, CPU and time limits unless
     ``limits.isolate`` is false. Plain text within bounds is read here (no worker to start) unless
     ``text_here`` is false: a bulk import keeps its workers busy, and this process's one core for storing.
+    What the format check refuses (an empty file, an unsupported format, a broken zip) is refused here, before
+    any worker (a worker that answered with an error is replaced, at the cost of starting another).
     Raises an ExtractionError for unreadable or oversized input."""
+    from ..read.sniff import sniff
+
     limits = limits or Limits.from_env()
-    if limits.isolate and not (text_here and _plain_text(data, limits)):
+    # a file of up to 16 MB is sniffed here (magic bytes, a zip's directory, the first 64 KB); text of that
+    # size expands to nothing, its bounds (the characters limit) are checked here and no worker is needed
+    small = len(data) <= min(limits.characters * 4, 16 * 1024 * 1024)
+    fmt = sniff(data) if small else None
+    if limits.isolate and not (text_here and fmt == "text"):
         from ..read.isolation import prepare_isolated
 
         return prepare_isolated(data, limits)
