@@ -96,6 +96,8 @@ def _numbers(text: str) -> Counter[str]:
 
 
 def is_entity(word: str, first: bool) -> bool:
+    if word.islower():  # most words: no capital anywhere, so a name only if a party's ("d66", "groenlinks")
+        return word.casefold() in PARTIES
     low = word.casefold()
     if low in PARTIES:
         return True
