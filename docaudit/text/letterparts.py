@@ -8,6 +8,7 @@ carries in its body (the "Datum"/"Kenmerk" block, a Kamerstuk's running header) 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .normalize import fold_typography
 
@@ -73,8 +74,10 @@ FRAME = frozenset({"letterhead", "address", "site chrome"})  # the parts that ar
 SHORT = 16  # words: a letterhead field is a label and a short value
 
 
+@lru_cache(maxsize=4096)
 def kind(text: str) -> str | None:
-    """The part of a letter a sentence is by its wording ("letterhead", "signature", …), if any."""
+    """The part of a letter a sentence is by its wording ("letterhead", "signature", …), if any (each sentence
+    is asked several times in one diff: by the alignment, the severity and the sections)."""
     folded = fold_typography(text).casefold().strip("*_ ")
     for name, pattern in RULES:
         if pattern.search(folded):

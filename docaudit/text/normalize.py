@@ -76,7 +76,7 @@ def clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _fold_bullets(_fold_spaces(_fold_invisible(text)))
     text = _CONTROL.sub("", text)
-    return "\n".join(_WS.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line.strip() for line in _WS.sub(" ", text).split("\n"))  # runs of spaces never span lines
 
 
 def vocabulary(text: str) -> Counter[str]:
