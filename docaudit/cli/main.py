@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -10,20 +9,10 @@ import click
 from ..errors import ExitCode
 from ..version import __version__
 from .options import (
-    DATE,
-    LISTING,
-    RESULT,
     color_option,
-    emit_listing,
-    engine_options,
-    ignore_option,
-    max_size_option,
-    output_options,
-    pdf_engine_option,
-    quiet_option,
     use_color,
 )
-from .output import fail, write_json
+from .output import fail
 
 
 class Context:
@@ -65,6 +54,38 @@ class Context:
 # The summary is what `docaudit --help` lists without importing the module; tests/test_layout.py checks
 # that it is the command's own first sentence.
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add": ("docaudit.cli.documents", "add", "Store each file as a new version of document DOC (if its text changed)."),
+    "import": (
+        "docaudit.cli.documents",
+        "import_cmd",
+        "Import files and folders in one go: one document per file (.pdf, .docx, .html, .txt, .md in folders).",
+    ),
+    "docs": (
+        "docaudit.cli.documents",
+        "docs",
+        "List documents, newest letter first (undated last), with their versions and when last stored.",
+    ),
+    "log": ("docaudit.cli.documents", "log", "The version history of a document, oldest first."),
+    "show": (
+        "docaudit.cli.documents",
+        "show",
+        "Print a stored version: DOC, DOC@N, DOC@latest or DOC@-1 (the one before the latest).",
+    ),
+    "search": ("docaudit.cli.documents", "search", "Full-text search over every stored version, with snippets."),
+    "edit": ("docaudit.cli.documents", "edit", "Fix a document's title or a version's letter date."),
+    "verify": (
+        "docaudit.cli.documents",
+        "verify",
+        "Re-hash every snapshot and stored text, extract every version again from its snapshot and compare the "
+        "text (not with --quick), recompute the hash chain over versions, fetch records and edits and check every "
+        "seal against it (its time-stamp too, offline), run SQLite's integrity check.",
+    ),
+    "diff": ("docaudit.cli.diffs", "diff", "Show what changed from OLD to NEW."),
+    "changes": (
+        "docaudit.cli.diffs",
+        "changes",
+        "Every change stored in a window, over all documents, most severe first: the morning read.",
+    ),
     "export": (
         "docaudit.cli.spark",
         "export_cmd",
@@ -337,576 +358,6 @@ def help_cmd(ctx: click.Context, command: tuple[str, ...]) -> None:
     click.echo(group.get_help(parent if names else (ctx.parent or ctx)))
 
 
-def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
-    meta = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"expected key=value, got {item!r}", param_hint="--meta")
-        meta[key.strip()] = value
-    return meta
-
-
-@cli.command()
-@click.argument("old")
-@click.argument("new", required=False)
-@click.option(
-    "--mode",
-    type=click.Choice(["semantic", "line", "word"]),
-    default="semantic",
-    show_default=True,
-    help="semantic: sentences aligned and classified; line: unified diff by paragraph; word: inline word diff.",
-)
-@output_options(("terminal", "unified", "json", "html", "markdown"))
-@click.option(
-    "--by",
-    type=click.Choice(["paragraph", "sentence"]),
-    default="paragraph",
-    show_default=True,
-    help="Line mode: one paragraph or one sentence per line.",
-)
-@click.option(
-    "-U",
-    "--context",
-    type=click.IntRange(0),
-    default=None,
-    help="Context lines (line mode, default 3) or paragraphs (word mode, default 1).",
-)
-@color_option
-@click.option("--cosmetic", is_flag=True, help="List cosmetic changes too (they are always in JSON and HTML).")
-@click.option(
-    "--order",
-    type=click.Choice(["severity", "document"]),
-    default="severity",
-    show_default=True,
-    help="List the most severe change first, or in text order (JSON is always in text order).",
-)
-@click.option("--min-severity", type=click.IntRange(0, 100), default=0, help="Leave out changes below this severity.")
-@click.option("--strict", is_flag=True, help="Semantic mode: minor changes (punctuation, numbering) set exit 1 too.")
-@ignore_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
-@pdf_engine_option
-@click.pass_obj
-def diff(
-    obj: Context,
-    old,
-    new,
-    mode,
-    fmt,
-    by,
-    context,
-    color,
-    cosmetic,
-    order,
-    min_severity,
-    strict,
-    ignore,
-    output,
-    pdf_engine,
-) -> ExitCode:
-    """Show what changed from OLD to NEW.
-
-    OLD and NEW are stored versions (DOC@N, DOC@latest, DOC@-1) or document files of any supported
-    format (.docx, .pdf, .html, .txt), in any mix. With one DOC, compare its last two versions.
-
-    Exit status, like diff(1): 0 no substantive change (cosmetic-only counts as none), 1 substantive
-    changes, 2 trouble.
-    """
-    from ..changes.compare import compare
-    from ..diff.model import SemanticDiff
-    from ..diff.render import render_diff
-    from ..errors import DocauditError
-
-    opened = []
-
-    def store_factory():
-        if not opened:
-            opened.append(obj.store())
-        return opened[0]
-
-    try:
-        result = compare(
-            old,
-            new,
-            store_factory=store_factory,
-            mode=mode,
-            by=by,
-            context=context,
-            ignore=ignore,
-            limits=obj.limits(pdf_engine),
-        )
-    except DocauditError as exc:
-        fail(str(exc), ExitCode.FAILED)
-    finally:
-        for s in opened:
-            s.close()
-    colored = use_color(color, to_file=output is not None) and fmt == "terminal"
-    text = render_diff(
-        result, fmt, color=colored, cosmetic=cosmetic, order=order, min_severity=min_severity, strict=strict
-    )
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output} ({fmt}): {_said(result)}", err=True)
-    else:
-        click.echo(text, nl=False, color=colored)  # click strips colour from a pipe unless told
-    changed = result.changed(strict=strict) if isinstance(result, SemanticDiff) else result.substantive
-    return ExitCode.CHANGED if changed else ExitCode.OK
-
-
-def _said(result) -> str:
-    """A diff in one line, for a message about it."""
-    from ..diff.model import SemanticDiff
-
-    if isinstance(result, SemanticDiff):
-        return result.summary_line()
-    return "substantive changes" if result.substantive else "no substantive changes"
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--doc", "doc_id", required=True, help="Document id the files are versions of (e.g. 2024D46963).")
-@click.option("--title", help="Document title.")
-@click.option("--date", "letter_date", type=DATE, help="The letter's date (YYYY-MM-DD); overrides the date found.")
-@click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Extra metadata; repeatable.")
-@max_size_option
-@pdf_engine_option
-@output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
-@click.pass_obj
-def add(obj: Context, paths, doc_id, title, letter_date, meta, max_size, pdf_engine, fmt) -> ExitCode:
-    """Store each file as a new version of document DOC (if its text changed).
-
-    Files are stored in the order given. A file that cannot be read is reported and skipped; the others
-    are still stored. Exit status 1 if any file failed.
-    """
-
-    from ..errors import DocauditError
-    from ..ingest.pipeline import add_file
-    from ..values import printable, readable
-
-    user_meta = _parse_meta(meta)
-    limits = obj.limits(pdf_engine)
-    failed = 0
-    with obj.store(create=True, max_size=max_size) as store:
-        for path in paths:
-            try:
-                result = add_file(
-                    store, path, doc_id, title=title, letter_date=letter_date, meta=user_meta, limits=limits
-                )
-            except DocauditError as exc:
-                failed += 1
-                if fmt == "json":
-                    error = {"file": readable(path), "status": "error", "error": str(exc)}
-                    write_json(error, line=True)
-                click.echo(f"Error: {printable(path)}: {exc}", err=True)
-                continue
-            if fmt == "json":
-                write_json({"file": readable(path), **result.to_dict()}, line=True)
-            else:
-                click.echo(f"{printable(path)}: {result.message()}")
-            if not result.stored and (title or letter_date):
-                click.echo(
-                    f"note: {printable(path)} was not stored again, so --title/--date changed nothing: "
-                    f"docaudit edit {doc_id} --title … --date … fixes them",
-                    err=True,
-                )
-    return ExitCode.PROBLEM if failed else ExitCode.OK
-
-
-@cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-r", "--recursive", is_flag=True, help="Search folders' subfolders too.")
-@click.option(
-    "--doc-id",
-    "doc_id",
-    default="stem",
-    show_default=True,
-    help="stem, kenmerk, or a template over {stem} {name} {parent} {kenmerk} {document_number} {kamerstuk} {date}.",
-)
-@click.option("--workers", type=click.IntRange(1, 64), help="Files read at once [default: twice the cores, at most 8].")
-@click.option("--follow-links", is_flag=True, help="Read links in folders that point outside them (else refused).")
-@engine_options("Where files are extracted")
-@max_size_option
-@pdf_engine_option
-@quiet_option
-@output_options(RESULT, json_help="One JSON object per file (JSON lines); shorthand for --format json.")
-@click.pass_obj
-def import_cmd(
-    obj: Context, paths, recursive, doc_id, workers, follow_links, engine, master, max_size, pdf_engine, quiet, fmt
-) -> ExitCode:
-    """Import files and folders in one go: one document per file (.pdf, .docx, .html, .txt, .md in folders).
-
-    A file whose document id is already stored becomes that document's next version (if its text changed).
-    Files are read in parallel, each under the limits on untrusted documents, and stored in path order.
-    With --engine spark, Spark's executors extract them (they must reach the same paths) and this
-    process stores them. Exit status 1 if any file failed; the others are stored.
-    """
-
-    from ..ingest.bulk import import_files
-    from ..values import printable
-
-    def progress(done: int, total: int) -> None:
-        if not quiet and fmt == "terminal" and sys.stderr.isatty():
-            click.echo(f"\rimported {done}/{total}", err=True, nl=done == total)
-
-    def on_file(entry) -> None:
-        if fmt == "json":
-            write_json(entry.to_dict(), line=True)
-        elif entry.result is None:
-            click.echo(f"Error: {printable(entry.path)}: {entry.error}", err=True)
-        elif not quiet and not sys.stderr.isatty():
-            click.echo(f"{printable(entry.path)}: {entry.result.message()}")
-
-    with obj.store(create=True, max_size=max_size) as store:
-        report = import_files(
-            store,
-            paths,
-            recursive=recursive,
-            doc_id=doc_id,
-            workers=workers,
-            progress=progress,
-            on_file=on_file,
-            engine=engine,
-            master=master,
-            follow_links=follow_links,
-            limits=obj.limits(pdf_engine),
-        )
-    for path, why in report.skipped:
-        if fmt == "json":
-            write_json({"file": printable(path), "status": "skipped", "reason": why}, line=True)
-        else:
-            click.echo(f"skipped: {printable(path)}: {why}", err=True)
-    if fmt == "terminal" and (not quiet or report.failed or report.skipped):
-        click.echo(report.summary())
-    return ExitCode.PROBLEM if report.failed else ExitCode.OK
-
-
-_DOC_COLUMNS = [
-    ("id", "document"),
-    ("aliases", "also known as"),
-    ("versions", "versions"),
-    ("letter_date", "letter date"),
-    ("last_change", "last stored (UTC)"),
-    ("format", "format"),
-    ("title", "title"),
-]
-
-
-@cli.command()
-@output_options(LISTING)
-@click.pass_obj
-def docs(obj: Context, fmt: str) -> None:
-    """List documents, newest letter first (undated last), with their versions and when last stored."""
-    from dataclasses import asdict
-
-    with obj.store() as store:
-        documents = [asdict(d) for d in store.documents(order="letter_date")]
-        if fmt == "terminal":  # the numbers people look letters up by (docaudit show 2024D46963)
-            for d in documents:
-                d["aliases"] = ", ".join(store.aliases(d["id"]))
-    if fmt == "terminal":
-        for d in documents:
-            d["last_change"] = d["last_change"].replace("T", " ").rstrip("Z")
-    emit_listing(documents, _DOC_COLUMNS, fmt, empty="No documents yet: docaudit add FILE --doc ID")
-
-
-_LOG_COLUMNS = [
-    ("number", "version"),
-    ("added_at", "added (UTC)"),
-    ("letter_date", "letter date"),
-    ("format", "format"),
-    ("size", "size"),
-    ("chars", "chars"),
-    ("delta", "Δ chars"),
-    ("filename", "file"),
-    ("raw_sha256", "sha256"),
-    ("revision", "revision"),
-]
-
-
-@cli.command()
-@click.argument("doc_id")
-@output_options(LISTING)
-@click.option("--text", "with_text", is_flag=True, help="With --format json: the extracted and normalized texts too.")
-@click.pass_obj
-def log(obj: Context, doc_id: str, fmt: str, with_text: bool) -> None:
-    """The version history of a document, oldest first."""
-    from ..store.database import reverts
-    from ..text.formatting import human_size
-
-    with obj.store() as store:
-        doc_id = store.document_id(doc_id)
-        versions = store.versions(doc_id)
-        title = store.document_title(doc_id)
-    if fmt == "json":
-        emit_listing([v.to_dict(text=with_text) for v in versions], _LOG_COLUMNS, fmt)
-        return
-    back_to = reverts(versions)
-    rows = []
-    previous = None
-    for v in versions:
-        row = v.to_dict(text=False)
-        row["chars"] = len(v.text)
-        row["revision"] = "silent" if v.announced is False else "announced" if v.announced else ""
-        if v.number in back_to:
-            row["revision"] = f"reverted to @{back_to[v.number]}" + (f", {row['revision']}" if row["revision"] else "")
-        row["delta"] = None if previous is None else len(v.text) - len(previous.text)
-        if fmt == "terminal":
-            row.update(
-                added_at=v.added_at.replace("T", " ").rstrip("Z"),
-                size=human_size(v.size),
-                chars=f"{len(v.text):,}",
-                delta="" if row["delta"] is None else f"{row['delta']:+,}",
-                raw_sha256=v.raw_sha256[:12],
-            )
-        rows.append(row)
-        previous = v
-    if fmt == "terminal":
-        click.echo(f"{doc_id}: {title or '(no title)'}")
-    emit_listing(rows, _LOG_COLUMNS, fmt)
-
-
-@cli.command()
-@click.argument("ref")
-@click.option("--normalized", is_flag=True, help="Print the normalized text (one paragraph per block).")
-@click.option("--meta", "with_meta", is_flag=True, help="Print the version's metadata before the text.")
-@output_options(RESULT, json_help="The whole version record as JSON; shorthand for --format json.")
-@click.option("--raw", is_flag=True, help="Write the raw snapshot bytes to stdout.")
-@click.pass_obj
-def show(obj: Context, ref: str, normalized: bool, with_meta: bool, fmt: str, raw: bool) -> None:
-    """Print a stored version: DOC, DOC@N, DOC@latest or DOC@-1 (the one before the latest)."""
-    with obj.store() as store:
-        version = store.resolve(ref)
-        if raw:
-            sys.stdout.buffer.write(store.snapshots.read(version.snapshot, version.raw_sha256))
-            return
-    if fmt == "json":
-        write_json(version.to_dict())
-        return
-    if with_meta:
-        click.echo(
-            f"# {version.ref}  added {version.added_at}  format {version.format}  "
-            f"letter date {version.letter_date or 'unknown'}"
-        )
-        for key, value in sorted(version.meta.items()):
-            click.echo(f"# {key}: {value}")
-        for label, items in (("header", version.headers), ("footer", version.footers), ("margin", version.margin)):
-            for item in items:
-                click.echo(f"# {label}: {item}")
-        click.echo()
-    click.echo(version.normalized if normalized else version.text)
-
-
-_SEARCH_COLUMNS = [("ref", "version"), ("letter_date", "letter date"), ("title", "title"), ("snippet", "snippet")]
-
-
-@cli.command()
-@click.argument("query")
-@click.option("--limit", default=20, show_default=True, help="At most this many hits.")
-@click.option("--latest", is_flag=True, help="Search only the latest version of each document.")
-@click.option("--fts", "raw", is_flag=True, help="QUERY is SQLite FTS5 syntax (AND, OR, NEAR, prefix*).")
-@output_options(LISTING)
-@color_option
-@click.pass_obj
-def search(obj: Context, query: str, limit: int, latest: bool, raw: bool, fmt: str, color: str) -> None:
-    """Full-text search over every stored version, with snippets."""
-    from dataclasses import asdict
-
-    with obj.store() as store:
-        hits = store.search(query, limit=limit, latest_only=latest, raw=raw)
-    if fmt != "terminal":
-        emit_listing([{**asdict(h), "ref": h.ref} for h in hits], _SEARCH_COLUMNS, fmt)
-        return
-    if not hits:
-        click.echo("No matches.")
-        return
-    colored = use_color(color)
-    for h in hits:
-        tag = "" if h.latest else "  (older version)"
-        click.echo(click.style(h.ref, bold=True) if colored else h.ref, nl=False, color=colored)
-        click.echo(f"  {h.letter_date or ''}  {h.title or ''}{tag}")
-        snippet = " ".join(h.snippet.split())
-        if colored:
-            snippet = snippet.replace("[", "\x1b[1;33m").replace("]", "\x1b[0m")
-        click.echo(f"    {snippet}", color=colored)
-
-
-_CHANGE_COLUMNS = [
-    ("severity", "severity"),
-    ("summary", "what"),
-    ("version", "version"),
-    ("letter_date", "letter date"),
-    ("title", "title"),
-    ("new_text", "now reads"),
-]
-
-
-@cli.command()
-@click.option("--since", default="7d", show_default=True, help="The window: 7d, 24h, 2w, or a date YYYY-MM-DD.")
-@click.option("--unread", is_flag=True, help="Instead of a window: every change the reader has not marked read.")
-@click.option("--mark-read", is_flag=True, help="Then mark everything stored so far as read by the reader.")
-@click.option("--reader", default="default", show_default=True, help="Whose unread changes (each keeps a place).")
-@click.option("--min-severity", type=click.IntRange(0, 100), default=1, show_default=True, help="Leave out the rest.")
-@click.option("--minor", "include_minor", is_flag=True, help="List minor changes (punctuation, numbering) too.")
-@click.option("--limit", type=click.IntRange(0), default=50, show_default=True, help="At most this many (0: all).")
-@ignore_option
-@output_options(LISTING)
-@color_option
-@click.pass_obj
-def changes(
-    obj: Context, since, unread, mark_read, reader, min_severity, include_minor, limit, ignore, fmt, color
-) -> None:
-    """Every change stored in a window, over all documents, most severe first: the morning read."""
-    from ..changes.digest import changes as digest
-    from ..changes.digest import mark_read as mark
-
-    with obj.store() as store:
-        entries = digest(
-            store,
-            since=since,
-            min_severity=min_severity,
-            include_minor=include_minor,
-            ignore=ignore,
-            unread_by=reader if unread else None,
-        )
-        if mark_read:
-            mark(store, reader)
-    shown = entries[:limit] if limit else entries
-    if fmt != "terminal":
-        emit_listing([e.to_dict() for e in shown], _CHANGE_COLUMNS, fmt, max_width=80)
-        return
-    if not shown:
-        window = f"unread by {reader}" if unread else f"stored since {since}"
-        click.echo(f"No changes {window}" + (f" at severity {min_severity} or more." if min_severity > 1 else "."))
-        return
-    colored = use_color(color)
-    click.echo(_changes_text(shown, colored), color=colored, nl=False)
-    if len(entries) > len(shown):
-        click.echo(f"… and {len(entries) - len(shown)} more (--limit 0 for all)")
-
-
-CONTEXT = 12  # words of unchanged text shown on each side of a change in `changes`
-
-
-def _cut(text: str, words: int = 40) -> str:
-    parts = text.split(" ")
-    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
-
-
-def _changes_text(entries, colored: bool) -> str:
-    """The morning read: each document once (its number and title), then each of its changes, most severe
-    first, as old → new with the changed words marked and a window around them."""
-    from ..diff.render.terminal import inline
-    from ..diff.words import old_to_new
-
-    def style(text: str, **kw) -> str:
-        return click.style(text, **kw) if colored else text
-
-    lines: list[str] = []
-    docs = list(dict.fromkeys(e.doc for e in entries))
-    for doc in docs:
-        mine = [e for e in entries if e.doc == doc]
-        first = mine[0]
-        dated = f", dated {first.letter_date}" if first.letter_date else ""
-        lines.append(style(f"{doc}  {first.title or ''}".rstrip() + dated, bold=True))
-        for e in mine:
-            silent = f" (reverted to {e.reverted_to})" if e.reverted_to else ""
-            silent = silent or (" (silent revision)" if e.announced is False else "")
-            head = f"  {e.severity:>3}  {e.summary}  {e.previous} → {e.version}{silent}"
-            lines.append(style(head, fg="red" if e.severity >= 70 else None, bold=e.severity >= 70))
-            ops = old_to_new(e.old_text, e.new_text, CONTEXT)
-            if e.old_text and e.new_text:
-                lines.append("       " + inline(ops, colored))
-            else:  # a whole sentence came or went: its first words
-                (op, text), sign = ops[0], "+" if e.new_text else "-"
-                lines.append(f"       {sign} " + inline([(op, _cut(text))], colored))
-        lines.append("")
-    return "\n".join(lines)
-
-
-_EDIT_COLUMNS = [
-    ("at", "when (UTC)"),
-    ("version", "version"),
-    ("field", "field"),
-    ("old", "was"),
-    ("new", "is"),
-    ("note", "note"),
-]
-
-
-@cli.command()
-@click.argument("doc_id")
-@click.option("--title", help="The document's title (later versions no longer replace it).")
-@click.option("--date", "letter_date", type=DATE, help="The letter date of a version (YYYY-MM-DD).")
-@click.option("--version", type=click.IntRange(1), help="The version whose date to set [default: the latest].")
-@click.option("--note", help="Why: kept with the edit.")
-@click.option("--history", is_flag=True, help="List the document's edits instead of making one.")
-@output_options(LISTING)
-@click.pass_obj
-def edit(obj: Context, doc_id, title, letter_date, version, note, history, fmt) -> None:
-    """Fix a document's title or a version's letter date. Every edit is kept (was, is, when, why) and
-    listed with --history; texts and snapshots are never edited."""
-    from ..store.edit import edit as do_edit
-    from ..store.edit import edits
-
-    with obj.store() as store:
-        if history:
-            store.document_title(doc_id)  # a clear error for an unknown document
-            made = edits(store, doc_id)
-        else:
-            made = do_edit(store, doc_id, title=title, letter_date=letter_date, version=version, note=note)
-    if fmt != "terminal" or history:
-        emit_listing([e.to_dict() for e in made], _EDIT_COLUMNS, fmt, empty=f"No edits of {doc_id}.")
-        return
-    for e in made:
-        click.echo(e.message())
-    if not made:
-        click.echo("nothing changed: the values were already so")
-
-
-@cli.command()
-@click.option("--quick", is_flag=True, help="Do not extract every version again from its snapshot (and say so).")
-@output_options(RESULT)
-@click.pass_obj
-def verify(obj: Context, quick: bool, fmt: str) -> ExitCode:
-    """Re-hash every snapshot and stored text, extract every version again from its snapshot and compare the
-    text (not with --quick), recompute the hash chain over versions, fetch records and edits and check every
-    seal against it (its time-stamp too, offline), run SQLite's integrity check. Exit 1 on any problem; the
-    first break of the chain is named first."""
-    from ..evidence.seal import verify_seal_tokens
-    from ..ingest.pipeline import verify_extraction
-
-    with obj.store() as store:
-        report = store.verify()
-        report.chain += verify_seal_tokens(store)
-        if not quick:
-            verify_extraction(store, report, obj.limits("pdfminer"))  # each PDF again by the engine it was read by
-    if fmt == "json":
-        write_json(report.to_dict())
-        return ExitCode.OK if report.ok else ExitCode.PROBLEM
-    for ref, path in report.missing:
-        click.echo(f"MISSING  {ref}: snapshot {path} is gone", err=True)
-    for ref, path in report.altered:
-        click.echo(f"ALTERED  {ref}: snapshot {path} does not match its sha256", err=True)
-    for ref in report.bad_text_hash:
-        click.echo(f"ALTERED  {ref}: stored text does not match its sha256", err=True)
-    for line in report.integrity:
-        click.echo(f"DATABASE {line}", err=True)
-    for line in report.chain:
-        click.echo(f"CHAIN    {line}", err=True)
-    for ref in report.not_from_snapshot:
-        click.echo(f"ALTERED  {ref}: the stored text is not what its snapshot gives when extracted again", err=True)
-    for line in report.other_extractor:
-        click.echo(f"note: {line}: stored by another extractor version, not compared with a new extraction")
-    if report.reextracted is None:
-        click.echo("note: --quick: the stored texts were not extracted again from their snapshots")
-    for path in report.orphans:
-        click.echo(f"note: {path} is not referenced by any version (left by an interrupted add; harmless)")
-    for path in report.temp_files:
-        click.echo(f"note: {path} is an unfinished temporary file (safe to delete)")
-    click.echo(f"checked {report.checked} versions: " + ("all ok" if report.ok else f"{report.problems} problem(s)"))
-    return ExitCode.OK if report.ok else ExitCode.PROBLEM
-
-
 @cli.command()
 @color_option
 @click.pass_context
@@ -926,11 +377,12 @@ def demo(ctx: click.Context, color: str) -> None:
     for name, added in result.stored:
         click.echo(f"  {name}: {added.message()}")
     click.echo()
-    ctx.invoke(docs)
+    group = ctx.parent.command if ctx.parent else cli
+    ctx.invoke(group.get_command(ctx, "docs"))
     for d in result.documents:
         if d.versions >= 2:
             click.echo()
-            ctx.invoke(log, doc_id=d.id)
+            ctx.invoke(group.get_command(ctx, "log"), doc_id=d.id)
     colored = use_color(color)
     for d in result.diffs:
         click.echo()
