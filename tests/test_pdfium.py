@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from docaudit.read.extract import extract
+from docaudit.read.extract import engine_installed, extract
 from docaudit.read.extract import pdf as pdfminer_engine
 from docaudit.read.limits import LimitError, Limits
 from docaudit.store.database import Store
@@ -19,7 +19,6 @@ from docaudit.text.metadata import find_metadata
 
 pytest.importorskip("pypdfium2", reason="pip install 'docaudit[pdfium]' (.ci/run installs it)")
 
-from docaudit.read.extract import pdfium as pdfium_engine  # noqa: E402
 
 PDFS = sorted(
     p.relative_to(FIXTURES).as_posix()
@@ -161,7 +160,7 @@ def test_a_wrong_engine_is_refused_alike_by_flag_file_and_environment(da, tmp_pa
 
 def test_without_pypdfium2_the_engine_is_refused_before_any_file_is_read(da, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as if the [pdfium] extra were not installed
-    assert not pdfium_engine.available()
+    assert not engine_installed("pdfium")
     r = da("add", str(FIXTURES / "2023Z08511.pdf"), "--doc", "X", "--pdf-engine", "pdfium")
     assert r.exit_code == 2 and "pip install 'docaudit[pdfium]'" in r.output
     assert not (tmp_path / "audit.db").exists()

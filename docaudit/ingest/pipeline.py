@@ -220,7 +220,7 @@ def verify_extraction(store: Store, report: VerifyReport, limits: Limits | None 
     import sqlite3
     from dataclasses import replace
 
-    from ..read.extract.pdfium import available as pdfium_available
+    from ..read.extract import engine_installed
 
     report.reextracted = 0
     try:
@@ -235,7 +235,7 @@ def verify_extraction(store: Store, report: VerifyReport, limits: Limits | None 
     for row in rows:
         ref = f"{row['doc_id']}@{row['number']}"
         engine = "pdfium" if row["extractor"] == "pdfium" else "pdfminer"  # a PDF again with the engine it was read by
-        if engine == "pdfium" and not pdfium_available():
+        if not engine_installed(engine):
             report.other_extractor.append(f"{ref}: {row['extractor_version']} (pypdfium2 is not installed here)")
             continue
         try:

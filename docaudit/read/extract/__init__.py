@@ -44,18 +44,24 @@ MISSING_PDFIUM = (
 )
 
 
-def require_engine(engine: str) -> None:
-    """Raise an ExtractionError that says how to install it when ``engine`` is ``pdfium`` and pypdfium2 is missing
-    (a command checks this once, before it reads any file; nothing is imported to find out)."""
-    if engine == "pdfium":
-        import importlib.util
+def engine_installed(engine: str) -> bool:
+    """Whether ``engine`` can read PDFs here: pdfminer.six always, pdfium when pypdfium2 is installed (found without
+    importing it)."""
+    if engine != "pdfium":
+        return True
+    import importlib.util
 
-        try:
-            found = importlib.util.find_spec("pypdfium2") is not None
-        except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
-            found = False
-        if not found:
-            raise ExtractionError(MISSING_PDFIUM)
+    try:
+        return importlib.util.find_spec("pypdfium2") is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
+        return False
+
+
+def require_engine(engine: str) -> None:
+    """Raise an ExtractionError that says how to install it when ``engine`` cannot run here (a command checks this
+    once, before it reads any file)."""
+    if not engine_installed(engine):
+        raise ExtractionError(MISSING_PDFIUM)
 
 
 def extract(data: bytes, fmt: str | None = None, *, limits: Limits | None = None) -> Extraction:

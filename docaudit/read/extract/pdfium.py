@@ -29,20 +29,10 @@ from . import MISSING_PDFIUM, Extraction
 from .pdf import Line, assemble
 
 VERSION = "1"
-ENGINE = "pdfium"
 _RUN = re.compile(r"[^\r\n]+")
 _SOFT = "\ufffe\x02"  # PDFium's mark of a line-end hyphen it joined across the line end
 _READ = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": ""})
 _Box = tuple[float, float, float, float]  # left, bottom, right, top
-
-
-def available() -> bool:
-    """Whether pypdfium2 is installed (``pip install 'docaudit[pdfium]'``)."""
-    try:
-        import pypdfium2  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def extract(data: bytes) -> Extraction:
