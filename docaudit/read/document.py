@@ -40,7 +40,7 @@ def prepare(data: bytes, limits: Limits | None = None, *, text_here: bool = True
 
         return prepare_isolated(data, limits)
     try:
-        return prepare_here(data, limits)
+        return prepare_here(data, limits, fmt)
     except MemoryError:
         raise ExtractionError("ran out of memory reading the document (it expands too far)") from None
 

@@ -36,9 +36,10 @@ class Prepared:
         )
 
 
-def prepare_here(data: bytes, limits: Limits | None = None) -> Prepared:
+def prepare_here(data: bytes, limits: Limits | None = None, fmt: str | None = None) -> Prepared:
     """Extract and normalize document bytes here (the expansion limits hold; memory, CPU and time are not
-    bounded). Raises an ExtractionError for unreadable or oversized input."""
-    extraction = extract(data, limits=limits)
+    bounded); ``fmt``: the format, when the caller sniffed it already. Raises an ExtractionError for unreadable
+    or oversized input."""
+    extraction = extract(data, fmt, limits=limits)
     normalized = normalize_text(extraction.text)
     return Prepared(extraction, normalized, sha256(normalized.encode("utf-8")), find_metadata(extraction.context))
