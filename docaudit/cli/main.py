@@ -377,12 +377,11 @@ def demo(ctx: click.Context, color: str) -> None:
     for name, added in result.stored:
         click.echo(f"  {name}: {added.message()}")
     click.echo()
-    group = ctx.parent.command if ctx.parent else cli
-    ctx.invoke(group.get_command(ctx, "docs"))
+    ctx.invoke(cli.get_command(ctx, "docs"))
     for d in result.documents:
         if d.versions >= 2:
             click.echo()
-            ctx.invoke(group.get_command(ctx, "log"), doc_id=d.id)
+            ctx.invoke(cli.get_command(ctx, "log"), doc_id=d.id)
     colored = use_color(color)
     for d in result.diffs:
         click.echo()

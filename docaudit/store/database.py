@@ -466,9 +466,9 @@ class Store:
     @contextlib.contextmanager
     def batch(self):
         """Many versions in one transaction (each :meth:`write_version` a savepoint in it, so one that fails
-        leaves the others), their snapshots' folders flushed once before it commits: a bulk import pays one
-        commit and one folder flush where it would pay one a version."""
-        with self.transaction(), self.snapshots.batch():  # the folders are flushed, then the rows commit
+        leaves the others), their snapshots flushed to disk together before it commits (:meth:`Snapshots.batch`):
+        a bulk import pays one commit and one flush where it would pay one a version."""
+        with self.transaction(), self.snapshots.batch():  # the snapshots are flushed and in place, then rows commit
             yield self
 
     # -- reading ------------------------------------------------------------------------------
