@@ -212,9 +212,7 @@ def floor_table(edges: dict[str, set[str]]) -> str:
     for n, (name, _) in enumerate(FLOORS):
         modules = sorted(m for m in edges if floor_of(m) == n)
         units = sorted({unit_of(m) for m in modules}, key=lambda u: (u.endswith("/"), u))
-        below = sorted(
-            {floor_of(t) for m in modules for t in edges[m] if floor_of(t) < n}
-        )
+        below = sorted({floor_of(t) for m in modules for t in edges[m] if floor_of(t) < n})
         reach = ", ".join(FLOORS[f][0] for f in below) or "—"
         for i, unit in enumerate(units):
             count = sum(1 for m in modules if unit_of(m) == unit)

@@ -449,6 +449,8 @@ def test_a_read_only_copy_of_the_archive_can_be_read_and_verified(da, tmp_path):
         assert da("diff", "brief").exit_code == 1
         morning = da("changes", "--json")  # the changes it cannot keep in the database are diffed, not refused
         assert morning.exit_code == 0 and json.loads(morning.stdout), morning.output
+        promises = da("commitments", "--json")  # linked in memory, not kept
+        assert promises.exit_code == 0 and json.loads(promises.stdout), promises.output
         refused = da("edit", "brief", "--title", "X")
         assert refused.exit_code != 0 and "cannot write the database" in refused.output
     finally:

@@ -328,7 +328,11 @@ def test_trace_finds_a_copy_that_shares_only_a_crowded_opening(tmp_path, monkeyp
 
 def test_a_large_import_indexes_in_bulk_what_adding_one_by_one_indexes(tmp_path):
     """From BULK files on, `import` stores the versions first and indexes them together: the same families as
-    adding them one at a time, and nothing left pending."""
+    adding them one at a time, and nothing left pending; their promises are linked once, at the end."""
+    from datetime import date
+
+    from docaudit.commitments.linking import link
+    from docaudit.commitments.records import list_commitments
     from docaudit.ingest.bulk import import_files
     from docaudit.phrases.index import BULK, pending
 
@@ -342,7 +346,10 @@ def test_a_large_import_indexes_in_bulk_what_adding_one_by_one_indexes(tmp_path)
         for path in sorted(folder.iterdir()):
             add_file(store, path, path.stem)
         one_by_one = partition(store)
+        promises = list_commitments(store, today=date(2026, 1, 1))
     with Store(tmp_path / "bulk.db") as store:
         report = import_files(store, [folder], workers=2)
         assert report.indexed is True and pending(store.conn) == 0
         assert partition(store) == one_by_one
+        assert link(store).letters == 0  # their promises were linked once, at the end of the import
+        assert promises and list_commitments(store, today=date(2026, 1, 1)) == promises

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -62,6 +63,7 @@ class Event:
     text: str
     event: str
     detail: str = ""
+    at: int = 0  # the stored row of the commitment its thread stands at after this event, until the next
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,8 +119,9 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower()))
 
 
-def _similarity(a: Commitment, b: Commitment) -> float:
-    return Indel.normalized_similarity(_tokens(a.text), _tokens(b.text))
+def _similarity(a: Commitment, b: Commitment, cutoff: float = 0.0) -> float:
+    """Indel similarity of two promises' words; 0 when it is below ``cutoff`` (rapidfuzz then stops early)."""
+    return Indel.normalized_similarity(_tokens(a.text), _tokens(b.text), score_cutoff=cutoff)
 
 
 def _pairs(old: Sequence[Found], new: Sequence[Found]) -> list[tuple[int, int]]:
@@ -143,8 +146,14 @@ def _pairs(old: Sequence[Found], new: Sequence[Found]) -> list[tuple[int, int]]:
     return out
 
 
+def _move(thread: Thread, found: Found) -> None:
+    """The thread now stands at ``found`` (with or without an event: an unchanged promise in a new version)."""
+    thread.current = found
+    thread.history[-1].at = found.id
+
+
 def _event(found: Found, name: str, detail: str = "") -> Event:
-    return Event(found.doc, found.version, found.date, found.commitment.text, name, detail)
+    return Event(found.doc, found.version, found.date, found.commitment.text, name, detail, found.id)
 
 
 def letter_threads(versions: list[tuple[int, str | None, list[Found]]]) -> list[Thread]:
@@ -166,11 +175,12 @@ def letter_threads(versions: list[tuple[int, str | None, list[Found]]]) -> list[
                 new = found[j]
                 for name, detail in compare_promises(thread.current.commitment, new.commitment):
                     thread.history.append(_event(new, name, detail))
-                thread.current = new
+                _move(thread, new)
                 next_live[j] = thread
             else:
                 version = versions[n]
-                gone = Event(thread.current.doc, version[0], version[1], thread.current.commitment.text, "dropped")
+                current = thread.current
+                gone = Event(current.doc, version[0], version[1], current.commitment.text, "dropped", "", current.id)
                 thread.history.append(gone)
                 thread.gone = True
         for j, f in enumerate(found):
@@ -184,7 +194,7 @@ def letter_threads(versions: list[tuple[int, str | None, list[Found]]]) -> list[
 
 def _same_promise(a: Commitment, b: Commitment) -> float:
     """How surely two letters' commitments are one promise (0 when not)."""
-    sim = _similarity(a, b)
+    sim = _similarity(a, b, SAME_PROMISE)  # below that it can only ever be max(sim, SAME_PROMISE) = SAME_PROMISE
     if sim >= SAME_WORDING:
         return sim
     if a.act and a.act == b.act:
@@ -194,19 +204,42 @@ def _same_promise(a: Commitment, b: Commitment) -> float:
     return 0.0
 
 
+def letter_key(versions: Sequence[tuple[int, str | None, list[Found]]], doc: str) -> tuple[str, str]:
+    """Where a letter comes in the order promises are linked: the day of its first version, then its name."""
+    return ((versions[0][1] or "") if versions else "", doc)
+
+
 def histories(letters: Iterable[tuple[str, list[tuple[int, str | None, list[Found]]]]]) -> list[Thread]:
     """Every promise over a set of letters: ``letters`` is (doc, [(version number, date, commitments)…]).
 
-    Letters are taken in date order; a promise a later letter makes joins the best matching open promise of
-    an earlier letter (each earlier promise takes one per letter). The earlier promises a new one is scored
-    against come from :class:`Candidates`, an index that yields every promise :func:`_same_promise` could
-    join and few others, so the work grows with the letters, not with their square."""
-    ordered = sorted(letters, key=lambda item: ((item[1][0][1] or "") if item[1] else "", item[0]))
-    index = Candidates(f.commitment for _doc, versions in ordered for _n, _d, found in versions for f in found)
-    threads: list[Thread] = []
-    for _doc, versions in ordered:
+    Letters are taken in date order (:func:`letter_key`); a promise a later letter makes joins the best matching
+    open promise of an earlier letter (each earlier promise takes one per letter); see :class:`Linker`."""
+    linker = Linker()
+    for _doc, versions in sorted(letters, key=lambda item: letter_key(item[1], item[0])):
+        linker.link(versions)
+    return linker.threads
+
+
+class Linker:
+    """Links letters, taken in date order, into the threads of the letters before them.
+
+    A new letter's promise is scored only against the open promises :class:`Candidates` yields, so the work grows
+    with the letters, not with their square. A linker can start from threads kept from an earlier run (their
+    order, what each stands at now): linking the later letters then gives exactly what linking every letter
+    from the start gives, because nothing in a letter's links depends on the letters after it."""
+
+    def __init__(self, threads: Iterable[Thread] = ()) -> None:
+        self.threads: list[Thread] = list(threads)
+        self.index = Candidates()
+        for k, thread in enumerate(self.threads):
+            if not thread.gone:
+                self.index.add(k, thread.current.commitment)
+
+    def link(self, versions: list[tuple[int, str | None, list[Found]]]) -> None:
+        """Add one letter (its versions, oldest first), later in date order than every letter linked before."""
         if not versions:
-            continue
+            return
+        threads, index = self.threads, self.index
         mine = letter_threads(versions)
         taken: set[int] = set()
         joined: list[int] = []
@@ -232,7 +265,8 @@ def histories(letters: Iterable[tuple[str, list[tuple[int, str | None, list[Foun
             for later in thread.history[1:]:
                 old.history.append(later)
             index.drop(best, old.current.commitment)
-            old.current, old.gone = thread.current, thread.gone
+            _move(old, thread.current)
+            old.gone = thread.gone
             merged.add(id(thread))
         for k in joined:  # an earlier promise joined by this letter is matched by what it says now
             if not threads[k].gone:
@@ -242,7 +276,45 @@ def histories(letters: Iterable[tuple[str, list[tuple[int, str | None, list[Foun
                 threads.append(thread)
                 if not thread.gone:
                     index.add(len(threads) - 1, thread.current.commitment)
-    return threads
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, int]:
+    """How often each common word occurs in the letters ``common_words.txt`` was counted from (see that file)."""
+    counts: dict[str, int] = {}
+    for line in (Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, count = line.split()
+            counts[word] = int(count)
+    return counts
+
+
+@lru_cache(maxsize=65536)
+def word_rank(word: str) -> tuple[int, int, str]:
+    """A word's place in the one fixed order :class:`Candidates` reads words in, rarest first: words not in the
+    common-word list first (longer ones first: in Dutch a long word is mostly a rare compound), then the common
+    words, least common first. Fixed, not counted over the archive, so that a letter's links never change when
+    later letters arrive (and a kept linking can be continued; see :class:`Linker`)."""
+    return (_common_words().get(word.lower(), 0), -len(word), word)
+
+
+@lru_cache(maxsize=65536)  # a promise is looked up, added and dropped: ordered once
+def _ordered(text: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    seen: dict[str, int] = {}
+    counted = []
+    for word in _tokens(text):
+        counted.append((word_rank(word), seen.get(word, 0), word))  # "de" twice: ("de", 0), ("de", 1)
+        seen[word] = seen.get(word, 0) + 1
+    counted.sort()
+    tokens = tuple((word, n) for _rank, n, word in counted)
+    least = -(-3 * len(tokens) // 7)  # the fewest words two similar promises share: ceil(3/7 · len)
+    return tokens, min(PREFIX, len(tokens) - least + 1)
+
+
+@lru_cache(maxsize=65536)
+def _act_keys(act: str, obj: str) -> tuple[tuple[str, str], ...]:
+    words = sorted(set(obj.split()), key=word_rank)
+    return tuple((act, word) for word in words[: len(words) - -(-len(words) // 2) + 1])
 
 
 class Candidates:
@@ -251,59 +323,37 @@ class Candidates:
     :func:`_same_promise` joins two promises when their wording is similar (Indel similarity of their words
     ≥ ``SAME_WORDING``: an in-order overlap of at least 0.3 · (both lengths), so at least 3/7 of either's words,
     repeats counted) or when they share the act and half their object words. The first way is a set-similarity
-    join (PPJoin): under one global order of words, rarest first, two such promises share a word among the
-    first ``len - ceil(3/7·len) + 1`` of each (prefix filter), their lengths are within 3/7 of each other
-    (length filter), and where they first share one, what is left of each must still hold the overlap they
-    need (positional filter). The second way is looked up by (act, object word), the object words filtered the
-    same way for half of them shared. Both ways find every promise that could join, and few others, with one
-    exception on purpose: the prefix is cut at the :data:`PREFIX` rarest words. Uncut, it is 4/7 of a promise's
-    words, and on a long archive its commoner words make every lookup read most open promises (quadratic
-    again: 0.5 s at 2,000 generated letters, 7 s at 8,000). Cut, promises of up to 8 words are still paired
-    exactly, and longer ones when they share one of their five rarest words, which wordings 60 % alike nearly
-    always do: on 2,000 and 8,000 generated letters the threads are the same as scoring every open promise, at
-    0.12 s and 0.87 s instead of 0.4 s and 6 s. The kind of pair it misses: promises (one of them over 8 words)
-    alike mostly in their common words ("ik", "een", "brief", "de"), which the exhaustive join took for one
-    promise and this index leaves apart.
+    join (PPJoin): under one fixed order of words, rarest first (:func:`word_rank`), two such promises share a
+    word among the first ``len - ceil(3/7·len) + 1`` of each (prefix filter), their lengths are within 3/7 of
+    each other (length filter), and where they first share one, what is left of each must still hold the
+    overlap they need (positional filter). The second way is looked up by (act, object word), the object words
+    filtered the same way for half of them shared. Both ways find every promise that could join, and few
+    others, with one exception on purpose: the prefix is cut at the :data:`PREFIX` rarest words. Uncut, it is
+    4/7 of a promise's words, and on a long archive its commoner words make every lookup read most open
+    promises (quadratic again: 0.5 s at 2,000 generated letters, 7 s at 8,000). Cut, promises of up to 8 words
+    are still paired exactly, and longer ones when they share one of their five rarest words, which wordings
+    60 % alike nearly always do: on 2,000 generated letters (two seeds) the threads are the same as scoring
+    every open promise (0.2 s instead of 2–3 s); on 8,000, three of 5,742 threads differ (1.6 s instead of
+    69 s). The kind of pair it misses: promises (one of them over 8 words) alike mostly in their common words
+    ("ik", "een", "brief", "de"), which the exhaustive join took for one promise and this index leaves apart.
     """
 
-    def __init__(self, every: Iterable[Commitment]) -> None:
-        counts: dict[tuple[str, int], int] = {}
-        objects: dict[str, int] = {}
-        for c in every:
-            for token in self._counted(c):
-                counts[token] = counts.get(token, 0) + 1
-            for word in set(c.object.split()):
-                objects[word] = objects.get(word, 0) + 1
-        self.rank = {t: (n, t) for t, n in counts.items()}  # rarest first; ties by the word itself
-        self.object_rank = {w: (n, w) for w, n in objects.items()}
+    def __init__(self) -> None:
         # word → the promises whose prefix holds it: promise → (the word's position in it, its length)
         self.by_word: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
         self.by_act: dict[tuple[str, str], set[int]] = {}
 
     @staticmethod
-    def _counted(c: Commitment) -> list[tuple[str, int]]:
-        """The promise's words, each with how many times it came before (the module's ``_tokens``, counted)."""
-        seen: dict[str, int] = {}
-        out = []
-        for word in _tokens(c.text):
-            out.append((word, seen.get(word, 0)))  # "de" twice: ("de", 0), ("de", 1): overlap counts repeats
-            seen[word] = seen.get(word, 0) + 1
-        return out
-
-    def _ordered(self, c: Commitment) -> tuple[list[tuple[str, int]], int]:
+    def _ordered(c: Commitment) -> tuple[tuple[tuple[str, int], ...], int]:
         """The promise's words, rarest first, and how many of them form its prefix: those a similar promise
         must share one of (``len - ceil(3/7·len) + 1``), but at most :data:`PREFIX` (see the class)."""
-        tokens = sorted(self._counted(c), key=lambda t: self.rank.get(t, (0, t)))
-        least = -(-3 * len(tokens) // 7)  # the fewest words two similar promises share: ceil(3/7 · len)
-        return tokens, min(PREFIX, len(tokens) - least + 1)
+        return _ordered(c.text)
 
-    def _act_keys(self, c: Commitment) -> list[tuple[str, str]]:
+    @staticmethod
+    def _act_keys(c: Commitment) -> tuple[tuple[str, str], ...]:
         """(act, object word) for the object words a promise with the same act must share one of: objects
         half alike (Jaccard ≥ 1/2) share a word among the rarest ``len - ceil(len/2) + 1`` of each."""
-        if not c.act:
-            return []
-        words = sorted(set(c.object.split()), key=lambda w: self.object_rank.get(w, (0, w)))
-        return [(c.act, word) for word in words[: len(words) - -(-len(words) // 2) + 1]]
+        return _act_keys(c.act, c.object) if c.act else ()
 
     def add(self, k: int, c: Commitment) -> None:
         tokens, prefix = self._ordered(c)

@@ -9,15 +9,15 @@ read by another is read again on the next catch-up.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from ..meaning.deadline import Deadline, iso_day
-from ..meaning.promise import Commitment, find_commitments
+from ..meaning.deadline import iso_day
+from ..meaning.promise import find_commitments
 from ..store.database import NORMALIZED, AddResult, Store
 from ..text.segment import sentences_of
-from .history import Found, Thread, histories
+from .history import Thread
+from .linking import link
 
 PARAMS = "commitments v1"
 _COLUMNS = (
@@ -92,40 +92,11 @@ def catch_up(store: Store) -> int:
     return len(rows)
 
 
-def _commitment(row: sqlite3.Row) -> Commitment:
-    deadline = None
-    if row["deadline_text"]:
-        start = date.fromisoformat(row["deadline_start"]) if row["deadline_start"] else None
-        end = date.fromisoformat(row["deadline_end"]) if row["deadline_end"] else None
-        deadline = Deadline(row["deadline_text"], start, end)
-    return Commitment(
-        row["sentence"],
-        row["text"],
-        row["actor"],
-        row["act"],
-        row["object"],
-        deadline,
-        row["polarity"],
-        row["modality"],
-        row["strength"],
-    )
-
-
 def threads(store: Store) -> list[Thread]:
-    """Every promise in the database with its history (reads the versions not read yet first)."""
+    """Every promise in the database with its history: reads the versions not read yet, then continues the
+    threads kept in audit.db from the earliest letter that changed (:func:`docaudit.commitments.linking.link`)."""
     catch_up(store)
-    versions = store.conn.execute(
-        "SELECT v.id, v.doc_id, v.number, coalesce(v.letter_date, substr(v.added_at, 1, 10)) AS day "
-        "FROM versions v ORDER BY v.doc_id, v.number"
-    ).fetchall()
-    rows: dict[int, list[sqlite3.Row]] = defaultdict(list)
-    for row in store.conn.execute("SELECT * FROM commitments ORDER BY version_id, sentence"):
-        rows[row["version_id"]].append(row)
-    letters: dict[str, list[tuple[int, str | None, list[Found]]]] = defaultdict(list)
-    for v in versions:
-        found = [Found(v["doc_id"], v["number"], v["day"], _commitment(r), r["id"]) for r in rows.get(v["id"], [])]
-        letters[v["doc_id"]].append((v["number"], v["day"], found))
-    return histories(letters.items())
+    return link(store).threads
 
 
 def list_commitments(

@@ -229,6 +229,9 @@ def import_files(
                 break
     if deferred:
         report.indexed = _index_in_bulk(store, workers)
+        from ..commitments.linking import link
+
+        link(store)  # the promises of the letters stored, linked once (else the first reader of them links them)
     return report
 
 

@@ -313,6 +313,29 @@ M010_PAIR_CHANGES = [
     ) WITHOUT ROWID""",
 ]
 
+# 11: the threads of every promise, kept so that a run links only the letters that changed
+# (docaudit.commitments.linking; derived data, outside the chain, rebuilt from the commitments when asked)
+# (and commitment_versions.linked_day: the day a version was linked under, NULL when not yet; the step below)
+M011_COMMITMENT_THREADS = [
+    """CREATE TABLE IF NOT EXISTS commitment_threads (
+        id INTEGER PRIMARY KEY,
+        origin INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS commitment_events (
+        thread INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        date TEXT,
+        text TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        letter_day TEXT NOT NULL,
+        PRIMARY KEY (thread, seq)
+    ) WITHOUT ROWID""",
+]
+
 MIGRATIONS: list[list[str]] = [
     M001_INITIAL,
     M002_WATCH,
@@ -324,9 +347,22 @@ MIGRATIONS: list[list[str]] = [
     M008_COMPACT,
     [],  # 9: seals are chained too (and what a version asserts beside its text): the Python step below
     M010_PAIR_CHANGES,
+    M011_COMMITMENT_THREADS,
 ]
 # Python steps run after a migration's statements, in its transaction
-AFTER = {7: lambda conn: _start_chain(conn), 8: lambda conn: _delta_texts(conn), 9: lambda conn: _chain_seals(conn)}
+AFTER = {
+    7: lambda conn: _start_chain(conn),
+    8: lambda conn: _delta_texts(conn),
+    9: lambda conn: _chain_seals(conn),
+    11: lambda conn: _linked_day(conn),
+}
+
+
+def _linked_day(conn: sqlite3.Connection) -> None:
+    """Add ``commitment_versions.linked_day`` unless it is there (a database rebuilt from a newer schema)."""
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(commitment_versions)")]
+    if "linked_day" not in columns:
+        conn.execute("ALTER TABLE commitment_versions ADD COLUMN linked_day TEXT")
 
 
 def _chain_seals(conn: sqlite3.Connection) -> None:

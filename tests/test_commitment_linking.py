@@ -1,0 +1,222 @@
+"""Commitment threads kept in audit.db and continued from the earliest changed letter (commitments.linking):
+whatever happened to the archive, the threads are those of linking every letter afresh."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import date
+
+import pytest
+
+from docaudit.commitments.history import histories
+from docaudit.commitments.linking import SETTING, link
+from docaudit.commitments.linking import read_letters as letters
+from docaudit.commitments.records import catch_up, threads
+from docaudit.ingest import add_bytes
+from docaudit.store.database import Store
+from docaudit.store.edit import edit
+
+TODAY = date(2026, 1, 1)
+ACTS = ["informeren", "sturen", "onderzoeken", "uitwerken", "bespreken"]
+OBJECTS = ["de Kamer", "een brief over de wachtlijsten", "de resultaten van de evaluatie", "het plan", "de sector"]
+WHEN = ["voor de zomer", "in het najaar", "uiterlijk 1 juli 2025", "zo snel mogelijk", "dit jaar", ""]
+MODALS = ["zal", "wil", "zal bezien of ik", "ga"]
+
+
+def letter(rng: random.Random, promises: int) -> str:
+    """A short letter: a greeting, a few promises drawn from a small pool (so that letters repeat, weaken and
+    postpone each other's promises), and a closing."""
+    lines = ["Geachte voorzitter,", ""]
+    for _ in range(promises):
+        said = f"Ik {rng.choice(MODALS)} {rng.choice(OBJECTS)} {rng.choice(WHEN)} {rng.choice(ACTS)}."
+        lines.append(" ".join(said.split()))
+        if rng.random() < 0.3:
+            lines.append("Ik zal de Kamer niet informeren over de uitkomst van het overleg.")
+    return "\n\n".join(lines + ["", "De minister van Binnenlandse Zaken"]) + "\n"
+
+
+def fresh(store: Store) -> list[dict]:
+    """The threads of linking every letter from the start, in memory."""
+    catch_up(store)
+    return [t.to_dict(TODAY) for t in histories(letters(store).items())]
+
+
+def kept(store: Store) -> list[dict]:
+    return [t.to_dict(TODAY) for t in threads(store)]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "audit.db", create=True) as s:
+        yield s
+
+
+def add(store: Store, doc: str, text: str, day: str) -> None:
+    add_bytes(store, text.encode("utf-8"), doc, filename=f"{doc}.txt", letter_date=day)
+
+
+def test_nothing_new_links_nothing_and_writes_nothing(store):
+    rng = random.Random(1)
+    for n in range(8):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    first = link(store)
+    assert first.afresh and first.letters == 8 and first.kept
+    assert sum(len(t.history) > 1 for t in first.threads) > 0  # later letters joined earlier promises
+    before = store.conn.total_changes
+    again = link(store)
+    assert again.letters == 0 and not again.afresh
+    assert store.conn.total_changes == before  # nothing written
+    assert [t.to_dict(TODAY) for t in again.threads] == [t.to_dict(TODAY) for t in first.threads] == fresh(store)
+
+
+def test_a_new_letter_links_only_itself(store):
+    rng = random.Random(2)
+    for n in range(6):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    link(store)
+    add(store, "brief-new", letter(rng, 3), "2024-09-01")
+    result = link(store)
+    assert result.letters == 1 and not result.afresh
+    assert kept(store) == fresh(store)
+
+
+def test_a_backfilled_letter_relinks_from_its_date(store):
+    rng = random.Random(3)
+    for n in range(6):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    link(store)
+    add(store, "brief-old", letter(rng, 3), "2024-03-01")  # before brief-2 … brief-5
+    result = link(store)
+    assert result.letters == 5 and not result.afresh
+    assert kept(store) == fresh(store)
+
+
+def test_a_new_version_of_an_earlier_letter_relinks_from_that_letter(store):
+    rng = random.Random(4)
+    texts = [letter(rng, 3) for _ in range(6)]
+    for n, text in enumerate(texts):
+        add(store, f"brief-{n}", text, f"2024-0{1 + n}-10")
+    link(store)
+    add(store, "brief-3", texts[3].replace("zal", "wil", 1) + "\nIk zal het plan in het najaar sturen.\n", "2024-04-12")
+    result = link(store)
+    assert result.letters == 3  # brief-3, brief-4, brief-5
+    assert kept(store) == fresh(store)
+
+
+def test_an_edited_letter_date_relinks_from_where_it_was_and_where_it_is(store):
+    rng = random.Random(5)
+    for n in range(6):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    link(store)
+    edit(store, "brief-1", letter_date="2024-08-01")  # moved from second to last
+    result = link(store)
+    assert result.letters == 5  # from where it was (brief-1 … brief-5)
+    assert kept(store) == fresh(store)
+
+
+def test_commitments_read_again_by_a_newer_extractor_are_relinked(store):
+    rng = random.Random(6)
+    for n in range(5):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    link(store)
+    store.conn.execute("UPDATE commitment_versions SET params = 'older' WHERE version_id = 3")
+    assert catch_up(store) == 1  # new commitment rows, new ids: the kept events pointed at the old ones
+    assert link(store).letters == 3
+    assert kept(store) == fresh(store)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "DELETE FROM commitment_threads WHERE id = 2",
+        "DELETE FROM commitment_events WHERE seq = 0 AND thread = 1",
+        "UPDATE commitment_events SET at = 999999 WHERE thread = 1",
+        "UPDATE settings SET value = 'other code' WHERE key = '" + SETTING + "'",
+    ],
+)
+def test_kept_threads_that_do_not_fit_are_linked_afresh(store, damage):
+    rng = random.Random(7)
+    for n in range(5):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    link(store)
+    store.conn.execute(damage)
+    add(store, "brief-new", letter(rng, 2), "2024-09-01")
+    result = link(store)
+    assert result.afresh and result.letters == 6
+    assert kept(store) == fresh(store)
+    assert not link(store).afresh  # and kept again
+
+
+def test_a_read_only_archive_is_linked_in_memory(store, tmp_path):
+    rng = random.Random(8)
+    for n in range(4):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    expected = fresh(store)
+    store.read_only = True  # as Store sets it for a file it cannot write
+    result = link(store)
+    assert not result.kept and [t.to_dict(TODAY) for t in result.threads] == expected
+    assert store.conn.execute("SELECT count(*) FROM commitment_events").fetchone()[0] == 0
+
+
+def test_a_busy_archive_keeps_nothing_rather_than_wait(store, tmp_path):
+    rng = random.Random(9)
+    for n in range(4):
+        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    other = sqlite3.connect(tmp_path / "audit.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        result = link(store)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not result.kept and [t.to_dict(TODAY) for t in result.threads] == fresh(store)
+    assert link(store).afresh  # linked and kept now
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_any_order_of_arrivals_gives_the_threads_of_linking_afresh(store, seed):
+    """Letters arrive in random order (backfills among them), some get new versions, dates are edited; the
+    kept threads, continued after each step, always equal linking everything from the start."""
+    rng = random.Random(seed)
+    days = sorted(f"2024-{m:02d}-{d:02d}" for m in range(1, 13) for d in (3, 17))
+    rng.shuffle(days)
+    texts: dict[str, str] = {}
+    linked = 0
+    for step in range(18):
+        roll = rng.random()
+        if texts and roll < 0.25:
+            doc = rng.choice(sorted(texts))
+            texts[doc] = letter(rng, rng.randint(1, 4))
+            add(store, doc, texts[doc], days.pop())
+        elif texts and roll < 0.35:
+            edit(store, rng.choice(sorted(texts)), letter_date=days.pop())
+        else:
+            doc = f"brief-{step}"
+            texts[doc] = letter(rng, rng.randint(1, 4))
+            add(store, doc, texts[doc], days.pop())
+        result = link(store)
+        linked += result.letters
+        assert [t.to_dict(TODAY) for t in result.threads] == fresh(store), f"step {step}"
+    every = len(letters(store))
+    assert linked < every * 18 / 2  # continued, not relinked every time
+
+
+def test_the_fixed_word_order_is_built_from_the_fixture_letters():
+    """common_words.txt is what scripts/build_wordrank.py makes of the fixture letters (not edited by hand)."""
+    import subprocess
+    import sys
+
+    from docaudit.testing.repo import ROOT
+
+    script = ROOT / "scripts" / "build_wordrank.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_word_order_puts_rare_words_first():
+    from docaudit.commitments.history import word_rank
+
+    assert word_rank("informatiebeveiligingsbeleid") < word_rank("de")  # unknown compound before a common word
+    assert word_rank("kamer") < word_rank("de")  # less common in the letters before more common
+    assert word_rank("het") < word_rank("De") and word_rank("De")[0] == word_rank("de")[0]  # case folded
