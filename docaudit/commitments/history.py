@@ -230,10 +230,17 @@ class Linker:
 
     def __init__(self, threads: Iterable[Thread] = ()) -> None:
         self.threads: list[Thread] = list(threads)
-        self.index = Candidates()
-        for k, thread in enumerate(self.threads):
-            if not thread.gone:
-                self.index.add(k, thread.current.commitment)
+        self._index: Candidates | None = None  # made when the first letter is linked
+
+    @property
+    def index(self) -> Candidates:
+        """The open promises, looked up by their words (:class:`Candidates`)."""
+        if self._index is None:
+            self._index = Candidates()
+            for k, thread in enumerate(self.threads):
+                if not thread.gone:
+                    self._index.add(k, thread.current.commitment)
+        return self._index
 
     def link(self, versions: list[tuple[int, str | None, list[Found]]]) -> None:
         """Add one letter (its versions, oldest first), later in date order than every letter linked before."""
