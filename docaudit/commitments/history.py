@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Indel
+from rapidfuzz.process import extract
 
 from ..meaning.promise import Commitment, compare_promises
 
@@ -42,6 +43,7 @@ SAME_WORDING = 0.6  # word similarity for a later letter's commitment to join wh
 PREFIX = 5  # at most this many of a promise's rarest words are looked up (Candidates)
 STATUSES = ("open", "overdue", "reversed", "weakened", "strengthened", "postponed", "brought forward", "dropped")
 _WORD = re.compile(r"\w+")
+_ALIKE = {"scorer": Indel.normalized_similarity, "processor": None, "score_cutoff": SAME_PROMISE, "limit": None}
 
 
 @dataclass
@@ -192,9 +194,11 @@ def letter_threads(versions: list[tuple[int, str | None, list[Found]]]) -> list[
     return threads
 
 
-def _same_promise(a: Commitment, b: Commitment) -> float:
-    """How surely two letters' commitments are one promise (0 when not)."""
-    sim = _similarity(a, b, SAME_PROMISE)  # below that it can only ever be max(sim, SAME_PROMISE) = SAME_PROMISE
+def _same_promise(a: Commitment, b: Commitment, sim: float | None = None) -> float:
+    """How surely two letters' commitments are one promise (0 when not); ``sim``: their :func:`_similarity`
+    when known (0 for anything below ``SAME_PROMISE``)."""
+    if sim is None:
+        sim = _similarity(a, b, SAME_PROMISE)  # below that it only ever counts as SAME_PROMISE, by the act
     if sim >= SAME_WORDING:
         return sim
     if a.act and a.act == b.act:
@@ -254,11 +258,14 @@ class Linker:
         for thread in mine:
             if thread.history[0].event != "made" or thread.origin.version != versions[0][0]:
                 continue
+            new = thread.origin.commitment
+            near = [k for k in index.near(new) if k not in taken]
+            # the similarities in one C loop; those under SAME_PROMISE are left out (and can only join by the act)
+            words = [index.words[k] for k in near]
+            alike = {i: sim for _w, sim, i in extract(_tokens(new.text), words, **_ALIKE)}
             best, score = None, 0.0
-            for k in index.near(thread.origin.commitment):
-                if k in taken:
-                    continue
-                s = _same_promise(threads[k].current.commitment, thread.origin.commitment)
+            for i, k in enumerate(near):
+                s = _same_promise(threads[k].current.commitment, new, alike.get(i, 0.0))
                 if s > score:
                     best, score = k, s
             if best is None:
@@ -349,6 +356,7 @@ class Candidates:
         # word → the promises whose prefix holds it: promise → (the word's position in it, its length)
         self.by_word: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
         self.by_act: dict[tuple[str, str], set[int]] = {}
+        self.words: dict[int, tuple[str, ...]] = {}  # each open promise's words (what it is scored by)
 
     @staticmethod
     def _ordered(c: Commitment) -> tuple[tuple[tuple[str, int], ...], int]:
@@ -363,6 +371,7 @@ class Candidates:
         return _act_keys(c.act, c.object) if c.act else ()
 
     def add(self, k: int, c: Commitment) -> None:
+        self.words[k] = _tokens(c.text)
         tokens, prefix = self._ordered(c)
         for j, token in enumerate(tokens[:prefix]):
             self.by_word.setdefault(token, {})[k] = (j, len(tokens))
@@ -370,6 +379,7 @@ class Candidates:
             self.by_act.setdefault(key, set()).add(k)
 
     def drop(self, k: int, c: Commitment) -> None:
+        self.words.pop(k, None)
         tokens, prefix = self._ordered(c)
         for token in tokens[:prefix]:
             self.by_word.get(token, {}).pop(k, None)
