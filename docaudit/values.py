@@ -29,7 +29,7 @@ def code_digest(*folders: str) -> str:
     root = files("docaudit")
     for folder in folders:
         for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
-            if entry.is_file() and entry.name.endswith((".py", ".html", ".css", ".js", ".txt")):
+            if entry.is_file() and entry.name.endswith((".py", ".html", ".css", ".js")):
                 h.update(f"{folder}/{entry.name}".encode())
                 h.update(entry.read_bytes())
     return h.hexdigest()
