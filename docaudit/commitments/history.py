@@ -315,7 +315,8 @@ class Candidates:
     indexed by all its words (and by act + each object word). A new promise of ``len`` words shares at least
     ``ceil(3/7·len)`` of them with any promise it could join, so any ``len - ceil(3/7·len) + 1`` of its words
     hold one of those (pigeonhole): it looks up that many, the rarest — those the fewest open promises carry
-    now, ties by the word — and drops the promises whose length is not within 3/7 of its own. The act way is
+    now, ties by the word (the scoring, one rapidfuzz loop with a cutoff, then leaves out in C the promises too
+    long or too short for a similarity of 0.6). The act way is
     looked up the same way (objects half alike share one of any ``len - ceil(len/2) + 1`` object words). Both
     ways find every promise that could join, with one exception on purpose: at most :data:`PREFIX` words are
     looked up. All of them are 4/7 of a long promise's words, common ones among them, and each lookup would

@@ -61,7 +61,7 @@ def _commitment(row: sqlite3.Row) -> Commitment:
     )
 
 
-def read_letters(store: Store) -> dict[str, list[tuple[int, str | None, list[Found]]]]:
+def read_letters(store: Store) -> dict[str, Letter]:
     """Every letter's versions, oldest first, each with its day and the commitments read from it."""
     versions = store.conn.execute(
         "SELECT v.id, v.doc_id, v.number, coalesce(v.letter_date, substr(v.added_at, 1, 10)) AS day "
@@ -70,7 +70,7 @@ def read_letters(store: Store) -> dict[str, list[tuple[int, str | None, list[Fou
     rows: dict[int, list[sqlite3.Row]] = defaultdict(list)
     for row in store.conn.execute("SELECT * FROM commitments ORDER BY version_id, sentence"):
         rows[row["version_id"]].append(row)
-    out: dict[str, list[tuple[int, str | None, list[Found]]]] = defaultdict(list)
+    out: dict[str, Letter] = defaultdict(list)
     for v in versions:
         found = [Found(v["doc_id"], v["number"], v["day"], _commitment(r), r["id"]) for r in rows.get(v["id"], [])]
         out[v["doc_id"]].append((v["number"], v["day"], found))
@@ -134,7 +134,7 @@ def _cut(kept: _Kept, before: tuple[str, str], found: dict[int, Found]) -> list[
 def link(store: Store, letters: dict[str, Letter] | None = None, *, keep: bool = True) -> Linked:
     """Every promise's thread, continuing what audit.db kept (see the module), and keep the result.
 
-    ``letters`` are the archive's letters as :func:`letters` reads them (read here when not given).
+    ``letters`` are the archive's letters as :func:`read_letters` reads them (read here when not given).
     ``keep=False`` links and keeps nothing."""
     versions = store.conn.execute(
         "SELECT v.id, v.doc_id, coalesce(v.letter_date, substr(v.added_at, 1, 10)), c.linked_day FROM versions v "
@@ -143,7 +143,7 @@ def link(store: Store, letters: dict[str, Letter] | None = None, *, keep: bool =
     if letters is None:
         letters = read_letters(store)
     found = {f.id: f for versions_ in letters.values() for _n, _d, fs in versions_ for f in fs}
-    changed = sorted({doc for _id, doc, day, linked in versions if linked != day})
+    changed = {doc for _id, doc, day, linked in versions if linked != day}
     keys = {doc: letter_key(vs, doc) for doc, vs in letters.items()}
     kept_by = store.conn.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
     start: tuple[str, str] | None = None  # link from this letter key on; None: from the first

@@ -3,7 +3,8 @@ for versions stored before, and read back as histories.
 
 Tables (migration 6): ``commitments`` — one row per commitment per version, with the sentence it comes
 from; ``commitment_versions`` — which versions were read, and by which extractor (``PARAMS``): a version
-read by another is read again on the next catch-up.
+read by another is read again on the next catch-up. The histories are linked from these rows and kept
+(:mod:`docaudit.commitments.linking`).
 """
 
 from __future__ import annotations
