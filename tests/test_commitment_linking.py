@@ -3,6 +3,7 @@ whatever happened to the archive, the threads are those of linking every letter 
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from datetime import date
@@ -228,3 +229,20 @@ def test_the_index_looks_up_what_few_open_promises_share():
     assert built.near(new) == rebuilt.near(new)
     by_words, _by_act = built.near(new)
     assert by_words == {2}  # not the two that share only "ik zal de kamer … informeren over de"
+
+
+def test_relink_from_the_command_line_gives_what_was_kept(da, tmp_path):
+    rng = random.Random(14)
+    for n in range(5):
+        (tmp_path / f"brief-{n}.txt").write_text(letter(rng, 3), encoding="utf-8")
+        assert (
+            da("add", tmp_path / f"brief-{n}.txt", "--doc", f"brief-{n}", "--date", f"2024-0{1 + n}-10").exit_code == 0
+        )
+    first = da("commitments", "--json")
+    assert first.exit_code == 0 and json.loads(first.stdout)
+    with Store(tmp_path / "audit.db") as store:
+        assert link(store).letters == 0  # kept by the first call
+        store.conn.execute("UPDATE commitment_events SET detail = 'tampered'")  # wrong, but it fits
+    relinked = da("commitments", "--json", "--relink")
+    assert relinked.exit_code == 0 and relinked.stdout == first.stdout
+    assert da("commitments", "--json").stdout == first.stdout  # and kept again

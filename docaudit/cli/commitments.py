@@ -62,15 +62,21 @@ def render_terminal(records: list[dict], color: bool) -> str:
 @click.argument("doc", required=False)
 @click.option("--status", type=click.Choice(STATUSES), help="Only commitments with this status.")
 @click.option("--since", type=DATE, help="Only commitments with an event on or after YYYY-MM-DD.")
+@click.option(
+    "--relink",
+    is_flag=True,
+    help="Link every letter afresh instead of continuing the threads kept in audit.db (the same result).",
+)
 @color_option
 @output_options(LISTING)
 @click.pass_obj
-def commitments_cmd(obj, doc: str | None, status: str | None, since, color, fmt: str) -> None:
+def commitments_cmd(obj, doc: str | None, status: str | None, since, relink: bool, color, fmt: str) -> None:
     """The promises letters make ("Ik zal uw Kamer voor de zomer informeren …") and what became of them.
 
     Each commitment is followed through the versions of its letter and into later letters: made,
     weakened, strengthened, postponed, brought forward, reversed, repeated, dropped; its status is the
     last of these, or overdue when its deadline passed. DOC limits the list to one letter's promises.
+    The threads are kept in audit.db and continued from the earliest letter that changed since.
     """
     from ..commitments.records import list_commitments
     from .options import emit_listing
@@ -79,7 +85,7 @@ def commitments_cmd(obj, doc: str | None, status: str | None, since, color, fmt:
         if doc:
             doc = store.document_id(doc)  # an alias (2024D46963, 36410-12) names its document
             store.latest(doc) or store.resolve(doc)  # an unknown id fails with a suggestion
-        records = list_commitments(store, doc, status=status, since=since)
+        records = list_commitments(store, doc, status=status, since=since, relink=relink)
     if fmt == "terminal":
         colored = use_color(color)
         click.echo(render_terminal(records, colored), nl=False, color=colored)

@@ -131,11 +131,11 @@ def _cut(kept: _Kept, before: tuple[str, str], found: dict[int, Found]) -> list[
     return threads
 
 
-def link(store: Store, letters: dict[str, Letter] | None = None, *, keep: bool = True) -> Linked:
+def link(store: Store, letters: dict[str, Letter] | None = None, *, keep: bool = True, afresh: bool = False) -> Linked:
     """Every promise's thread, continuing what audit.db kept (see the module), and keep the result.
 
     ``letters`` are the archive's letters as :func:`read_letters` reads them (read here when not given).
-    ``keep=False`` links and keeps nothing."""
+    ``keep=False`` links and keeps nothing; ``afresh=True`` links every letter, whatever was kept."""
     versions = store.conn.execute(
         "SELECT v.id, v.doc_id, coalesce(v.letter_date, substr(v.added_at, 1, 10)), c.linked_day FROM versions v "
         "LEFT JOIN commitment_versions c ON c.version_id = v.id"
@@ -149,7 +149,7 @@ def link(store: Store, letters: dict[str, Letter] | None = None, *, keep: bool =
     start: tuple[str, str] | None = None  # link from this letter key on; None: from the first
     threads: list[Thread] = []
     lengths: list[tuple[int, int]] = []  # each kept thread's events: as kept, and left after the cut
-    if kept_by is not None and kept_by[0] == made_with():
+    if not afresh and kept_by is not None and kept_by[0] == made_with():
         try:
             kept = _read_kept(store)
             starts = [keys[doc] for doc in changed if doc in keys]

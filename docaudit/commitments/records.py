@@ -93,11 +93,12 @@ def catch_up(store: Store) -> int:
     return len(rows)
 
 
-def threads(store: Store) -> list[Thread]:
+def threads(store: Store, *, relink: bool = False) -> list[Thread]:
     """Every promise in the database with its history: reads the versions not read yet, then continues the
-    threads kept in audit.db from the earliest letter that changed (:func:`docaudit.commitments.linking.link`)."""
+    threads kept in audit.db from the earliest letter that changed (:func:`docaudit.commitments.linking.link`);
+    ``relink``: links every letter afresh (the same result, and kept)."""
     catch_up(store)
-    return link(store).threads
+    return link(store, afresh=relink).threads
 
 
 def list_commitments(
@@ -107,11 +108,12 @@ def list_commitments(
     status: str | None = None,
     since: date | str | None = None,
     today: date | None = None,
+    relink: bool = False,
 ) -> list[dict[str, Any]]:
     """The promises as records (``docs/schemas/commitments.schema.json``): of one document (any letter in
     their history) or all, with a given status, or with an event dated on or after ``since``."""
     out = []
-    for thread in threads(store):
+    for thread in threads(store, relink=relink):
         if doc and all(e.doc != doc for e in thread.history):
             continue
         record_ = thread.to_dict(today)
