@@ -59,10 +59,16 @@ def add(store: Store, doc: str, text: str, day: str) -> None:
     add_bytes(store, text.encode("utf-8"), doc, filename=f"{doc}.txt", letter_date=day)
 
 
-def test_nothing_new_links_nothing_and_writes_nothing(store):
-    rng = random.Random(1)
-    for n in range(8):
+def monthly(store: Store, seed: int, count: int) -> random.Random:
+    """``count`` letters brief-0, brief-1, … dated the 10th of January, February, …; their random source."""
+    rng = random.Random(seed)
+    for n in range(count):
         add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    return rng
+
+
+def test_nothing_new_links_nothing_and_writes_nothing(store):
+    monthly(store, 1, 8)
     first = link(store)
     assert first.afresh and first.letters == 8 and first.kept
     assert sum(len(t.history) > 1 for t in first.threads) > 0  # later letters joined earlier promises
@@ -74,9 +80,7 @@ def test_nothing_new_links_nothing_and_writes_nothing(store):
 
 
 def test_a_new_letter_links_only_itself(store):
-    rng = random.Random(2)
-    for n in range(6):
-        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    rng = monthly(store, 2, 6)
     link(store)
     add(store, "brief-new", letter(rng, 3), "2024-09-01")
     result = link(store)
@@ -85,9 +89,7 @@ def test_a_new_letter_links_only_itself(store):
 
 
 def test_a_backfilled_letter_relinks_from_its_date(store):
-    rng = random.Random(3)
-    for n in range(6):
-        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    rng = monthly(store, 3, 6)
     link(store)
     add(store, "brief-old", letter(rng, 3), "2024-03-01")  # before brief-2 … brief-5
     result = link(store)
@@ -108,9 +110,7 @@ def test_a_new_version_of_an_earlier_letter_relinks_from_that_letter(store):
 
 
 def test_an_edited_letter_date_relinks_from_where_it_was_and_where_it_is(store):
-    rng = random.Random(5)
-    for n in range(6):
-        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    monthly(store, 5, 6)
     link(store)
     edit(store, "brief-1", letter_date="2024-08-01")  # moved from second to last
     result = link(store)
@@ -119,9 +119,7 @@ def test_an_edited_letter_date_relinks_from_where_it_was_and_where_it_is(store):
 
 
 def test_commitments_read_again_by_a_newer_extractor_are_relinked(store):
-    rng = random.Random(6)
-    for n in range(5):
-        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    monthly(store, 6, 5)
     link(store)
     store.conn.execute("UPDATE commitment_versions SET params = 'older' WHERE version_id = 3")
     assert catch_up(store) == 1  # new commitment rows, new ids: the kept events pointed at the old ones
@@ -139,9 +137,7 @@ def test_commitments_read_again_by_a_newer_extractor_are_relinked(store):
     ],
 )
 def test_kept_threads_that_do_not_fit_are_linked_afresh(store, damage):
-    rng = random.Random(7)
-    for n in range(5):
-        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    rng = monthly(store, 7, 5)
     link(store)
     store.conn.execute(damage)
     add(store, "brief-new", letter(rng, 2), "2024-09-01")
@@ -152,9 +148,7 @@ def test_kept_threads_that_do_not_fit_are_linked_afresh(store, damage):
 
 
 def test_a_read_only_archive_is_linked_in_memory(store, tmp_path):
-    rng = random.Random(8)
-    for n in range(4):
-        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    monthly(store, 8, 4)
     expected = fresh(store)
     store.read_only = True  # as Store sets it for a file it cannot write
     result = link(store)
@@ -163,9 +157,7 @@ def test_a_read_only_archive_is_linked_in_memory(store, tmp_path):
 
 
 def test_a_busy_archive_keeps_nothing_rather_than_wait(store, tmp_path):
-    rng = random.Random(9)
-    for n in range(4):
-        add(store, f"brief-{n}", letter(rng, 3), f"2024-0{1 + n}-10")
+    monthly(store, 9, 4)
     other = sqlite3.connect(tmp_path / "audit.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process writing
     try:
