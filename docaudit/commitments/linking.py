@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from ..errors import StoreError
 from ..meaning.deadline import Deadline
 from ..meaning.promise import Commitment
 from ..store.database import Store
@@ -63,9 +62,15 @@ def _commitment(row: sqlite3.Row) -> Commitment:
 
 def read_letters(store: Store) -> dict[str, Letter]:
     """Every letter's versions, oldest first, each with its day and the commitments read from it."""
+    return _read(store)[0]
+
+
+def _read(store: Store) -> tuple[dict[str, Letter], list[sqlite3.Row]]:
+    """The letters (:func:`read_letters`), and each version's row: id, doc_id, day, and the day it was linked
+    under (``linked_day``), from one pass over the versions."""
     versions = store.conn.execute(
-        "SELECT v.id, v.doc_id, v.number, coalesce(v.letter_date, substr(v.added_at, 1, 10)) AS day "
-        "FROM versions v ORDER BY v.doc_id, v.number"
+        "SELECT v.id, v.doc_id, v.number, coalesce(v.letter_date, substr(v.added_at, 1, 10)) AS day, c.linked_day "
+        "FROM versions v LEFT JOIN commitment_versions c ON c.version_id = v.id ORDER BY v.doc_id, v.number"
     ).fetchall()
     rows: dict[int, list[sqlite3.Row]] = defaultdict(list)
     for row in store.conn.execute("SELECT * FROM commitments ORDER BY version_id, sentence"):
@@ -74,7 +79,7 @@ def read_letters(store: Store) -> dict[str, Letter]:
     for v in versions:
         found = [Found(v["doc_id"], v["number"], v["day"], _commitment(r), r["id"]) for r in rows.get(v["id"], [])]
         out[v["doc_id"]].append((v["number"], v["day"], found))
-    return out
+    return out, versions
 
 
 @dataclass
@@ -131,19 +136,13 @@ def _cut(kept: _Kept, before: tuple[str, str], found: dict[int, Found]) -> list[
     return threads
 
 
-def link(store: Store, letters: dict[str, Letter] | None = None, *, keep: bool = True, afresh: bool = False) -> Linked:
+def link(store: Store, *, keep: bool = True, afresh: bool = False) -> Linked:
     """Every promise's thread, continuing what audit.db kept (see the module), and keep the result.
 
-    ``letters`` are the archive's letters as :func:`read_letters` reads them (read here when not given).
     ``keep=False`` links and keeps nothing; ``afresh=True`` links every letter, whatever was kept."""
-    versions = store.conn.execute(
-        "SELECT v.id, v.doc_id, coalesce(v.letter_date, substr(v.added_at, 1, 10)), c.linked_day FROM versions v "
-        "LEFT JOIN commitment_versions c ON c.version_id = v.id"
-    ).fetchall()
-    if letters is None:
-        letters = read_letters(store)
+    letters, versions = _read(store)
     found = {f.id: f for versions_ in letters.values() for _n, _d, fs in versions_ for f in fs}
-    changed = {doc for _id, doc, day, linked in versions if linked != day}
+    changed = {v["doc_id"] for v in versions if v["linked_day"] != v["day"]}
     keys = {doc: letter_key(vs, doc) for doc, vs in letters.items()}
     kept_by = store.conn.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
     start: tuple[str, str] | None = None  # link from this letter key on; None: from the first
@@ -179,9 +178,7 @@ def _keep(
 ) -> bool:
     """Write what was linked from ``start`` on (all when None). The first threads were kept and cut back
     (``lengths``: each one's events as kept, and left after the cut): their rows stay, and so do their events
-    before the cut. Best effort, like :meth:`Store.keep_pair_changes`: False when nothing was kept."""
-    if store.read_only:
-        return False
+    before the cut. Best effort (:meth:`Store.keep_derived`): False when nothing was kept."""
     unchanged = len(lengths) if start is not None else 0
     thread_rows, event_rows, cut = [], [], []
     for k, thread in enumerate(threads):
@@ -196,26 +193,21 @@ def _keep(
         for seq, e in enumerate(thread.history[first_new:], start=first_new):
             row = (k + 1, seq, e.doc, e.version, e.date, e.text, e.event, e.detail, e.at, keys[e.doc][0])
             event_rows.append(row)
-    waited = store.conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    store.conn.execute("PRAGMA busy_timeout = 250")  # a run writing now: keep nothing rather than wait for it
-    try:
-        with store.transaction() as conn:
-            if start is None:
-                conn.execute("DELETE FROM commitment_events")
-                conn.execute("DELETE FROM commitment_threads")
-            else:
-                conn.execute("DELETE FROM commitment_events WHERE thread > ?", (unchanged,))
-                conn.execute("DELETE FROM commitment_threads WHERE id > ?", (unchanged,))
-                conn.executemany("DELETE FROM commitment_events WHERE thread = ? AND seq >= ?", cut)
-            conn.executemany("INSERT INTO commitment_threads (id, origin) VALUES (?, ?)", thread_rows)
-            conn.executemany("INSERT INTO commitment_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
-            conn.executemany(
-                "UPDATE commitment_versions SET linked_day = ? WHERE version_id = ?",
-                [(day, vid) for vid, _doc, day, linked in versions if linked != day],
-            )
-            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETTING, made_with()))
-    except (sqlite3.OperationalError, StoreError):
-        return False
-    finally:
-        store.conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
-    return True
+
+    def write(conn: sqlite3.Connection) -> None:
+        if start is None:
+            conn.execute("DELETE FROM commitment_events")
+            conn.execute("DELETE FROM commitment_threads")
+        else:
+            conn.execute("DELETE FROM commitment_events WHERE thread > ?", (unchanged,))
+            conn.execute("DELETE FROM commitment_threads WHERE id > ?", (unchanged,))
+            conn.executemany("DELETE FROM commitment_events WHERE thread = ? AND seq >= ?", cut)
+        conn.executemany("INSERT INTO commitment_threads (id, origin) VALUES (?, ?)", thread_rows)
+        conn.executemany("INSERT INTO commitment_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
+        conn.executemany(
+            "UPDATE commitment_versions SET linked_day = ? WHERE version_id = ?",
+            [(v["day"], v["id"]) for v in versions if v["linked_day"] != v["day"]],
+        )
+        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETTING, made_with()))
+
+    return store.keep_derived(write)

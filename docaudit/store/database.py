@@ -537,12 +537,24 @@ class Store:
         if not found:
             return True
         rows = [(key, made_with, json.dumps(changes, ensure_ascii=False)) for key, changes in found.items()]
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM pair_changes WHERE made_with != ?", (made_with,))
+            conn.executemany("INSERT OR REPLACE INTO pair_changes VALUES (?, ?, ?)", rows)
+
+        return self.keep_derived(write)
+
+    def keep_derived(self, write: Callable[[sqlite3.Connection], None]) -> bool:
+        """Run ``write`` in a transaction that keeps derived data (outside the chain: kept pair changes, commitment
+        threads), best effort: a database that cannot be written (a read-only copy, another writer holding it
+        for more than 250 ms) keeps nothing, and says so by returning False."""
+        if self.read_only:
+            return False
         waited = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
         self.conn.execute("PRAGMA busy_timeout = 250")  # a run writing now: keep nothing rather than wait for it
         try:
             with self.transaction() as conn:
-                conn.execute("DELETE FROM pair_changes WHERE made_with != ?", (made_with,))
-                conn.executemany("INSERT OR REPLACE INTO pair_changes VALUES (?, ?, ?)", rows)
+                write(conn)
         except (sqlite3.OperationalError, StoreError):
             return False
         finally:
